@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import { Logo } from '../ui/Logo.js';
+import { LoginForm } from './LoginForm.js';
+import { SignupForm } from './SignupForm.js';
+
+type Mode = 'login' | 'signup';
+
+export function AuthPages() {
+  const [mode, setMode] = useState<Mode>('login');
+  // Focus moves into the form only when the visitor switched forms, not on first load.
+  const [switched, setSwitched] = useState(false);
+  // Carried across the switch so a visitor on the wrong form doesn't retype it.
+  const [email, setEmail] = useState('');
+
+  useEffect(() => {
+    document.title = `${mode === 'login' ? 'Log in' : 'Sign up'} · Concert History`;
+  }, [mode]);
+
+  const switchTo = (next: Mode) => {
+    setMode(next);
+    setSwitched(true);
+  };
+
+  const formProps = { initialEmail: email, onEmailChange: setEmail, focusOnMount: switched };
+
+  return (
+    <div className="auth-layout">
+      <header className="auth-hero">
+        <Logo className="auth-hero__logo" />
+        <p className="auth-hero__brand">Concert History</p>
+        <p className="auth-hero__tagline">Turn years of concert photos into a living history of the shows you saw.</p>
+      </header>
+      <main className="auth-card">
+        {mode === 'login' ? (
+          <LoginForm key="login" {...formProps} onSwitch={() => switchTo('signup')} />
+        ) : (
+          <SignupForm key="signup" {...formProps} onSwitch={() => switchTo('login')} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { httpBatchLink } from '@trpc/client';
+import { createTRPCReact, getQueryKey } from '@trpc/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
+import superjson from 'superjson';
+import type { AppRouter } from '../../server/trpc/router.js';
+import { isRetryable, isUnauthorized } from './lib/errors.js';
+
+export const trpc = createTRPCReact<AppRouter>();
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type User = NonNullable<RouterOutputs['auth']['me']>;
+
+export function createTrpcClient() {
+  return trpc.createClient({
+    links: [
+      // Default fetch: same-origin cookies; mutations are POSTed as application/json, which the CSRF guard requires.
+      httpBatchLink({ url: '/trpc', transformer: superjson, maxURLLength: 2083 }),
+    ],
+  });
+}
+
+/** tRPC query/mutation keys start with the procedure path, e.g. [['auth', 'me'], { type: 'query' }]. */
+export function procedurePath(key: readonly unknown[] | undefined): string {
+  const path = key?.[0];
+  return Array.isArray(path) ? path.join('.') : '';
+}
+
+export function createQueryClient(): QueryClient {
+  // A procedure answering UNAUTHORIZED means the session ended (expired, logged out elsewhere):
+  // re-check auth.me so the app falls back to the login page.
+  // (auth.* answers UNAUTHORIZED for a wrong password, which says nothing about the session.)
+  const recheckSession = (error: unknown, key: readonly unknown[] | undefined) => {
+    if (!isUnauthorized(error) || procedurePath(key).startsWith('auth.')) return;
+    void queryClient.invalidateQueries({ queryKey: getQueryKey(trpc.auth.me) });
+  };
+
+  const queryClient: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError: (error, query) => recheckSession(error, query.queryKey) }),
+    mutationCache: new MutationCache({
+      onError: (error, _variables, _result, mutation) => recheckSession(error, mutation.options.mutationKey),
+    }),
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // Retrying a 4xx can't help; a dropped connection or a 5xx might.
+        retry: (failureCount, error) => failureCount < 2 && isRetryable(error),
+      },
+    },
+  });
+  return queryClient;
+}

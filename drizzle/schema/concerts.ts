@@ -1,0 +1,38 @@
+import { char, date, index, json, mysqlEnum, mysqlTable, primaryKey, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import type { SetlistSet, SupportingAct } from '../../shared/concert.schema.js';
+import { idColumn, refColumn, timestamps } from './columns.js';
+
+/**
+ * One show a user attended. User-scoped: the primary key carries user_id so the
+ * table can be HASH-partitioned by user (see drizzle/partitioning.sql), which is
+ * also why there are no foreign keys here.
+ */
+export const concerts = mysqlTable(
+  'concerts',
+  {
+    id: idColumn(),
+    userId: refColumn('user_id').notNull(),
+    artistId: refColumn('artist_id'),
+    venueId: refColumn('venue_id'),
+    /** The local date of the evening (an evening runs until 05:00 local time). */
+    concertDate: date('concert_date', { mode: 'string' }).notNull(),
+    city: varchar('city', { length: 255 }),
+    countryCode: char('country_code', { length: 2 }),
+    tour: varchar('tour', { length: 255 }),
+    supportingActs: json('supporting_acts').$type<SupportingAct[]>(),
+    setlist: json('setlist').$type<SetlistSet[]>(),
+    setlistfmId: varchar('setlistfm_id', { length: 16 }),
+    notes: text('notes'),
+    status: mysqlEnum('status', ['confirmed', 'needs_review']).notNull().default('needs_review'),
+    /** Set by automatic matching so two workers matching one event create one concert. */
+    eventKey: varchar('event_key', { length: 64 }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ name: 'concerts_pk', columns: [t.id, t.userId] }),
+    index('concerts_user_date_idx').on(t.userId, t.concertDate),
+    index('concerts_user_venue_date_idx').on(t.userId, t.venueId, t.concertDate),
+    index('concerts_user_artist_idx').on(t.userId, t.artistId),
+    uniqueIndex('concerts_user_event_uq').on(t.userId, t.eventKey),
+  ],
+);

@@ -1,0 +1,72 @@
+import {
+  bigint, boolean, double, index, int, mysqlEnum, mysqlTable, primaryKey, smallint, tinyint, uniqueIndex, varchar,
+} from 'drizzle-orm/mysql-core';
+import { PHOTO_STATUSES } from '../../shared/photo.schema.js';
+import { idColumn, instant, refColumn, timestamps } from './columns.js';
+
+const hashChunk = (name: string) => smallint(name, { unsigned: true });
+
+/**
+ * One photo of a user's library, unique per (user, source, source file id) so that
+ * ingesting the same file twice upserts one row. User-scoped and partitionable.
+ */
+export const photos = mysqlTable(
+  'photos',
+  {
+    id: idColumn(),
+    userId: refColumn('user_id').notNull(),
+    sourceId: refColumn('source_id').notNull(),
+    /** The file's id in its source: a Drive file id or a path relative to the source root. */
+    sourceFileId: varchar('source_file_id', { length: 255 }).notNull(),
+    scanId: refColumn('scan_id'),
+    fileName: varchar('file_name', { length: 255 }).notNull(),
+    mimeType: varchar('mime_type', { length: 100 }),
+    byteSize: bigint('byte_size', { mode: 'number', unsigned: true }),
+    width: int('width', { unsigned: true }),
+    height: int('height', { unsigned: true }),
+    /** SHA-256 of the bytes (hex), or Drive's md5Checksum when the bytes were never read. */
+    contentHash: varchar('content_hash', { length: 64 }),
+    contentHashKind: mysqlEnum('content_hash_kind', ['sha256', 'md5']),
+    /** 64-bit perceptual hash and its four 16-bit chunks, indexed for multi-index Hamming search. */
+    perceptualHash: bigint('perceptual_hash', { mode: 'bigint', unsigned: true }),
+    phash0: hashChunk('phash_0'),
+    phash1: hashChunk('phash_1'),
+    phash2: hashChunk('phash_2'),
+    phash3: hashChunk('phash_3'),
+    takenAt: instant('taken_at'),
+    /** IANA zone of the place the photo was taken, used for the local evening rule. */
+    timeZone: varchar('time_zone', { length: 64 }),
+    latitude: double('latitude'),
+    longitude: double('longitude'),
+    cameraMake: varchar('camera_make', { length: 100 }),
+    cameraModel: varchar('camera_model', { length: 100 }),
+    orientation: tinyint('orientation', { unsigned: true }),
+    status: mysqlEnum('status', PHOTO_STATUSES).notNull().default('pending'),
+    failureReason: varchar('failure_reason', { length: 500 }),
+    starred: boolean('starred').notNull().default(false),
+    hidden: boolean('hidden').notNull().default(false),
+    thumbnailKey: varchar('thumbnail_key', { length: 255 }),
+    /** Set once the 400/800/1200 px variants of a starred photo exist in storage. */
+    variantsKey: varchar('variants_key', { length: 255 }),
+    blurPlaceholder: varchar('blur_placeholder', { length: 128 }),
+    duplicateGroupId: refColumn('duplicate_group_id'),
+    concertId: refColumn('concert_id'),
+    eventKey: varchar('event_key', { length: 64 }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ name: 'photos_pk', columns: [t.id, t.userId] }),
+    uniqueIndex('photos_user_source_file_uq').on(t.userId, t.sourceId, t.sourceFileId),
+    index('photos_concert_idx').on(t.userId, t.concertId, t.starred, t.createdAt),
+    index('photos_unmatched_idx').on(t.userId, t.concertId, t.createdAt),
+    index('photos_user_taken_idx').on(t.userId, t.takenAt),
+    index('photos_user_hash_idx').on(t.userId, t.contentHash),
+    index('photos_user_phash0_idx').on(t.userId, t.phash0),
+    index('photos_user_phash1_idx').on(t.userId, t.phash1),
+    index('photos_user_phash2_idx').on(t.userId, t.phash2),
+    index('photos_user_phash3_idx').on(t.userId, t.phash3),
+    index('photos_user_group_idx').on(t.userId, t.duplicateGroupId),
+    index('photos_user_scan_status_idx').on(t.userId, t.scanId, t.status),
+  ],
+);
+

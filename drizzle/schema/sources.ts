@@ -1,0 +1,24 @@
+import { mysqlEnum, mysqlTable, primaryKey, index, text, varchar } from 'drizzle-orm/mysql-core';
+import { idColumn, instant, refColumn, timestamps } from './columns.js';
+
+/** A photo library a user connected: a local folder, browser uploads or Google Drive. */
+export const sources = mysqlTable(
+  'sources',
+  {
+    id: idColumn(),
+    userId: refColumn('user_id').notNull(),
+    kind: mysqlEnum('kind', ['local', 'upload', 'gdrive']).notNull(),
+    label: varchar('label', { length: 255 }).notNull(),
+    /** Absolute folder for `local` sources, always inside LOCAL_IMPORT_ROOTS. */
+    localPath: varchar('local_path', { length: 1024 }),
+    googleAccountEmail: varchar('google_account_email', { length: 320 }),
+    /** AES-256-GCM ciphertext of the Drive refresh token; never leaves the server. */
+    encryptedRefreshToken: text('encrypted_refresh_token'),
+    /** Drive changes feed position for incremental rescans. */
+    changesPageToken: varchar('changes_page_token', { length: 255 }),
+    rescanSchedule: mysqlEnum('rescan_schedule', ['off', 'daily', 'weekly']).notNull().default('off'),
+    lastScanAt: instant('last_scan_at'),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ name: 'sources_pk', columns: [t.id, t.userId] }), index('sources_user_idx').on(t.userId)],
+);

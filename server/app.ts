@@ -1,0 +1,72 @@
+import compression from 'compression';
+import express, { type ErrorRequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import type { AppConfig } from './config.js';
+import type { DatabaseHandle } from './db/client.js';
+import type { Logger } from './logger.js';
+import { mountClient } from './http/client-assets.js';
+import { csrfProtection } from './http/csrf.js';
+import { healthRoutes } from './http/health.routes.js';
+import { requestContext } from './http/request-context.js';
+import { createSessionMiddleware } from './http/session.js';
+import type { Services } from './services/index.js';
+import { createExpressContextFactory } from './trpc/context.js';
+import { appRouter } from './trpc/router.js';
+
+export interface AppDependencies {
+  config: AppConfig;
+  logger: Logger;
+  database: DatabaseHandle;
+  redis: Redis;
+  services: Services;
+}
+
+export async function createApp({ config, logger, database, redis, services }: AppDependencies) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+
+  app.use(requestContext(logger));
+  app.use(
+    helmet({
+      // Vite's dev server injects inline scripts for hot reload; the built client needs none.
+      contentSecurityPolicy: config.clientMode === 'vite' ? false : undefined,
+      hsts: config.isProduction,
+    }),
+  );
+  app.use(compression());
+
+  app.use(healthRoutes({ database: () => database.ping(), redis: async () => void (await redis.ping()) }));
+
+  app.use('/trpc', csrfProtection(config.http.publicUrl), createSessionMiddleware(config, redis));
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: createExpressContextFactory(services),
+      onError({ error, path, req }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      },
+    }),
+  );
+
+  const closeClient = await mountClient(app, config.clientMode);
+  app.use(errorHandler);
+  return { app, close: closeClient };
+}
+
+/** Last resort: a dependency failure before tRPC (e.g. the session store) answers fast and clearly. */
+const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const redisDown = /redis|stream isn't writeable|connection is closed|ECONNREFUSED/i.test(String(error?.message));
+  const status = redisDown ? 503 : typeof error?.status === 'number' ? error.status : 500;
+  req.log.error({ err: error }, 'request failed');
+  if (res.headersSent) return;
+  const message = redisDown
+    ? 'Service temporarily unavailable: the session store (Redis) cannot be reached. Please retry shortly.'
+    : status < 500
+      ? String(error.message)
+      : 'Internal server error';
+  res.status(status).json({ error: { code: status === 503 ? 'SERVICE_UNAVAILABLE' : 'ERROR', message } });
+};

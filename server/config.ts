@@ -1,0 +1,125 @@
+/**
+ * The one place that reads process.env. Server, worker and scripts call
+ * loadConfig() once at start and pass the typed result down.
+ */
+import { z } from 'zod';
+import { QUEUE_NAMES, isQueueName, type QueueName } from '../shared/queues.js';
+
+const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false')).transform(
+    (v) => v === 'true' || v === '1',
+  );
+const mysqlUrl = z.url({ protocol: /^mysql$/, message: 'must be a mysql://user:password@host:port/database URL' });
+const redisUrl = z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' });
+const commaList = (value: unknown) =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+
+const queueList = z.preprocess(
+  (value) => (value === undefined || value === '' ? [...QUEUE_NAMES] : commaList(value)),
+  z.array(z.string()).superRefine((names, ctx) => {
+    for (const name of names) {
+      if (!isQueueName(name)) ctx.addIssue({ code: 'custom', message: `unknown queue "${name}" (known: ${QUEUE_NAMES.join(', ')})` });
+    }
+  }),
+).transform((names) => [...new Set(names)] as QueueName[]);
+
+/** "photo=4,image=1" → { photo: 4, image: 1 }. */
+const concurrencyMap = z.preprocess(
+  (value) => {
+    if (value === undefined || value === '') return {};
+    if (typeof value !== 'string') return value;
+    return Object.fromEntries(value.split(',').filter(Boolean).map((pair) => {
+      const [name, count] = pair.split('=').map((s) => s.trim());
+      return [name, Number(count)];
+    }));
+  },
+  z.record(z.string(), z.number().int().min(1).max(64)).superRefine((map, ctx) => {
+    for (const name of Object.keys(map)) {
+      if (!isQueueName(name)) ctx.addIssue({ code: 'custom', message: `unknown queue "${name}" in queue=count pairs` });
+    }
+  }),
+).transform((map) => map as Partial<Record<QueueName, number>>);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: intFrom(3000, 0, 65535),
+    PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    TRUST_PROXY: booleanFlag(false),
+    CLIENT_MODE: z.preprocess(emptyAsUndefined, z.enum(['vite', 'static', 'off']).optional()),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: mysqlUrl.default('mysql://root@127.0.0.1:3306/concert_history'),
+    DATABASE_REPLICA_URLS: z.preprocess((v) => commaList(emptyAsUndefined(v)) ?? [], z.array(mysqlUrl)),
+    DATABASE_POOL_SIZE: intFrom(10, 1, 500),
+    DATABASE_SLOW_QUERY_MS: intFrom(200, 0, 600_000),
+    REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+    REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('ch'),
+    SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    WORKER_QUEUES: queueList,
+    WORKER_CONCURRENCY: concurrencyMap,
+    WORKER_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production (32+ random characters)' });
+    }
+  });
+
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: 2, venue: 2, match: 2, image: 1 };
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error);
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    clientMode: e.CLIENT_MODE ?? ({ development: 'vite', production: 'static', test: 'off' } as const)[e.NODE_ENV],
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY },
+    logLevel: e.LOG_LEVEL,
+    database: {
+      url: e.DATABASE_URL,
+      replicaUrls: e.DATABASE_REPLICA_URLS,
+      poolSize: e.DATABASE_POOL_SIZE,
+      slowQueryMs: e.DATABASE_SLOW_QUERY_MS,
+    },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, maxAgeMs: 30 * 24 * 60 * 60 * 1000 },
+    worker: {
+      queues: e.WORKER_QUEUES,
+      concurrency: { ...DEFAULT_CONCURRENCY, ...e.WORKER_CONCURRENCY } as Record<QueueName, number>,
+      shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
+    },
+  };
+}
+
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+/** One message naming every bad variable, so an operator fixes them all at once. */
+export class ConfigError extends Error {
+  constructor(readonly zodError: z.ZodError) {
+    const lines = zodError.issues.map((issue) => `  - ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    super(`Invalid configuration; fix these environment variables:\n${lines.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** For entrypoints: load or exit(1) with the message, never a stack trace. */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * One mysql2 pool per process for the primary (and one per replica), wrapped in
+ * drizzle. With DATABASE_REPLICA_URLS set, `db` sends selects to a replica and
+ * writes to the primary; `db.$primary` forces the primary.
+ */
+import { drizzle } from 'drizzle-orm/mysql2';
+import { withReplicas } from 'drizzle-orm/mysql-core';
+import mysql from 'mysql2/promise';
+import * as schema from '../../drizzle/schema/index.js';
+import type { AppConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+
+export function createPool(url: string, config: AppConfig['database'], logger: Logger) {
+  const pool = mysql.createPool({
+    uri: url,
+    connectionLimit: config.poolSize,
+    maxIdle: config.poolSize,
+    idleTimeout: 60_000,
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
+    connectTimeout: 5_000,
+    // Dates are instants: written and read as UTC whatever the server's zone.
+    timezone: 'Z',
+    dateStrings: ['DATE'],
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    charset: 'utf8mb4_unicode_ci',
+  });
+  if (config.slowQueryMs > 0) logSlowQueries(pool, config.slowQueryMs, logger);
+  return pool;
+}
+
+type TimedCommand = { sql?: string; once(event: 'end', listener: () => void): unknown };
+type CoreConnection = Record<'query' | 'execute', (...args: unknown[]) => TimedCommand>;
+
+/**
+ * drizzle's logger runs before a query, so it cannot time one. Instead every new
+ * pooled connection gets its query/execute wrapped to time the command to its end.
+ */
+function logSlowQueries(pool: mysql.Pool, thresholdMs: number, logger: Logger) {
+  pool.on('connection', (connection) => {
+    const core = connection as unknown as CoreConnection;
+    for (const method of ['query', 'execute'] as const) {
+      const original = core[method].bind(core);
+      core[method] = (...args: unknown[]) => {
+        const startedAt = performance.now();
+        const command = original(...args);
+        command.once('end', () => {
+          const durationMs = Math.round(performance.now() - startedAt);
+          if (durationMs >= thresholdMs) logger.warn({ durationMs, sql: command.sql?.slice(0, 2000) }, 'slow query');
+        });
+        return command;
+      };
+    }
+  });
+}
+
+function wrap(pool: mysql.Pool) {
+  return drizzle({ client: pool, schema, mode: 'default' });
+}
+
+export function createDatabase(config: AppConfig['database'], logger: Logger) {
+  const primaryPool = createPool(config.url, config, logger);
+  const replicaPools = config.replicaUrls.map((url) => createPool(url, config, logger));
+  const primary = wrap(primaryPool);
+  const [firstReplica, ...otherReplicas] = replicaPools.map(wrap);
+  const db = firstReplica ? withReplicas(primary, [firstReplica, ...otherReplicas]) : withReplicas(primary, [primary]);
+  return {
+    db,
+    primaryPool,
+    async ping() {
+      await primaryPool.query('SELECT 1');
+    },
+    async close() {
+      await Promise.all([primaryPool, ...replicaPools].map((pool) => pool.end()));
+    },
+  };
+}
+
+export type Database = ReturnType<typeof createDatabase>['db'];
+export type DatabaseHandle = ReturnType<typeof createDatabase>;

@@ -1,0 +1,55 @@
+import type { Request, RequestHandler } from 'express';
+import session from 'express-session';
+import { RedisStore } from 'connect-redis';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config.js';
+import type { UserSummary } from '../repositories/user.repository.js';
+import type { SessionPort } from '../trpc/context.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    user: UserSummary;
+  }
+}
+
+export const SESSION_COOKIE = 'ch.sid';
+
+/** Sessions live in Redis so that any web server can answer any request. */
+export function createSessionMiddleware(config: AppConfig, redis: Redis): RequestHandler {
+  return session({
+    name: SESSION_COOKIE,
+    store: new RedisStore({ client: redis, prefix: `${config.redis.keyPrefix}:sess:`, ttl: config.session.maxAgeMs / 1000 }),
+    secret: config.session.secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.http.trustProxy,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.isProduction,
+      maxAge: config.session.maxAgeMs,
+      path: '/',
+    },
+  });
+}
+
+const promisify = (run: (done: (err?: unknown) => void) => void) =>
+  new Promise<void>((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
+
+export function expressSessionPort(req: Request): SessionPort {
+  return {
+    get user() {
+      return req.session?.user ?? null;
+    },
+    async establish(user) {
+      await promisify((done) => req.session.regenerate(done));
+      req.session.user = user;
+      await promisify((done) => req.session.save(done));
+    },
+    async destroy() {
+      await promisify((done) => req.session.destroy(done));
+      req.res?.clearCookie(SESSION_COOKIE, { path: '/' });
+    },
+  };
+}

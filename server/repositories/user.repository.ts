@@ -1,0 +1,43 @@
+import { eq } from 'drizzle-orm';
+import { users } from '../../drizzle/schema/index.js';
+import type { Database } from '../db/client.js';
+
+/** What the app shows and keeps in the session: never the password hash. */
+export const userSummaryColumns = { id: users.id, email: users.email, name: users.name, role: users.role } as const;
+export type UserSummary = Pick<typeof users.$inferSelect, 'id' | 'email' | 'name' | 'role'>;
+export type NewUser = Pick<typeof users.$inferInsert, 'email' | 'name' | 'passwordHash'>;
+
+export class UserRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Login reads the primary: a replica may not have the account created a moment ago. */
+  async findCredentialsByEmail(email: string) {
+    const [row] = await this.db.$primary
+      .select({ ...userSummaryColumns, passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.email, email))
+      .limit(1);
+    return row ?? null;
+  }
+
+  async findById(id: number): Promise<UserSummary | null> {
+    const [row] = await this.db.select(userSummaryColumns).from(users).where(eq(users.id, id)).limit(1);
+    return row ?? null;
+  }
+
+  /** Returns null when the email is taken (the unique key decides, so two racing sign-ups cannot both win). */
+  async insert(user: NewUser): Promise<UserSummary | null> {
+    try {
+      const [result] = await this.db.insert(users).values(user);
+      return { id: result.insertId, email: user.email, name: user.name, role: 'user' };
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } })?.cause ?? error;
+  return (cause as { code?: string })?.code === 'ER_DUP_ENTRY';
+}

@@ -1,0 +1,23 @@
+import { loginInput, signupInput } from '../../shared/auth.schema.js';
+import { protectedProcedure, publicProcedure, router } from '../trpc/init.js';
+
+export const authRouter = router({
+  signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
+    const user = await ctx.services.auth.signup(input);
+    await ctx.session.establish(user);
+    return user;
+  }),
+
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    const user = await ctx.services.auth.login(input);
+    await ctx.session.establish(user);
+    return user;
+  }),
+
+  logout: protectedProcedure.mutation(async ({ ctx }) => {
+    await ctx.session.destroy();
+    return { ok: true as const };
+  }),
+
+  me: publicProcedure.query(({ ctx }) => ctx.session.user),
+});

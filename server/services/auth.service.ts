@@ -1,0 +1,33 @@
+import type { LoginInput, SignupInput } from '../../shared/auth.schema.js';
+import { ConflictError, InvalidCredentialsError } from '../errors.js';
+import type { UserRepository, UserSummary } from '../repositories/user.repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+
+export class AuthService {
+  /** Verified against when the email is unknown, so a miss costs as long as a wrong password. */
+  private decoyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  async signup(input: SignupInput): Promise<UserSummary> {
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = await this.users.insert({ email: input.email, name: input.name, passwordHash });
+    if (!user) throw new ConflictError('An account with this email already exists');
+    return user;
+  }
+
+  async login(input: LoginInput): Promise<UserSummary> {
+    const found = await this.users.findCredentialsByEmail(input.email);
+    if (!found) {
+      this.decoyHash ??= this.hasher.hash('decoy password for timing');
+      await this.hasher.verify(await this.decoyHash, input.password);
+      throw new InvalidCredentialsError();
+    }
+    if (!(await this.hasher.verify(found.passwordHash, input.password))) throw new InvalidCredentialsError();
+    const { passwordHash: _, ...user } = found;
+    return user;
+  }
+}

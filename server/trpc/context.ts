@@ -1,0 +1,36 @@
+/**
+ * The context is split in two (as in tRPC's examples): the inner part is all a
+ * procedure may use and can be built directly in tests; the adapter part builds it
+ * from an Express request.
+ */
+import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
+import type { Logger } from '../logger.js';
+import type { UserSummary } from '../repositories/user.repository.js';
+import type { Services } from '../services/index.js';
+import { expressSessionPort } from '../http/session.js';
+
+/** The procedures' view of the session, whatever stores it. */
+export interface SessionPort {
+  readonly user: UserSummary | null;
+  /** Logs the user in on a fresh session id (no session fixation). */
+  establish(user: UserSummary): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export interface InnerContext {
+  services: Services;
+  session: SessionPort;
+  requestId: string;
+  logger: Logger;
+}
+
+export function createInnerContext(inner: InnerContext) {
+  return inner;
+}
+
+export type Context = ReturnType<typeof createInnerContext>;
+
+export function createExpressContextFactory(services: Services) {
+  return ({ req }: CreateExpressContextOptions): Context =>
+    createInnerContext({ services, session: expressSessionPort(req), requestId: req.id, logger: req.log });
+}

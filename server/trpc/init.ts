@@ -1,0 +1,51 @@
+/** The only initTRPC of the app; exports the approved base procedures and nothing else. */
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError, z } from 'zod';
+import { DomainError, RateLimitedError } from '../errors.js';
+import type { Context } from './context.js';
+import { toTRPCError } from './error-map.js';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      // zod's default message is a JSON dump; people get one readable line instead.
+      message: cause instanceof ZodError ? readableZodMessage(cause) : shape.message,
+      data: {
+        ...shape.data,
+        // Field errors a form can show next to its inputs.
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  const user = ctx.session.user;
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please log in first' });
+  return next({ ctx: { ...ctx, user } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Administrators only' });
+  return next();
+});
+
+function readableZodMessage(error: ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Emails are compared and stored trimmed and lower-cased. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320, 'Email is too long')
+  .pipe(z.email({ message: 'Enter a valid email address' }));
+
+export const passwordSchema = z
+  .string()
+  .min(10, 'Password must be at least 10 characters')
+  .max(200, 'Password must be at most 200 characters');
+
+export const signupInput = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  name: z.string().trim().min(1, 'Name is required').max(100, 'Name must be at most 100 characters'),
+});
+export type SignupInput = z.infer<typeof signupInput>;
+
+export const loginInput = z.object({
+  email: emailSchema,
+  // Any length is accepted at login so that old or odd passwords still get a clear "wrong password".
+  password: z.string().min(1, 'Password is required').max(200),
+});
+export type LoginInput = z.infer<typeof loginInput>;

@@ -1,0 +1,35 @@
+import { createTRPCClient, httpLink } from '@trpc/client';
+import superjson from 'superjson';
+import type { AppRouter } from '../../server/trpc/router.js';
+
+/** Remembers the session cookie like a browser would (one cookie is all the app sets). */
+export class CookieJar {
+  cookie: string | undefined;
+
+  capture(response: Response) {
+    const setCookie = response.headers.get('set-cookie');
+    if (!setCookie) return;
+    const pair = setCookie.split(';')[0]!;
+    // An expired cookie (logout) clears the jar.
+    this.cookie = /expires=Thu, 01 Jan 1970/i.test(setCookie) ? undefined : pair;
+  }
+}
+
+/** A real tRPC client over HTTP with a cookie jar and the browser's Origin header. */
+export function trpcHttpClient(baseUrl: string, jar = new CookieJar()) {
+  const client = createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${baseUrl}/trpc`,
+        transformer: superjson,
+        headers: () => ({ origin: baseUrl, ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          jar.capture(response);
+          return response;
+        },
+      }),
+    ],
+  });
+  return { client, jar };
+}

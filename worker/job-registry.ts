@@ -1,0 +1,54 @@
+/**
+ * The typed registry of job handlers. Each handler names its queue, job name and
+ * zod payload schema; the registry refuses two handlers for one job, and a job
+ * whose payload does not parse fails at once (UnrecoverableError), never retried.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { z } from 'zod';
+import type { Logger } from '../server/logger.js';
+import type { QueueName } from '../shared/queues.js';
+
+export interface JobContext {
+  job: Job;
+  logger: Logger;
+}
+
+export interface JobHandler<Schema extends z.ZodType = z.ZodType> {
+  queue: QueueName;
+  name: string;
+  payload: Schema;
+  handle(payload: z.infer<Schema>, context: JobContext): Promise<unknown>;
+}
+
+export function defineJob<Schema extends z.ZodType>(handler: JobHandler<Schema>): JobHandler<Schema> {
+  return handler;
+}
+
+export class JobRegistry {
+  private readonly byKey = new Map<string, JobHandler>();
+
+  constructor(handlers: readonly JobHandler[]) {
+    for (const handler of handlers) {
+      const key = `${handler.queue}/${handler.name}`;
+      if (this.byKey.has(key)) throw new Error(`Two handlers are registered for job "${key}"`);
+      this.byKey.set(key, handler);
+    }
+  }
+
+  jobsOf(queue: QueueName): string[] {
+    return [...this.byKey.values()].filter((h) => h.queue === queue).map((h) => h.name);
+  }
+
+  async dispatch(queue: QueueName, job: Job, logger: Logger): Promise<unknown> {
+    const handler = this.byKey.get(`${queue}/${job.name}`);
+    if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}" on queue "${queue}"`);
+    const parsed = handler.payload.safeParse(job.data);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+      throw new UnrecoverableError(`Invalid payload for job "${job.name}": ${problems}`);
+    }
+    const requestId = (job.data as { requestId?: unknown })?.requestId;
+    const jobLogger = logger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, requestId });
+    return handler.handle(parsed.data, { job, logger: jobLogger });
+  }
+}
