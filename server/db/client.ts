@@ -26,6 +26,13 @@ export function createPool(url: string, config: AppConfig['database'], logger: L
     bigNumberStrings: false,
     charset: 'utf8mb4_unicode_ci',
   });
+  // DEFAULT CURRENT_TIMESTAMP(3) follows the session zone: make it UTC too.
+  // (The event hands over mysql2's callback-style connection; a callback keeps a failure from going unhandled.)
+  pool.on('connection', (connection) => {
+    (connection as unknown as CoreConnection).query("SET time_zone = '+00:00'", (error: unknown) => {
+      if (error) logger.error({ err: (error as Error).message }, 'could not set the session time zone to UTC');
+    });
+  });
   if (config.slowQueryMs > 0) logSlowQueries(pool, config.slowQueryMs, logger);
   return pool;
 }
