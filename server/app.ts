@@ -1,29 +1,28 @@
 import compression from 'compression';
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import type { AppConfig } from './config.js';
-import type { DatabaseHandle } from './db/client.js';
+import type { WebRuntime } from './bootstrap.js';
 import type { Logger } from './logger.js';
 import { mountClient } from './http/client-assets.js';
 import { csrfProtection } from './http/csrf.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { createSessionMiddleware } from './http/session.js';
-import type { Services } from './services/index.js';
+import { photoMediaRoutes } from './http/photo-media.routes.js';
+import { uploadRoutes } from './http/upload.routes.js';
 import { createExpressContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
 
 export interface AppDependencies {
   config: AppConfig;
   logger: Logger;
-  database: DatabaseHandle;
-  redis: Redis;
-  services: Services;
+  runtime: Pick<WebRuntime, 'database' | 'redis' | 'services' | 'progressFeed'>;
 }
 
-export async function createApp({ config, logger, database, redis, services }: AppDependencies) {
+export async function createApp({ config, logger, runtime }: AppDependencies) {
+  const { database, redis, services, progressFeed } = runtime;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
@@ -36,16 +35,20 @@ export async function createApp({ config, logger, database, redis, services }: A
       hsts: config.isProduction,
     }),
   );
-  app.use(compression());
+  // Server-sent events must flow as they are written, not wait in a gzip buffer.
+  app.use(compression({ filter: (req, res) => req.get('accept') !== 'text/event-stream' && compression.filter(req, res) }));
 
   app.use(healthRoutes({ database: () => database.ping(), redis: async () => void (await redis.ping()) }));
 
-  app.use('/trpc', csrfProtection(config.http.publicUrl), createSessionMiddleware(config, redis));
+  const session = createSessionMiddleware(config, redis);
+  app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
+  app.use('/api/photos', session, photoMediaRoutes(services));
+  app.use('/trpc', csrfProtection(config.http.publicUrl), session);
   app.use(
     '/trpc',
     createExpressMiddleware({
       router: appRouter,
-      createContext: createExpressContextFactory(services),
+      createContext: createExpressContextFactory(services, progressFeed),
       onError({ error, path, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
       },

@@ -2,6 +2,7 @@
  * The one place that reads process.env. Server, worker and scripts call
  * loadConfig() once at start and pass the typed result down.
  */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { QUEUE_NAMES, isQueueName, type QueueName } from '../shared/queues.js';
 
@@ -65,6 +66,14 @@ const envSchema = z
     WORKER_QUEUES: queueList,
     WORKER_CONCURRENCY: concurrencyMap,
     WORKER_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
+    DATA_DIR: z.string().min(1).default('.data'),
+    LOCAL_IMPORT_ROOTS: z.preprocess(emptyAsUndefined, z.string().optional()),
+    UPLOAD_MAX_FILE_MB: intFrom(50, 1, 2_000),
+    UPLOAD_MAX_FILES: intFrom(1_000, 1, 100_000),
+    IMAGE_MAX_PIXELS: intFrom(100_000_000, 1_000_000, 1_000_000_000),
+    DEDUP_NEAR_THRESHOLD: intFrom(10, 0, 15),
+    DEDUP_BURST_WINDOW_SECONDS: intFrom(10, 1, 3_600),
+    INGEST_ATTEMPTS: intFrom(5, 1, 20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -72,6 +81,13 @@ const envSchema = z
     }
   });
 
+/** Folders users may import from; by default the demo library's parent in development, none in production. */
+function importRoots(value: string | undefined, dataDir: string, env: string): string[] {
+  if (value !== undefined) return value.split(':').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p));
+  return env === 'production' ? [] : [resolve(dataDir, 'libraries')];
+}
+
+// photo = one sharp pipeline per core (sharp itself runs single-threaded per job, see worker/main.ts).
 const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: 2, venue: 2, match: 2, image: 1 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
@@ -92,6 +108,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, maxAgeMs: 30 * 24 * 60 * 60 * 1000 },
+    dataDir: resolve(e.DATA_DIR),
+    storage: { kind: 'local' as const, root: resolve(e.DATA_DIR, 'objects') },
+    imports: {
+      localRoots: importRoots(e.LOCAL_IMPORT_ROOTS, e.DATA_DIR, e.NODE_ENV),
+      maxUploadBytes: e.UPLOAD_MAX_FILE_MB * 1024 * 1024,
+      maxUploadFiles: e.UPLOAD_MAX_FILES,
+    },
+    media: { maxPixels: e.IMAGE_MAX_PIXELS, thumbnailWidth: 400 },
+    dedup: { nearThreshold: e.DEDUP_NEAR_THRESHOLD, burstWindowSeconds: e.DEDUP_BURST_WINDOW_SECONDS },
+    ingest: { attempts: e.INGEST_ATTEMPTS },
     worker: {
       queues: e.WORKER_QUEUES,
       concurrency: { ...DEFAULT_CONCURRENCY, ...e.WORKER_CONCURRENCY } as Record<QueueName, number>,

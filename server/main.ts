@@ -2,18 +2,13 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfigOrExit } from './config.js';
 import { createApp } from './app.js';
-import { createDatabase } from './db/client.js';
+import { createWebRuntime } from './bootstrap.js';
 import { createLogger } from './logger.js';
-import { createRedis } from './redis.js';
-import { createServices } from './services/index.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { role: 'web' });
-const database = createDatabase(config.database, logger);
-const redis = createRedis(config.redis);
-redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
-const services = createServices({ db: database.db });
-const { app, close: closeClient } = await createApp({ config, logger, database, redis, services });
+const runtime = createWebRuntime(config, logger);
+const { app, close: closeClient } = await createApp({ config, logger, runtime });
 
 const server = app.listen(config.http.port, config.http.host, () => {
   const { port } = server.address() as AddressInfo;
@@ -34,7 +29,7 @@ async function shutdown(signal: string) {
   }, 25_000);
   forceExit.unref();
   server.close(async () => {
-    await Promise.allSettled([closeClient(), database.close(), redis.quit()]);
+    await Promise.allSettled([closeClient(), runtime.close()]);
     logger.info('web server stopped');
     process.exit(0);
   });

@@ -1,13 +1,18 @@
 /** Entrypoint of a worker process: `npm run worker`, or `node dist/worker/main.js`. */
 import { loadConfigOrExit } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
+import { createWorkerRuntime } from './bootstrap.js';
 import { JobRegistry } from './job-registry.js';
 import { jobHandlers } from './jobs/index.js';
 import { closeOnSignals, startWorkers } from './runtime.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config, { role: 'worker' });
-const registry = new JobRegistry(jobHandlers);
-const { close } = startWorkers(config, registry, logger);
-closeOnSignals(close, logger);
+const runtime = createWorkerRuntime(config, logger);
+const registry = new JobRegistry(jobHandlers(runtime.services));
+const workers = startWorkers(config, registry, logger);
+closeOnSignals(async () => {
+  await workers.close();
+  await runtime.close();
+}, logger);
 console.log(`Concert History worker is running for queues: ${config.worker.queues.join(', ')}`);

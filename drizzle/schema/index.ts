@@ -7,3 +7,4 @@ export * from './scans.js';
 export * from './photos.js';
 export * from './duplicate-groups.js';
 export * from './processed-files.js';
+export * from './uploads.js';

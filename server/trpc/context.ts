@@ -7,6 +7,7 @@ import type { CreateExpressContextOptions } from '@trpc/server/adapters/express'
 import type { Logger } from '../logger.js';
 import type { UserSummary } from '../repositories/user.repository.js';
 import type { Services } from '../services/index.js';
+import type { ScanProgressFeedPort } from '../services/scan.service.js';
 import { expressSessionPort } from '../http/session.js';
 
 /** The procedures' view of the session, whatever stores it. */
@@ -19,6 +20,7 @@ export interface SessionPort {
 
 export interface InnerContext {
   services: Services;
+  progressFeed: ScanProgressFeedPort;
   session: SessionPort;
   requestId: string;
   logger: Logger;
@@ -30,7 +32,7 @@ export function createInnerContext(inner: InnerContext) {
 
 export type Context = ReturnType<typeof createInnerContext>;
 
-export function createExpressContextFactory(services: Services) {
+export function createExpressContextFactory(services: Services, progressFeed: ScanProgressFeedPort) {
   return ({ req }: CreateExpressContextOptions): Context =>
-    createInnerContext({ services, session: expressSessionPort(req), requestId: req.id, logger: req.log });
+    createInnerContext({ services, progressFeed, session: expressSessionPort(req), requestId: req.id, logger: req.log });
 }

@@ -1,8 +1,14 @@
 import { authRouter } from '../routers/auth.router.js';
+import { photosRouter } from '../routers/photos.router.js';
+import { scansRouter } from '../routers/scans.router.js';
+import { sourcesRouter } from '../routers/sources.router.js';
 import { router } from './init.js';
 
 export const appRouter = router({
   auth: authRouter,
+  sources: sourcesRouter,
+  scans: scansRouter,
+  photos: photosRouter,
 });
 
 /** The only thing the client imports from the server. */

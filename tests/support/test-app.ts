@@ -2,18 +2,17 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../server/app.js';
 import type { AppConfig } from '../../server/config.js';
-import { createDatabase } from '../../server/db/client.js';
+import { createWebRuntime, type WebRuntime } from '../../server/bootstrap.js';
 import { createLogger } from '../../server/logger.js';
-import { createRedis, waitForRedis } from '../../server/redis.js';
-import { createServices } from '../../server/services/index.js';
+import { waitForRedis } from '../../server/redis.js';
 import { testConfig } from './test-env.js';
 
 export interface RunningApp {
   url: string;
   config: AppConfig;
-  services: ReturnType<typeof createServices>;
-  database: ReturnType<typeof createDatabase>;
-  redis: ReturnType<typeof createRedis>;
+  services: WebRuntime['services'];
+  database: WebRuntime['database'];
+  redis: WebRuntime['redis'];
   close(): Promise<void>;
 }
 
@@ -21,12 +20,9 @@ export interface RunningApp {
 export async function startTestApp(overrides: Record<string, string> = {}, { waitForRedisReady = true } = {}): Promise<RunningApp> {
   const config = testConfig(overrides);
   const logger = createLogger(config);
-  const database = createDatabase(config.database, logger);
-  const redis = createRedis(config.redis);
-  redis.on('error', () => {});
-  if (waitForRedisReady) await waitForRedis(redis);
-  const services = createServices({ db: database.db });
-  const { app, close: closeClient } = await createApp({ config, logger, database, redis, services });
+  const runtime = createWebRuntime(config, logger);
+  if (waitForRedisReady) await waitForRedis(runtime.redis);
+  const { app, close: closeClient } = await createApp({ config, logger, runtime });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -34,15 +30,14 @@ export async function startTestApp(overrides: Record<string, string> = {}, { wai
   return {
     url: `http://127.0.0.1:${port}`,
     config,
-    services,
-    database,
-    redis,
+    services: runtime.services,
+    database: runtime.database,
+    redis: runtime.redis,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await closeClient();
-      await database.close();
-      redis.disconnect();
+      await runtime.close();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { createTRPCClient, httpLink } from '@trpc/client';
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { AppRouter } from '../../server/trpc/router.js';
 
@@ -15,11 +16,23 @@ export class CookieJar {
   }
 }
 
-/** A real tRPC client over HTTP with a cookie jar and the browser's Origin header. */
+/** A real tRPC client over HTTP (subscriptions over SSE) with a cookie jar and the browser's Origin header. */
 export function trpcHttpClient(baseUrl: string, jar = new CookieJar()) {
   const client = createTRPCClient<AppRouter>({
     links: [
-      httpLink({
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: `${baseUrl}/trpc`,
+          transformer: superjson,
+          // Node 20 has no EventSource; this one lets us send the session cookie like a browser.
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) =>
+              fetch(input, { ...init, headers: { ...init?.headers, ...(jar.cookie ? { cookie: jar.cookie } : {}) } }),
+          }),
+        }),
+        false: httpLink({
         url: `${baseUrl}/trpc`,
         transformer: superjson,
         headers: () => ({ origin: baseUrl, ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
@@ -28,6 +41,7 @@ export function trpcHttpClient(baseUrl: string, jar = new CookieJar()) {
           jar.capture(response);
           return response;
         },
+        }),
       }),
     ],
   });

@@ -1,7 +1,10 @@
+import type { Services } from '../../server/services/index.js';
 import type { JobHandler } from '../job-registry.js';
+import { dedupScanJob } from './dedup-scan.job.js';
+import { ingestPhotoJob } from './ingest-photo.job.js';
+import { scanSourceJob } from './scan-source.job.js';
 
-/**
- * Every job handler of the product, one module per job (`<name>.job.ts`).
- * The scan pipeline's jobs are added here as they are built.
- */
-export const jobHandlers: readonly JobHandler[] = [];
+/** Every job handler of the product, one module per job (`<name>.job.ts`). */
+export function jobHandlers(services: Services): JobHandler[] {
+  return [scanSourceJob(services), ingestPhotoJob(services), dedupScanJob(services)] as JobHandler[];
+}

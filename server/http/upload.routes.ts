@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import { DomainError, ValidationError } from '../errors.js';
+import type { Services } from '../services/index.js';
+
+/**
+ * POST /api/uploads: multipart photos from the browser. Multipart is what a
+ * cross-site form can send, so besides the session this route demands a header
+ * no form can set (which forces a CORS preflight we never grant) and our origin.
+ */
+export function uploadRoutes(services: Services, publicUrl: string | undefined): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const user = req.session?.user;
+    if (!user) return void res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'Please log in first' } });
+    const origin = req.get('origin');
+    const ownOrigin = publicUrl ? new URL(publicUrl).origin : `${req.protocol}://${req.get('host')}`;
+    if (req.get('x-requested-with') !== 'concert-history' || (origin && origin !== ownOrigin)) {
+      return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'Request refused: uploads must come from the app itself' } });
+    }
+    try {
+      res.json(await services.uploads.receive(user.id, req.headers, req));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      res.status(error instanceof ValidationError ? 400 : 500).json({ error: { code: 'BAD_REQUEST', message: error.message } });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The one place job ids are made. Deterministic, so adding a job twice is a no-op
+ * in BullMQ; never containing ':' (BullMQ's key separator) and never all digits
+ * (BullMQ's own ids).
+ */
+function digest(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
+}
+
+export const jobIds = {
+  scanSource: (scanId: number) => `scan-${scanId}`,
+  /** One ingest per file per scan; a retry of failed files gets a new round number. */
+  ingestPhoto: (scanId: number, fileId: string, round = 0) =>
+    `ingest-${scanId}-${digest(fileId)}${round ? `-r${round}` : ''}`,
+  dedupScan: (scanId: number) => `dedup-${scanId}`,
+};

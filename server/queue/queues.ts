@@ -1,0 +1,60 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { JOB_NAMES, type dedupScanPayload, type ingestPhotoPayload, type scanSourcePayload } from '../../shared/jobs.js';
+import type { QueueName } from '../../shared/queues.js';
+import type { AppConfig } from '../config.js';
+import { bullPrefix } from './bullmq-options.js';
+import { jobIds } from './job-ids.js';
+
+/** Transient failures retry with exponential backoff and jitter; permanent ones throw UnrecoverableError. */
+function retrying(attempts: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 50_000 },
+    removeOnFail: { age: 14 * 24 * 3600 },
+  };
+}
+
+/** The producer side of the queues, used by the web server and by jobs that chain jobs. */
+export class JobQueues {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly config: Pick<AppConfig, 'redis' | 'ingest'>,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: bullPrefix(this.config) });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async scanSource(payload: z.input<typeof scanSourcePayload>) {
+    await this.queue('scan').add(JOB_NAMES.scanSource, payload, { ...retrying(3), jobId: jobIds.scanSource(payload.scanId) });
+  }
+
+  async ingestPhotos(payloads: Array<z.input<typeof ingestPhotoPayload>>, round = 0) {
+    if (!payloads.length) return;
+    await this.queue('photo').addBulk(
+      payloads.map((data) => ({
+        name: JOB_NAMES.ingestPhoto,
+        data,
+        opts: { ...retrying(this.config.ingest.attempts), jobId: jobIds.ingestPhoto(data.scanId, data.file.fileId, round) },
+      })),
+    );
+  }
+
+  async dedupScan(payload: z.input<typeof dedupScanPayload>) {
+    await this.queue('photo').add(JOB_NAMES.dedupScan, payload, { ...retrying(5), jobId: jobIds.dedupScan(payload.scanId) });
+  }
+
+  async close() {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}

@@ -1,0 +1,131 @@
+import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { duplicateGroups, photos } from '../../drizzle/schema/index.js';
+import type { Database } from '../db/client.js';
+import { dedupColumns, type DedupPhoto } from './photo.repository.js';
+
+export type DuplicateKind = (typeof duplicateGroups.$inferSelect)['kind'];
+const chunkColumns = [photos.phash0, photos.phash1, photos.phash2, photos.phash3] as const;
+
+export class DuplicateGroupRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * The user's other ready photos that may be copies of `photo`: same content hash,
+   * or a perceptual-hash chunk among `chunkValues` (multi-index hashing: one indexed
+   * lookup per chunk, never a scan of all pairs).
+   */
+  async candidates(userId: number, photo: DedupPhoto, chunkValues: readonly number[][]): Promise<DedupPhoto[]> {
+    const base = and(eq(photos.userId, userId), eq(photos.status, 'ready'), eq(photos.hidden, false), ne(photos.id, photo.id));
+    const lookups = chunkColumns.map((column, i) =>
+      this.db.$primary.select(dedupColumns).from(photos).where(and(base, inArray(column, chunkValues[i]!))),
+    );
+    if (photo.contentHash) {
+      lookups.push(this.db.$primary.select(dedupColumns).from(photos).where(and(base, eq(photos.contentHash, photo.contentHash))));
+    }
+    const byId = new Map<number, DedupPhoto>();
+    for (const rows of await Promise.all(lookups)) for (const row of rows) byId.set(row.id, row);
+    return [...byId.values()];
+  }
+
+  async kindsOf(userId: number, groupIds: number[]): Promise<Map<number, DuplicateKind>> {
+    if (!groupIds.length) return new Map();
+    const rows = await this.db.$primary
+      .select({ id: duplicateGroups.id, kind: duplicateGroups.kind })
+      .from(duplicateGroups)
+      .where(and(eq(duplicateGroups.userId, userId), inArray(duplicateGroups.id, groupIds)));
+    return new Map(rows.map((row) => [row.id, row.kind]));
+  }
+
+  async create(userId: number, kind: DuplicateKind): Promise<number> {
+    const [result] = await this.db.insert(duplicateGroups).values({ userId, kind });
+    return result.insertId;
+  }
+
+  /** Moves the members of `others` into `target`, drops the emptied groups, and sets the target's kind. */
+  async mergeInto(userId: number, target: number, others: number[], kind: DuplicateKind) {
+    await this.db.transaction(async (tx) => {
+      if (others.length) {
+        await tx
+          .update(photos)
+          .set({ duplicateGroupId: target })
+          .where(and(eq(photos.userId, userId), inArray(photos.duplicateGroupId, others)));
+        await tx.delete(duplicateGroups).where(and(eq(duplicateGroups.userId, userId), inArray(duplicateGroups.id, others)));
+      }
+      await tx.update(duplicateGroups).set({ kind }).where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, target)));
+    });
+  }
+
+  async assign(userId: number, groupId: number, photoIds: number[]) {
+    if (!photoIds.length) return;
+    await this.db
+      .update(photos)
+      .set({ duplicateGroupId: groupId })
+      .where(and(eq(photos.userId, userId), inArray(photos.id, photoIds), isNull(photos.duplicateGroupId)));
+  }
+
+  membersOf(userId: number, groupId: number) {
+    return this.db.$primary
+      .select(dedupColumns)
+      .from(photos)
+      .where(and(eq(photos.userId, userId), eq(photos.duplicateGroupId, groupId)));
+  }
+
+  async setPrimary(userId: number, groupId: number, photoId: number) {
+    await this.db
+      .update(duplicateGroups)
+      .set({ primaryPhotoId: photoId })
+      .where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
+  }
+
+  /** Photos of a scan that are extra copies (exact or near) of another photo. */
+  async countExtraCopiesOfScan(userId: number, scanId: number): Promise<number> {
+    const [row] = await this.db.$primary
+      .select({ count: sql<number>`COUNT(*)`.mapWith(Number) })
+      .from(photos)
+      .innerJoin(duplicateGroups, and(eq(duplicateGroups.userId, photos.userId), eq(duplicateGroups.id, photos.duplicateGroupId)))
+      .where(
+        and(
+          eq(photos.userId, userId),
+          eq(photos.scanId, scanId),
+          inArray(duplicateGroups.kind, ['exact', 'near']),
+          or(isNull(duplicateGroups.primaryPhotoId), ne(duplicateGroups.primaryPhotoId, photos.id)),
+        ),
+      );
+    return row?.count ?? 0;
+  }
+
+  listOpen(userId: number, limit: number) {
+    return this.db
+      .select({ id: duplicateGroups.id, kind: duplicateGroups.kind, primaryPhotoId: duplicateGroups.primaryPhotoId })
+      .from(duplicateGroups)
+      .where(and(eq(duplicateGroups.userId, userId), isNull(duplicateGroups.resolvedAt)))
+      .orderBy(desc(duplicateGroups.id))
+      .limit(limit);
+  }
+
+  photosOfGroups(userId: number, groupIds: number[]) {
+    if (!groupIds.length) return Promise.resolve([]);
+    return this.db
+      .select({
+        id: photos.id, groupId: photos.duplicateGroupId, fileName: photos.fileName, width: photos.width, height: photos.height,
+        byteSize: photos.byteSize, takenAt: photos.takenAt, thumbnailKey: photos.thumbnailKey, hidden: photos.hidden,
+      })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), inArray(photos.duplicateGroupId, groupIds)))
+      .orderBy(asc(photos.takenAt), asc(photos.id));
+  }
+
+  /** Keeps one photo: the others are hidden (never deleted) and the group is closed. */
+  async resolve(userId: number, groupId: number, keepPhotoId: number) {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(photos)
+        .set({ hidden: sql`${photos.id} <> ${keepPhotoId}` })
+        .where(and(eq(photos.userId, userId), eq(photos.duplicateGroupId, groupId)));
+      await tx
+        .update(duplicateGroups)
+        .set({ primaryPhotoId: keepPhotoId, resolvedAt: new Date() })
+        .where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
+    });
+  }
+}

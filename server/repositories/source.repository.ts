@@ -1,0 +1,55 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { sources } from '../../drizzle/schema/index.js';
+import type { Database } from '../db/client.js';
+
+/** What the app may show of a source: never the encrypted token. */
+export const sourceColumns = {
+  id: sources.id,
+  kind: sources.kind,
+  label: sources.label,
+  localPath: sources.localPath,
+  googleAccountEmail: sources.googleAccountEmail,
+  rescanSchedule: sources.rescanSchedule,
+  lastScanAt: sources.lastScanAt,
+  createdAt: sources.createdAt,
+} as const;
+
+export type SourceRow = typeof sources.$inferSelect;
+export type NewSource = Omit<typeof sources.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>;
+
+export class SourceRepository {
+  constructor(private readonly db: Database) {}
+
+  listByUser(userId: number) {
+    return this.db.select(sourceColumns).from(sources).where(eq(sources.userId, userId)).orderBy(asc(sources.id));
+  }
+
+  /** The full row, for the worker: it needs the path or the token to open the source. */
+  async findForWorker(userId: number, sourceId: number): Promise<SourceRow | null> {
+    const [row] = await this.db.$primary
+      .select()
+      .from(sources)
+      .where(and(eq(sources.userId, userId), eq(sources.id, sourceId)))
+      .limit(1);
+    return row ?? null;
+  }
+
+  async insert(source: NewSource): Promise<number> {
+    const [result] = await this.db.insert(sources).values(source);
+    return result.insertId;
+  }
+
+  async findUploadSource(userId: number): Promise<number | null> {
+    const [row] = await this.db.$primary
+      .select({ id: sources.id })
+      .from(sources)
+      .where(and(eq(sources.userId, userId), eq(sources.kind, 'upload')))
+      .orderBy(asc(sources.id))
+      .limit(1);
+    return row?.id ?? null;
+  }
+
+  async recordScan(userId: number, sourceId: number, changes: { lastScanAt: Date; changesPageToken?: string | null }) {
+    await this.db.update(sources).set(changes).where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
+  }
+}

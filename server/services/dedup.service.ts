@@ -1,0 +1,89 @@
+import type { z } from 'zod';
+import { classifyPhotos, pickBestPhoto, type DuplicateKind } from '../../shared/dedup.js';
+import { candidateChunkQueries } from '../../shared/hamming.js';
+import type { dedupScanPayload } from '../../shared/jobs.js';
+import type { AppConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
+import type { DedupPhoto, PhotoRepository } from '../repositories/photo.repository.js';
+import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
+import type { ScanRepository } from '../repositories/scan.repository.js';
+
+export type DedupScanPayload = z.output<typeof dedupScanPayload>;
+
+/**
+ * The last stage of a scan: groups the photos it brought in with their copies
+ * (exact, near) and burst siblings across the user's library, suggests the best
+ * copy, then completes the scan. One job per scan, so groups never race; running
+ * it again changes nothing.
+ */
+export class DedupService {
+  constructor(
+    private readonly photos: PhotoRepository,
+    private readonly groups: DuplicateGroupRepository,
+    private readonly scans: ScanRepository,
+    private readonly progress: ScanProgressRepository,
+    private readonly config: Pick<AppConfig, 'dedup'>,
+  ) {}
+
+  async run({ scanId, userId }: DedupScanPayload, logger: Logger) {
+    if (await this.progress.isCancelled(scanId)) return { outcome: 'cancelled' as const };
+    const fresh = await this.photos.readyOfScan(userId, scanId);
+    // Rows read before the loop go stale as it groups them; this remembers where each landed.
+    const groupOf = new Map<number, number>();
+    let grouped = 0;
+    for (const photo of fresh) {
+      const current = { ...photo, duplicateGroupId: groupOf.get(photo.id) ?? photo.duplicateGroupId };
+      if (await this.groupPhoto(userId, current, groupOf)) grouped += 1;
+    }
+    const duplicates = await this.groups.countExtraCopiesOfScan(userId, scanId);
+    const live = await this.progress.get(scanId);
+    const counts = { ...(live?.counts ?? { listed: 0, processed: 0, failed: 0, matched: 0 }), duplicates };
+    await this.progress.setCounts(scanId, { duplicates });
+    await this.scans.finish(userId, scanId, 'completed', counts);
+    await this.progress.finish(scanId, 'completed');
+    logger.info({ scanId, photos: fresh.length, grouped, duplicates }, 'scan completed');
+    return { outcome: 'completed' as const, duplicates };
+  }
+
+  /**
+   * Puts one photo with its relatives: copies (exact or near) share one group,
+   * burst siblings another. Groups that turn out to hold one shot are merged.
+   * True when the photo ended up in a group.
+   */
+  private async groupPhoto(userId: number, photo: DedupPhoto, groupOf: Map<number, number>): Promise<boolean> {
+    if (photo.perceptualHash === null) return false;
+    const { nearThreshold, burstWindowSeconds } = this.config.dedup;
+    const candidates = await this.groups.candidates(userId, photo, candidateChunkQueries(photo.perceptualHash, nearThreshold));
+    const related = candidates
+      .map((other) => ({ other: { ...other, duplicateGroupId: groupOf.get(other.id) ?? other.duplicateGroupId }, relation: classifyPhotos(photo, other, { nearThreshold, burstWindowSeconds }) }))
+      .filter((r): r is { other: DedupPhoto; relation: DuplicateKind } => r.relation !== null);
+    if (!related.length) return false;
+
+    // Being a copy outranks being a burst sibling.
+    const family = related.some((r) => r.relation !== 'burst') ? 'copies' : 'burst';
+    const peers = related.filter((r) => familyOf(r.relation) === family);
+    const existing = [...new Set([photo.duplicateGroupId, ...peers.map((r) => r.other.duplicateGroupId)])].filter(
+      (id): id is number => id !== null,
+    );
+    const kinds = await this.groups.kindsOf(userId, existing);
+    const sameFamily = existing.filter((id) => familyOf(kinds.get(id)!) === family);
+    const kind: DuplicateKind =
+      family === 'burst'
+        ? 'burst'
+        : peers.some((r) => r.relation === 'near') || sameFamily.some((id) => kinds.get(id) === 'near')
+          ? 'near'
+          : 'exact';
+    const target = sameFamily[0] ?? (await this.groups.create(userId, kind));
+    await this.groups.mergeInto(userId, target, sameFamily.slice(1), kind);
+    await this.groups.assign(userId, target, [photo.id, ...peers.map((r) => r.other.id)]);
+    const members = await this.groups.membersOf(userId, target);
+    for (const member of members) groupOf.set(member.id, target);
+    await this.groups.setPrimary(userId, target, pickBestPhoto(members));
+    return members.some((member) => member.id === photo.id);
+  }
+}
+
+function familyOf(kind: DuplicateKind): 'copies' | 'burst' {
+  return kind === 'burst' ? 'burst' : 'copies';
+}

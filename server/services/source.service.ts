@@ -1,0 +1,56 @@
+import { basename } from 'node:path';
+import type { AppConfig } from '../config.js';
+import type { SourceRepository, SourceRow } from '../repositories/source.repository.js';
+import type { UploadRepository } from '../repositories/upload.repository.js';
+import type { ObjectStorage } from '../storage/storage.js';
+import { LocalFolderSource, resolveImportFolder } from '../sources/local-folder-source.js';
+import type { PhotoSource } from '../sources/photo-source.js';
+import { SourceAccessError } from '../sources/photo-source.js';
+import { UploadSource } from '../sources/upload-source.js';
+
+/** Opens the right PhotoSource for a row; Google Drive registers itself here once configured. */
+export type SourceOpener = (row: SourceRow) => PhotoSource;
+
+export class SourceService {
+  private readonly openers = new Map<SourceRow['kind'], SourceOpener>();
+
+  constructor(
+    private readonly sources: SourceRepository,
+    uploads: UploadRepository,
+    storage: ObjectStorage,
+    private readonly config: Pick<AppConfig, 'imports'>,
+  ) {
+    this.openers.set('local', (row) => new LocalFolderSource(row.localPath!));
+    this.openers.set('upload', (row) => new UploadSource(uploads, storage, row.userId, row.id));
+  }
+
+  registerOpener(kind: SourceRow['kind'], opener: SourceOpener) {
+    this.openers.set(kind, opener);
+  }
+
+  list(userId: number) {
+    return this.sources.listByUser(userId);
+  }
+
+  async addLocalFolder(userId: number, path: string): Promise<{ id: number }> {
+    const folder = await resolveImportFolder(path, this.config.imports.localRoots);
+    const id = await this.sources.insert({ userId, kind: 'local', label: basename(folder) || folder, localPath: folder });
+    return { id };
+  }
+
+  /** Every user has at most one upload library; created on first upload. */
+  async uploadSourceOf(userId: number): Promise<number> {
+    return (
+      (await this.sources.findUploadSource(userId)) ??
+      (await this.sources.insert({ userId, kind: 'upload', label: 'Uploaded photos' }))
+    );
+  }
+
+  async open(userId: number, sourceId: number): Promise<{ row: SourceRow; source: PhotoSource }> {
+    const row = await this.sources.findForWorker(userId, sourceId);
+    if (!row) throw new SourceAccessError('This photo library no longer exists');
+    const opener = this.openers.get(row.kind);
+    if (!opener) throw new SourceAccessError(`${row.kind} libraries are not configured on this server`);
+    return { row, source: opener(row) };
+  }
+}

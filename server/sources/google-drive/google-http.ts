@@ -1,0 +1,118 @@
+/**
+ * The HTTP boundary with Google, shared by the OAuth and Drive clients: one
+ * exchange at a time with network failures marked retryable, every JSON body
+ * validated with zod before the rest of the code sees it, and Google's JSON
+ * error format turned into one readable message.
+ */
+import { z } from 'zod';
+import { TransientFailure } from './retry.js';
+
+export interface BufferedResponse {
+  ok: boolean;
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+/** One HTTP exchange with the body read in full; a network failure or timeout becomes a TransientFailure. */
+export async function fetchBuffered(url: string | URL, init: RequestInit, timeoutMs: number): Promise<BufferedResponse> {
+  try {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    // Reading the body is inside the try: a connection reset mid-body is a network error too.
+    const body = Buffer.from(await response.arrayBuffer());
+    return { ok: response.ok, status: response.status, headers: response.headers, body };
+  } catch (error) {
+    throw new TransientFailure(`Cannot reach ${new URL(url).host}: ${describeNetworkError(error)}`);
+  }
+}
+
+/** fetch hides the useful part (ECONNRESET, ECONNREFUSED) in `cause`. */
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'TimeoutError') return 'timed out';
+  const cause = (error as { cause?: unknown }).cause;
+  const code = cause && typeof cause === 'object' && 'code' in cause ? String(cause.code) : undefined;
+  return code ? `${error.message} (${code})` : error.message;
+}
+
+/** Google answered 2xx with a body we do not understand: a contract change or a proxy in the way; never retried. */
+export class GoogleResponseFormatError extends Error {
+  constructor(what: string, detail: string) {
+    super(`Unexpected response from ${what}: ${detail}`);
+    this.name = 'GoogleResponseFormatError';
+  }
+}
+
+export function parseGoogleJson<T>(schema: z.ZodType<T>, body: Buffer, what: string): T {
+  const json = parseJson(body);
+  if (json === undefined) throw new GoogleResponseFormatError(what, `not JSON (${preview(body)})`);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    throw new GoogleResponseFormatError(what, issues.join('; '));
+  }
+  return parsed.data;
+}
+
+/** Google's API error format: {"error": {"code", "message", "status", "errors": [{"domain", "reason", "message", "location"}]}}. */
+const apiErrorBody = z.object({
+  error: z.object({
+    code: z.number().optional(),
+    message: z.string().optional(),
+    status: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          domain: z.string().optional(),
+          reason: z.string().optional(),
+          message: z.string().optional(),
+          location: z.string().optional(),
+          locationType: z.string().optional(),
+        }),
+      )
+      .optional(),
+  }),
+});
+
+export interface GoogleApiError {
+  message: string;
+  /** Machine-readable reasons, e.g. userRateLimitExceeded, notFound, authError. */
+  reasons: string[];
+  /** The parameter or header the error is about, e.g. pageToken. */
+  locations: string[];
+}
+
+/** Reads an error body in Google's format; anything else (an HTML page from a proxy) still gives a message. */
+export function readGoogleApiError(status: number, body: Buffer): GoogleApiError {
+  const parsed = apiErrorBody.safeParse(parseJson(body));
+  if (!parsed.success) return { message: `HTTP ${status}${body.length ? ` (${preview(body)})` : ''}`, reasons: [], locations: [] };
+  const { message, errors = [] } = parsed.data.error;
+  return {
+    message: message ?? errors[0]?.message ?? `HTTP ${status}`,
+    reasons: errors.flatMap((e) => (e.reason ? [e.reason] : [])),
+    locations: errors.flatMap((e) => (e.location ? [e.location] : [])),
+  };
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** undefined when the body is not JSON. */
+export function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function preview(body: Buffer): string {
+  const text = body.toString('utf8', 0, Math.min(body.length, 200)).replace(/\s+/g, ' ').trim();
+  return body.length > 200 ? `${text}…` : text;
+}

@@ -1,0 +1,48 @@
+import type { UploadRepository } from '../repositories/upload.repository.js';
+import { storageKeys } from '../storage/storage-keys.js';
+import type { ObjectStorage } from '../storage/storage.js';
+import { SourceFileGoneError, type Listing, type PhotoSource } from './photo-source.js';
+
+const PAGE_SIZE = 500;
+const FILE_ID = /^upload-(\d+)$/;
+
+/** Photos uploaded from the browser: listed from the uploads table, bytes read from storage. */
+export class UploadSource implements PhotoSource {
+  constructor(
+    private readonly uploads: UploadRepository,
+    private readonly storage: ObjectStorage,
+    private readonly userId: number,
+    private readonly sourceId: number,
+  ) {}
+
+  async *list(): Listing {
+    let afterId = 0;
+    for (;;) {
+      const rows = await this.uploads.page(this.userId, this.sourceId, afterId, PAGE_SIZE);
+      if (!rows.length) return null;
+      afterId = rows[rows.length - 1]!.id;
+      yield {
+        files: rows.map((row) => ({
+          fileId: `upload-${row.id}`,
+          name: row.fileName,
+          mimeType: row.mimeType,
+          size: row.byteSize,
+          modifiedAt: row.createdAt,
+          fingerprint: row.storageId,
+        })),
+      };
+    }
+  }
+
+  async readFile(fileId: string): Promise<Buffer> {
+    const id = FILE_ID.exec(fileId)?.[1];
+    const row = id ? await this.uploads.find(this.userId, this.sourceId, Number(id)) : null;
+    const bytes = row ? await this.storage.read(storageKeys.upload(this.userId, this.sourceId, row.storageId)) : null;
+    if (!bytes) throw new SourceFileGoneError(fileId);
+    return bytes;
+  }
+
+  async readThumbnail(): Promise<Buffer | null> {
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Every storage key of the product. Built from numeric ids and hex hashes only,
+ * so no user-controlled text can reach a path, and each user's objects sit under
+ * their own prefix.
+ */
+const HEX = /^[0-9a-f]{16,128}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function positiveId(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`Invalid ${what} for a storage key: ${value}`);
+  return value;
+}
+
+function hexHash(value: string): string {
+  if (!HEX.test(value)) throw new Error('Invalid content hash for a storage key');
+  return value;
+}
+
+export const storageKeys = {
+  /** Thumbnails are addressed by content: identical files share one, and rewriting is idempotent. */
+  thumbnail: (userId: number, contentHash: string) =>
+    `users/${positiveId(userId, 'user id')}/thumbnails/${hexHash(contentHash)}.webp`,
+  uploadsPrefix: (userId: number, sourceId: number) =>
+    `users/${positiveId(userId, 'user id')}/uploads/${positiveId(sourceId, 'source id')}/`,
+  upload: (userId: number, sourceId: number, uploadId: string) => {
+    if (!UUID.test(uploadId)) throw new Error('Invalid upload id for a storage key');
+    return `${storageKeys.uploadsPrefix(userId, sourceId)}${uploadId}`;
+  },
+};
+
+/** Keys are never taken from outside, but a second check costs nothing where they meet the disk. */
+export function assertSafeKey(key: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9/_.-]*$/.test(key) || key.includes('..') || key.includes('//')) {
+    throw new Error(`Unsafe storage key: ${key}`);
+  }
+}

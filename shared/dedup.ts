@@ -1,0 +1,108 @@
+/**
+ * What two photos of a library are to each other, and which copy to keep.
+ *
+ * Visual similarity alone does not make a duplicate at a concert: from one seat,
+ * the stage looks the same all evening (different shots of one show measured 8+
+ * bits apart, copies of one shot 0–10). Capture time separates the cases:
+ *   - same bytes                              → 'exact'
+ *   - similar, same moment (or a time missing) → 'near': one shot re-saved,
+ *     resized, cropped, converted, edited (editors keep DateTimeOriginal)
+ *   - similar, seconds apart                   → 'burst': frames of one burst,
+ *     or quick retakes the user will want to choose from
+ *   - similar, further apart                   → nothing, unless the pixels are
+ *     all but identical (≤ sameImageDistance): then it is one picture whose
+ *     date was rewritten on the way (an export, a clock fixed afterwards)
+ */
+import { hammingDistance } from './hamming.js';
+
+export type DuplicateKind = 'exact' | 'near' | 'burst';
+
+export interface DedupThresholds {
+  /**
+   * Largest Hamming distance between perceptual hashes of copies of one shot.
+   * Measured on generated concert photos: resized, re-encoded (q60), PNG and
+   * 320 px thumbnails 0 bits, a 3 % crop 2–10, burst frames 0–4, different
+   * scenes 18+. Hashes always differ in an even number of bits (each has 32 bits
+   * set), so 10 is as wide as 11 and both search chunks at radius 2 (137 values).
+   */
+  nearThreshold: number;
+  /** Similar photos taken at most this far apart are a burst. */
+  burstWindowSeconds: number;
+  /** Similar this closely, photos are one picture whatever their dates say. */
+  sameImageDistance: number;
+}
+
+export const DEFAULT_DEDUP_THRESHOLDS: Readonly<DedupThresholds> = {
+  nearThreshold: 10,
+  burstWindowSeconds: 10,
+  sameImageDistance: 2,
+};
+
+export interface PhotoPair {
+  /** Hamming distance of the perceptual hashes; null when either photo has none. */
+  distance: number | null;
+  contentHashEqual: boolean;
+  takenAtA: Date | null;
+  takenAtB: Date | null;
+}
+
+export function classifyPair(pair: PhotoPair, thresholds: Partial<DedupThresholds> = {}): DuplicateKind | null {
+  const { nearThreshold, burstWindowSeconds, sameImageDistance } = { ...DEFAULT_DEDUP_THRESHOLDS, ...thresholds };
+  if (pair.contentHashEqual) return 'exact';
+  if (pair.distance === null || pair.distance > nearThreshold) return null;
+  const { takenAtA: a, takenAtB: b } = pair;
+  if (!a || !b || isSameMoment(a, b)) return 'near';
+  if (Math.abs(a.getTime() - b.getTime()) <= burstWindowSeconds * 1000) return 'burst';
+  return pair.distance <= sameImageDistance ? 'near' : null;
+}
+
+/**
+ * Equal instants, or the same second when either time has no sub-seconds: a copy
+ * made by a tool that drops SubSecTimeOriginal is still the same shot, while two
+ * frames 120 ms apart with sub-seconds are not.
+ */
+function isSameMoment(a: Date, b: Date): boolean {
+  if (a.getTime() === b.getTime()) return true;
+  const lacksSubSeconds = a.getUTCMilliseconds() === 0 || b.getUTCMilliseconds() === 0;
+  return lacksSubSeconds && Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
+}
+
+/** A pair's classification straight from the two photos' hashes and times. */
+export function classifyPhotos(
+  a: { contentHash: string | null; perceptualHash: bigint | null; takenAt: Date | null },
+  b: { contentHash: string | null; perceptualHash: bigint | null; takenAt: Date | null },
+  thresholds: Partial<DedupThresholds> = {},
+): DuplicateKind | null {
+  return classifyPair(
+    {
+      distance: a.perceptualHash !== null && b.perceptualHash !== null ? hammingDistance(a.perceptualHash, b.perceptualHash) : null,
+      contentHashEqual: a.contentHash !== null && a.contentHash === b.contentHash,
+      takenAtA: a.takenAt,
+      takenAtB: b.takenAt,
+    },
+    thresholds,
+  );
+}
+
+export interface BestPhotoCandidate {
+  id: number;
+  width: number | null;
+  height: number | null;
+  byteSize: number | null;
+}
+
+/** The copy to keep as a group's primary: most pixels, then most bytes (least compressed), then the oldest row. */
+export function pickBestPhoto(candidates: readonly BestPhotoCandidate[]): number {
+  const [first, ...rest] = candidates;
+  if (!first) throw new RangeError('pickBestPhoto needs at least one photo');
+  let best = first;
+  for (const candidate of rest) if (isBetter(candidate, best)) best = candidate;
+  return best.id;
+}
+
+function isBetter(candidate: BestPhotoCandidate, current: BestPhotoCandidate): boolean {
+  const pixels = (p: BestPhotoCandidate) => (p.width ?? 0) * (p.height ?? 0);
+  if (pixels(candidate) !== pixels(current)) return pixels(candidate) > pixels(current);
+  if ((candidate.byteSize ?? 0) !== (current.byteSize ?? 0)) return (candidate.byteSize ?? 0) > (current.byteSize ?? 0);
+  return candidate.id < current.id;
+}

@@ -1,0 +1,44 @@
+/**
+ * Payloads of every job, validated by the worker before a handler runs. Jobs carry
+ * ids and facts, never secrets: a worker loads tokens from the database itself.
+ */
+import { z } from 'zod';
+
+const id = z.number().int().positive();
+const requestId = z.string().max(64).optional();
+const isoDate = z.iso.datetime({ offset: true }).nullable().optional().transform((value) => (value ? new Date(value) : null));
+const nullableNumber = z.number().finite().nullable().optional();
+const nullableText = (max: number) => z.string().max(max).nullable().optional();
+
+export const scanSourcePayload = z.object({ scanId: id, userId: id, sourceId: id, requestId });
+
+export const sourceFilePayload = z.object({
+  fileId: z.string().min(1).max(255),
+  name: z.string().max(1024),
+  mimeType: nullableText(100),
+  size: z.number().int().min(0).nullable(),
+  fingerprint: z.string().min(1).max(128),
+  metadata: z
+    .object({
+      takenAt: isoDate,
+      latitude: nullableNumber,
+      longitude: nullableNumber,
+      width: nullableNumber,
+      height: nullableNumber,
+      cameraMake: nullableText(100),
+      cameraModel: nullableText(100),
+      md5: z.string().regex(/^[0-9a-f]{32}$/).nullable().optional(),
+      hasThumbnail: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+export const ingestPhotoPayload = z.object({ scanId: id, userId: id, sourceId: id, file: sourceFilePayload, requestId });
+
+export const dedupScanPayload = z.object({ scanId: id, userId: id, requestId });
+
+export const JOB_NAMES = {
+  scanSource: 'scan-source',
+  ingestPhoto: 'ingest-photo',
+  dedupScan: 'dedup-scan',
+} as const;

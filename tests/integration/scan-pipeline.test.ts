@@ -1,0 +1,193 @@
+import { mkdtemp, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TRPCClientError } from '@trpc/client';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duplicateGroups, photos, scans } from '../../drizzle/schema/index.js';
+import type { Child } from '../support/child-process.js';
+import { writeTestLibrary } from '../support/photo-library.js';
+import { watchScan } from '../support/scan-helpers.js';
+import { startTestApp, type RunningApp } from '../support/test-app.js';
+import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { startWorkerProcess, stop } from '../support/worker-process.js';
+
+let app: RunningApp;
+let worker: Child;
+let library: Awaited<ReturnType<typeof writeTestLibrary>>;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  library = await writeTestLibrary();
+  const dataDir = await mkdtemp(join(tmpdir(), 'ch-data-'));
+  env = testEnv({ LOCAL_IMPORT_ROOTS: library.root, DATA_DIR: dataDir });
+  app = await startTestApp(env);
+  worker = await startWorkerProcess(env);
+});
+afterAll(async () => {
+  if (worker) await stop(worker);
+  await app?.close();
+});
+
+async function newUser() {
+  const { client, jar } = trpcHttpClient(app.url);
+  const user = await client.auth.signup.mutate({ email: uniqueEmail('scan'), password: 'correct horse battery', name: 'Scanner' });
+  return { client, jar, user };
+}
+
+async function failure(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('scanning a local folder', () => {
+  it('records every file exactly once, with thumbnails, failures with reasons, duplicates and bursts grouped', async () => {
+    const { client, user } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { scanId } = await client.scans.start.mutate({ sourceId });
+    const snapshots = await watchScan(client, scanId);
+    const final = snapshots.at(-1)!;
+
+    expect(final.status).toBe('completed');
+    expect(final.counts).toMatchObject({
+      listed: library.expected.listed,
+      processed: library.expected.processed,
+      failed: library.expected.failed,
+      duplicates: library.expected.extraCopies,
+    });
+    // Live: the browser saw the counter move, not just the end.
+    expect(snapshots.length).toBeGreaterThan(1);
+
+    const rows = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
+    expect(rows).toHaveLength(library.expected.listed);
+    expect(new Set(rows.map((row) => row.sourceFileId)).size).toBe(rows.length);
+    expect(rows.some((row) => row.sourceFileId.includes('escape') || row.sourceFileId.endsWith('.txt'))).toBe(false);
+
+    const ready = rows.filter((row) => row.status === 'ready');
+    for (const row of ready) {
+      expect(row.thumbnailKey).toMatch(new RegExp(`^users/${user.id}/thumbnails/[0-9a-f]{64}\\.webp$`));
+      expect(await app.services.storage.exists(row.thumbnailKey!)).toBe(true);
+      expect(row.perceptualHash).not.toBeNull();
+    }
+    const first = rows.find((row) => row.sourceFileId === 'show/IMG_0001.JPG')!;
+    expect(first).toMatchObject({ timeZone: 'Europe/Amsterdam', cameraMake: 'Fujifilm', width: 1600, height: 1200 });
+    // 21:30 in Amsterdam in July is 19:30 UTC.
+    expect(first.takenAt?.toISOString()).toBe('2019-07-05T19:30:00.000Z');
+
+    const failed = Object.fromEntries(rows.filter((row) => row.status === 'failed').map((row) => [row.sourceFileId, row.failureReason]));
+    expect(Object.keys(failed).sort()).toEqual(['broken/empty.jpg', 'broken/notes.jpg', 'broken/truncated.jpg']);
+    expect(failed['broken/empty.jpg']).toMatch(/empty/i);
+    expect(failed['broken/notes.jpg']).toMatch(/not .*(photo|image)|format/i);
+    expect(failed['broken/truncated.jpg']).toMatch(/truncated|incomplete|corrupt/i);
+    const reported = await client.scans.failures.query({ scanId });
+    expect(reported.map((f) => f.sourceFileId).sort()).toEqual(Object.keys(failed).sort());
+
+    const groups = await client.photos.duplicates.query();
+    const byFile = (id: number) => rows.find((row) => row.id === id)!.sourceFileId;
+    const copies = groups.find((g) => g.kind !== 'burst')!;
+    expect(copies.photos.map((p) => byFile(p.id)).sort()).toEqual(['copies/IMG_0001-small.jpg', 'copies/IMG_0001.JPG', 'show/IMG_0001.JPG']);
+    const primary = byFile(copies.primaryPhotoId!);
+    expect(primary).not.toBe('copies/IMG_0001-small.jpg');
+    const burst = groups.find((g) => g.kind === 'burst')!;
+    expect(burst.photos.map((p) => byFile(p.id)).sort()).toEqual(['show/burst/IMG_010.JPG', 'show/burst/IMG_011.JPG', 'show/burst/IMG_012.JPG']);
+    expect(groups).toHaveLength(2);
+
+    const [scanRow] = await app.database.db.select().from(scans).where(eq(scans.id, scanId));
+    expect(scanRow).toMatchObject({ status: 'completed', activeSourceId: null, listed: library.expected.listed, failed: 3 });
+  });
+
+  it('rescanning an unchanged library does no per-photo work', async () => {
+    const { client, user } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    await watchScan(client, (await client.scans.start.mutate({ sourceId })).scanId);
+    const before = await app.database.db.select({ id: photos.id, updatedAt: photos.updatedAt }).from(photos).where(eq(photos.userId, user.id));
+
+    const { scanId } = await client.scans.start.mutate({ sourceId });
+    const final = (await watchScan(client, scanId)).at(-1)!;
+    expect(final).toMatchObject({ status: 'completed', counts: { listed: 0, processed: 0, failed: 0 } });
+    const after = await app.database.db.select({ id: photos.id, updatedAt: photos.updatedAt }).from(photos).where(eq(photos.userId, user.id));
+    expect(after).toEqual(before);
+  });
+
+  it('resolving a duplicate group keeps the chosen photo and hides, never deletes, the others', async () => {
+    const { client, user } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    await watchScan(client, (await client.scans.start.mutate({ sourceId })).scanId);
+    const group = (await client.photos.duplicates.query()).find((g) => g.kind !== 'burst')!;
+    const keep = group.photos[1]!.id;
+    await client.photos.resolveDuplicates.mutate({ groupId: group.id, keepPhotoId: keep });
+
+    const members = await app.database.db.select().from(photos).where(and(eq(photos.userId, user.id), eq(photos.duplicateGroupId, group.id)));
+    expect(members).toHaveLength(group.photos.length);
+    expect(members.filter((m) => !m.hidden).map((m) => m.id)).toEqual([keep]);
+    const [row] = await app.database.db.select().from(duplicateGroups).where(eq(duplicateGroups.id, group.id));
+    expect(row!.primaryPhotoId).toBe(keep);
+    expect(row!.resolvedAt).not.toBeNull();
+    expect((await client.photos.duplicates.query()).some((g) => g.id === group.id)).toBe(false);
+  });
+
+  it('refuses a second scan of a library while one is running, and cancels promptly', async () => {
+    const { client } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { scanId } = await client.scans.start.mutate({ sourceId });
+    const conflict = await failure(client.scans.start.mutate({ sourceId }));
+    expect(conflict.data?.code).toBe('CONFLICT');
+    expect(conflict.message).toBe('A scan of this library is already running');
+
+    const cancelled = await client.scans.cancel.mutate({ scanId });
+    expect(cancelled.status).toBe('cancelled');
+    expect((await client.scans.get.query({ scanId })).status).toBe('cancelled');
+    // The library is free again.
+    const next = await client.scans.start.mutate({ sourceId });
+    expect((await watchScan(client, next.scanId)).at(-1)!.status).toBe('completed');
+  });
+});
+
+describe('what a user may import', () => {
+  it('refuses folders outside the allowed roots, through "..", or that do not exist', async () => {
+    const { client } = await newUser();
+    const outside = await mkdtemp(join(tmpdir(), 'ch-outside-'));
+    for (const path of [outside, `${library.folder}/../../etc`, join(library.root, 'missing'), 'relative/path']) {
+      const error = await failure(client.sources.addLocalFolder.mutate({ path }));
+      expect(error.data?.code, path).toBe('BAD_REQUEST');
+    }
+    await mkdir(join(library.root, 'empty'), { recursive: true });
+    expect((await client.sources.addLocalFolder.mutate({ path: join(library.root, 'empty') })).id).toBeGreaterThan(0);
+  });
+});
+
+describe('another user', () => {
+  it('cannot see, start, watch or cancel what is not theirs', async () => {
+    const owner = await newUser();
+    const { id: sourceId } = await owner.client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { scanId } = await owner.client.scans.start.mutate({ sourceId });
+    await watchScan(owner.client, scanId);
+    const group = (await owner.client.photos.duplicates.query())[0]!;
+
+    const stranger = await newUser();
+    expect(await stranger.client.sources.list.query()).toEqual([]);
+    expect(await stranger.client.photos.duplicates.query()).toEqual([]);
+    for (const attempt of [
+      () => stranger.client.scans.start.mutate({ sourceId }),
+      () => stranger.client.scans.get.query({ scanId }),
+      () => stranger.client.scans.cancel.mutate({ scanId }),
+      () => stranger.client.scans.failures.query({ scanId }),
+      () => stranger.client.scans.retryFailed.mutate({ scanId }),
+      () => stranger.client.photos.resolveDuplicates.mutate({ groupId: group.id, keepPhotoId: group.photos[0]!.id }),
+      () => watchScan(stranger.client, scanId, 10_000),
+    ]) {
+      expect((await failure(attempt())).data?.code).toBe('NOT_FOUND');
+    }
+    const thumbnail = await fetch(`${app.url}/api/photos/${group.photos[0]!.id}/thumbnail`, { headers: { cookie: stranger.jar.cookie! } });
+    expect(thumbnail.status).toBe(404);
+    const own = await fetch(`${app.url}/api/photos/${group.photos[0]!.id}/thumbnail`, { headers: { cookie: owner.jar.cookie! } });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('image/webp');
+  });
+});

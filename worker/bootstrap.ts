@@ -1,0 +1,32 @@
+import sharp from 'sharp';
+import type { AppConfig } from '../server/config.js';
+import { createDatabase } from '../server/db/client.js';
+import type { Logger } from '../server/logger.js';
+import { createQueueRedis, createRedis } from '../server/redis.js';
+import { createServices } from '../server/services/index.js';
+
+/**
+ * What a worker process holds. sharp runs one thread per job: the photo queue's
+ * concurrency (one job per core by default) is what spreads work over the cores,
+ * so two jobs never fight over the same ones.
+ */
+export function createWorkerRuntime(config: AppConfig, logger: Logger) {
+  sharp.concurrency(1);
+  sharp.cache(false);
+  const database = createDatabase(config.database, logger);
+  // Jobs wait for Redis rather than fail while it restarts.
+  const redis = createRedis(config.redis, { enableOfflineQueue: true, maxRetriesPerRequest: null });
+  const queueRedis = createQueueRedis(config.redis);
+  for (const [name, connection] of Object.entries({ redis, queueRedis })) {
+    connection.on('error', (error) => logger.warn({ connection: name, err: error.message }, 'redis connection error'));
+  }
+  const services = createServices({ config, db: database.db, redis, queueRedis });
+  return {
+    services,
+    async close() {
+      await Promise.allSettled([services.queues.close(), database.close()]);
+      redis.disconnect();
+      queueRedis.disconnect();
+    },
+  };
+}

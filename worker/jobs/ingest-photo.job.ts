@@ -1,0 +1,12 @@
+import { JOB_NAMES, ingestPhotoPayload } from '../../shared/jobs.js';
+import type { Services } from '../../server/services/index.js';
+import { defineJob } from '../job-registry.js';
+
+export const ingestPhotoJob = (services: Services) =>
+  defineJob({
+    queue: 'photo',
+    name: JOB_NAMES.ingestPhoto,
+    payload: ingestPhotoPayload,
+    handle: (payload, { job, logger }) =>
+      services.photoIngest.ingest(payload, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }, logger),
+  });
