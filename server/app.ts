@@ -10,6 +10,7 @@ import { csrfProtection } from './http/csrf.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { createSessionMiddleware } from './http/session.js';
+import { googleRoutes } from './http/google.routes.js';
 import { photoMediaRoutes } from './http/photo-media.routes.js';
 import { uploadRoutes } from './http/upload.routes.js';
 import { createExpressContextFactory } from './trpc/context.js';
@@ -43,6 +44,8 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   const session = createSessionMiddleware(config, redis);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
   app.use('/api/photos', session, photoMediaRoutes(services));
+  app.use('/api/sources/google', session);
+  app.use(googleRoutes(services, config));
   app.use('/trpc', csrfProtection(config.http.publicUrl), session);
   app.use(
     '/trpc',

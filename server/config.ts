@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { QUEUE_NAMES, isQueueName, type QueueName } from '../shared/queues.js';
+import { parseTokenEncryptionKey } from './sources/google-drive/token-crypto.js';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
 
@@ -74,8 +75,32 @@ const envSchema = z
     DEDUP_NEAR_THRESHOLD: intFrom(10, 0, 15),
     DEDUP_BURST_WINDOW_SECONDS: intFrom(10, 1, 3_600),
     INGEST_ATTEMPTS: intFrom(5, 1, 20),
+    GOOGLE_CLIENT_ID: optionalString,
+    GOOGLE_CLIENT_SECRET: optionalString,
+    GOOGLE_DRIVE_API_URL: z.url().default('https://www.googleapis.com/drive/v3'),
+    GOOGLE_OAUTH_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_OAUTH_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+    GOOGLE_USERINFO_URL: z.url().default('https://openidconnect.googleapis.com/v1/userinfo'),
+    TOKEN_ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .optional()
+        .superRefine((value, ctx) => {
+          if (value === undefined) return;
+          try {
+            parseTokenEncryptionKey(value);
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          }
+        }),
+    ),
   })
   .superRefine((env, ctx) => {
+    if (env.GOOGLE_CLIENT_ID || env.GOOGLE_CLIENT_SECRET) {
+      for (const name of ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required to connect Google Drive' });
+      }
+    }
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production (32+ random characters)' });
     }
@@ -118,6 +143,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     media: { maxPixels: e.IMAGE_MAX_PIXELS, thumbnailWidth: 400 },
     dedup: { nearThreshold: e.DEDUP_NEAR_THRESHOLD, burstWindowSeconds: e.DEDUP_BURST_WINDOW_SECONDS },
     ingest: { attempts: e.INGEST_ATTEMPTS },
+    /** Null unless Google Drive is configured (client id, secret and a token encryption key). */
+    google:
+      e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET && e.TOKEN_ENCRYPTION_KEY
+        ? {
+            clientId: e.GOOGLE_CLIENT_ID,
+            clientSecret: e.GOOGLE_CLIENT_SECRET,
+            driveApiUrl: e.GOOGLE_DRIVE_API_URL,
+            authUrl: e.GOOGLE_OAUTH_AUTH_URL,
+            tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
+            userinfoUrl: e.GOOGLE_USERINFO_URL,
+            tokenEncryptionKey: parseTokenEncryptionKey(e.TOKEN_ENCRYPTION_KEY),
+          }
+        : null,
     worker: {
       queues: e.WORKER_QUEUES,
       concurrency: { ...DEFAULT_CONCURRENCY, ...e.WORKER_CONCURRENCY } as Record<QueueName, number>,

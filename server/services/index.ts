@@ -10,6 +10,10 @@ import { ScanRepository } from '../repositories/scan.repository.js';
 import { SourceRepository } from '../repositories/source.repository.js';
 import { UploadRepository } from '../repositories/upload.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
+import { createGoogleDriveSource } from '../sources/google-drive/google-drive-source.js';
+import { GoogleOAuthClient } from '../sources/google-drive/oauth.js';
+import { createTokenCipher } from '../sources/google-drive/token-crypto.js';
+import { SourceAccessError } from '../sources/photo-source.js';
 import { createStorage } from '../storage/index.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import { AccessService } from './access.js';
@@ -50,7 +54,9 @@ export function createServices({ config, db, redis, queueRedis, storage = create
   const queues = new JobQueues(queueRedis, config);
   const access = new AccessService(db);
   const sources = new SourceService(r.sources, r.uploads, storage, config);
+  const google = config.google && connectGoogleDrive(config.google, sources);
   return {
+    google,
     repositories,
     queues,
     storage,
@@ -64,6 +70,17 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     photoIngest: new PhotoIngestService(sources, r.photos, r.processedFiles, r.scanProgress, storage, queues, config),
     dedup: new DedupService(r.photos, r.duplicateGroups, r.scans, r.scanProgress, config),
   };
+}
+
+/** Google Drive libraries open through OAuth; the refresh token is decrypted only here, in the process that reads Drive. */
+function connectGoogleDrive(google: NonNullable<AppConfig['google']>, sources: SourceService) {
+  const oauth = new GoogleOAuthClient(google);
+  const cipher = createTokenCipher(google.tokenEncryptionKey);
+  sources.registerOpener('gdrive', (row) => {
+    if (!row.encryptedRefreshToken) throw new SourceAccessError('This Google Drive library has no authorization; connect it again');
+    return createGoogleDriveSource({ oauth, refreshToken: cipher.decrypt(row.encryptedRefreshToken), baseUrl: google.driveApiUrl });
+  });
+  return { oauth, cipher };
 }
 
 export type Services = ReturnType<typeof createServices>;

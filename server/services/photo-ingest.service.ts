@@ -85,11 +85,14 @@ export class PhotoIngestService {
 
   private async read(source: PhotoSource, file: SourceFilePayload): Promise<Read> {
     const known = file.metadata;
-    // Metadata first: when the source already has date, checksum and a thumbnail, the full file is never downloaded.
-    if (known?.md5 && known.hasThumbnail && known.takenAt) {
+    // Metadata first: when the source has a checksum and a thumbnail, the full file is never downloaded. (Drive
+    // reads EXIF itself, so a photo it knows no date for would yield none from a download either.)
+    if (known?.md5 && known.hasThumbnail) {
       const thumbnail = await source.readThumbnail(file);
       if (thumbnail) {
-        const resolved = resolveFloatingTime(known.takenAt, known.latitude ?? null, known.longitude ?? null);
+        const resolved = known.takenAt
+          ? resolveFloatingTime(known.takenAt, known.latitude ?? null, known.longitude ?? null)
+          : { takenAt: null, timeZone: null };
         return {
           analysis: await analyzeThumbnail(thumbnail, this.config.media),
           width: known.width ?? null,

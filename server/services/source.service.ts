@@ -38,6 +38,14 @@ export class SourceService {
     return { id };
   }
 
+  async addGoogleDrive(userId: number, account: { email: string; encryptedRefreshToken: string }): Promise<{ id: number }> {
+    const id = await this.sources.insert({
+      userId, kind: 'gdrive', label: `Google Drive (${account.email})`.slice(0, 255),
+      googleAccountEmail: account.email, encryptedRefreshToken: account.encryptedRefreshToken,
+    });
+    return { id };
+  }
+
   /** Every user has at most one upload library; created on first upload. */
   async uploadSourceOf(userId: number): Promise<number> {
     return (
