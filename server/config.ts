@@ -67,6 +67,7 @@ const envSchema = z
     WORKER_QUEUES: queueList,
     WORKER_CONCURRENCY: concurrencyMap,
     WORKER_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
+    WORKER_LOCK_DURATION_MS: intFrom(30_000, 1_000, 600_000),
     DATA_DIR: z.string().min(1).default('.data'),
     LOCAL_IMPORT_ROOTS: z.preprocess(emptyAsUndefined, z.string().optional()),
     UPLOAD_MAX_FILE_MB: intFrom(50, 1, 2_000),
@@ -160,6 +161,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queues: e.WORKER_QUEUES,
       concurrency: { ...DEFAULT_CONCURRENCY, ...e.WORKER_CONCURRENCY } as Record<QueueName, number>,
       shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
+      /** A crashed worker's jobs go back to the queue this long after its last lock renewal. */
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     },
   };
 }

@@ -18,6 +18,12 @@ export interface JobHandler<Schema extends z.ZodType = z.ZodType> {
   name: string;
   payload: Schema;
   handle(payload: z.infer<Schema>, context: JobContext): Promise<unknown>;
+  /**
+   * Runs when BullMQ gives up on a job without the handler having settled it (for
+   * instance a job that stalled in crashed workers too often), so the work it
+   * stood for is still accounted for.
+   */
+  onAbandoned?(payload: z.infer<Schema>, reason: string, context: JobContext): Promise<void>;
 }
 
 export function defineJob<Schema extends z.ZodType>(handler: JobHandler<Schema>): JobHandler<Schema> {
@@ -37,6 +43,14 @@ export class JobRegistry {
 
   jobsOf(queue: QueueName): string[] {
     return [...this.byKey.values()].filter((h) => h.queue === queue).map((h) => h.name);
+  }
+
+  /** For a job that failed for good: lets its handler record the outcome if it has not. */
+  async abandon(queue: QueueName, job: Job, reason: string, logger: Logger): Promise<void> {
+    const handler = this.byKey.get(`${queue}/${job.name}`);
+    const parsed = handler?.payload.safeParse(job.data);
+    if (!handler?.onAbandoned || !parsed?.success) return;
+    await handler.onAbandoned(parsed.data, reason, { job, logger: logger.child({ queue, job: job.name, jobId: job.id }) });
   }
 
   async dispatch(queue: QueueName, job: Job, logger: Logger): Promise<unknown> {

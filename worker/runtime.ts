@@ -15,10 +15,19 @@ export function startWorkers(config: AppConfig, registry: JobRegistry, logger: L
       connection: createQueueRedis(config.redis),
       prefix: bullPrefix(config),
       concurrency: config.worker.concurrency[queue],
+      lockDuration: config.worker.lockDurationMs,
+      stalledInterval: config.worker.lockDurationMs,
+      maxStalledCount: 3,
     });
-    worker.on('failed', (job, error) =>
-      logger.warn({ queue, job: job?.name, jobId: job?.id, err: error.message }, 'job failed'),
-    );
+    worker.on('failed', (job, error) => {
+      logger.warn({ queue, job: job?.name, jobId: job?.id, err: error.message }, 'job failed');
+      const final = job && (error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message));
+      if (final) {
+        registry.abandon(queue, job, error.message, logger).catch((abandonError: Error) =>
+          logger.error({ queue, jobId: job.id, err: abandonError.message }, 'could not record an abandoned job'),
+        );
+      }
+    });
     worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
     logger.info({ queue, concurrency: config.worker.concurrency[queue], jobs: registry.jobsOf(queue) }, 'worker started');
     return worker;

@@ -57,29 +57,43 @@ export class PhotoIngestService {
   async ingest(payload: IngestPayload, attempt: { number: number; of: number }, logger: Logger) {
     const { scanId, userId, sourceId, file } = payload;
     if (await this.progress.isCancelled(scanId)) return { outcome: 'skipped' as const };
-    let outcome: 'processed' | 'failed';
     let photoId: number;
     try {
       const { source } = await this.sources.open(userId, sourceId);
       photoId = await this.store(payload, await this.read(source, file));
-      outcome = 'processed';
     } catch (error) {
       const permanent = permanentReason(error);
       if (!permanent && attempt.number < attempt.of) throw error;
       const reason = permanent ?? `Could not be read after ${attempt.of} attempts: ${(error as Error).message}`;
-      logger.info({ fileId: file.fileId, reason }, 'photo failed');
-      photoId = await this.photos.upsertFailed({
-        userId, sourceId, scanId, sourceFileId: file.fileId, fileName: file.name.slice(0, 255), mimeType: file.mimeType ?? null,
-        byteSize: file.size, failureReason: reason,
-      });
-      outcome = 'failed';
+      return this.recordFailure(payload, reason, logger);
     }
+    return this.settle(payload, photoId, 'processed');
+  }
+
+  /** BullMQ gave up on the job outside the handler (it stalled too often): the file still counts, as failed. */
+  async recordAbandoned(payload: IngestPayload, reason: string, logger: Logger) {
+    if (await this.progress.isCancelled(payload.scanId)) return;
+    await this.recordFailure(payload, `Processing was interrupted too often: ${reason}`, logger);
+  }
+
+  private async recordFailure(payload: IngestPayload, reason: string, logger: Logger) {
+    const { scanId, userId, sourceId, file } = payload;
+    logger.info({ fileId: file.fileId, reason }, 'photo failed');
+    const photoId = await this.photos.upsertFailed({
+      userId, sourceId, scanId, sourceFileId: file.fileId, fileName: file.name.slice(0, 255), mimeType: file.mimeType ?? null,
+      byteSize: file.size, failureReason: reason,
+    });
+    return this.settle(payload, photoId, 'failed');
+  }
+
+  /** Sync state, then the scan counter (once per file), then the next stage when this was the scan's last file. */
+  private async settle({ scanId, userId, sourceId, file, requestId }: IngestPayload, photoId: number, outcome: 'processed' | 'failed') {
     await this.processedFiles.record({
       userId, sourceId, fileId: file.fileId, fingerprint: file.fingerprint, photoId,
       outcome: outcome === 'processed' ? 'ingested' : 'failed', processedAt: new Date(),
     });
     const { finishing } = await this.progress.markDone(scanId, file.fileId, outcome);
-    if (finishing) await this.queues.dedupScan({ scanId, userId, requestId: payload.requestId });
+    if (finishing) await this.queues.dedupScan({ scanId, userId, requestId });
     return { outcome, photoId };
   }
 

@@ -9,4 +9,5 @@ export const ingestPhotoJob = (services: Services) =>
     payload: ingestPhotoPayload,
     handle: (payload, { job, logger }) =>
       services.photoIngest.ingest(payload, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }, logger),
+    onAbandoned: (payload, reason, { logger }) => services.photoIngest.recordAbandoned(payload, reason, logger),
   });
