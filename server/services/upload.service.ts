@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { AppConfig } from '../config.js';
 import { ValidationError } from '../errors.js';
@@ -79,9 +79,17 @@ export class UploadService {
     const storageId = randomUUID();
     const key = storageKeys.upload(userId, sourceId, storageId);
     let size = 0;
-    stream.on('data', (chunk: Buffer) => (size += chunk.length));
+    // Counted inside the pipe: a 'data' listener would start the flow before storage is ready and drop bytes.
+    const counted = stream.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
     try {
-      await this.storage.put(key, stream, mimeType);
+      await this.storage.put(key, counted, mimeType);
     } catch (error) {
       await this.storage.delete(key);
       result.refused.push({ name, reason: `Could not be stored: ${(error as Error).message}` });
