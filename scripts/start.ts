@@ -1,11 +1,15 @@
 /**
  * `npm start`: everything on one machine with the embedded defaults. Starts
- * MariaDB and Redis if nothing listens on their ports, migrates, then runs the web
+ * MariaDB and Redis if nothing listens on their ports, migrates, sets up the demo
+ * account and library (skip with `npm start -- --no-demo`), then runs the web
  * server and a worker (all queues) as two processes, the way production does.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { loadConfigOrExit } from '../server/config.js';
+import { createWebRuntime } from '../server/bootstrap.js';
 import { migrateDatabase } from '../server/db/migrate.js';
+import { createLogger } from '../server/logger.js';
+import { ensureDemoAccount } from './demo-account.js';
 
 const config = loadConfigOrExit();
 
@@ -17,6 +21,17 @@ try {
 } catch (error) {
   console.error(`Could not migrate the database: ${(error as Error).message}`);
   process.exit(1);
+}
+
+let demoNote = '';
+if (!process.argv.includes('--no-demo')) {
+  const logger = createLogger({ logLevel: 'warn' });
+  const runtime = createWebRuntime(config, logger);
+  try {
+    demoNote = await ensureDemoAccount(config, runtime.services);
+  } finally {
+    await runtime.close();
+  }
 }
 
 const children = new Map<string, ChildProcess>();
@@ -47,3 +62,4 @@ process.on('SIGTERM', () => stopAll());
 
 run('web', 'server/main.ts');
 run('worker', 'worker/main.ts');
+if (demoNote) console.log(demoNote);
