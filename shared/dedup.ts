@@ -1,9 +1,10 @@
 /**
  * What two photos of a library are to each other, and which copy to keep.
  *
- * Visual similarity alone does not make a duplicate at a concert: from one seat,
- * the stage looks the same all evening (different shots of one show measured 8+
- * bits apart, copies of one shot 0–10). Capture time separates the cases:
+ * Visual similarity alone does not make a duplicate at a concert: every photo
+ * is a dark stage with bright lights, and from one seat it looks the same all
+ * evening. In the 376-photo demo library, 65 of ~70,000 unrelated pairs are
+ * within 10 bits (none within 4). Capture time separates the cases:
  *   - same bytes                              → 'exact'
  *   - similar, same moment (or a time missing) → 'near': one shot re-saved,
  *     resized, cropped, converted, edited (editors keep DateTimeOriginal)
@@ -20,13 +21,13 @@ export type DuplicateKind = 'exact' | 'near' | 'burst';
 export interface DedupThresholds {
   /**
    * Largest Hamming distance between perceptual hashes of copies of one shot.
-   * Measured on generated concert photos: resized, re-encoded (q60), PNG and
-   * 320 px thumbnails 0 bits, a 3 % crop 2–10, burst frames 0–4, different
-   * scenes 18+. Hashes always differ in an even number of bits (each has 32 bits
-   * set), so 10 is as wide as 11 and both search chunks at radius 2 (137 values).
+   * Measured on generated concert photos: resized to 50 %, re-encoded at q60,
+   * PNG and 320 px thumbnails 0–2 bits, a 3 % crop 2–10, burst frames 0–4.
+   * Hashes differ in an even number of bits (each has 32 bits set, unless a flat
+   * picture makes coefficients tie), so 10 is as wide as 11, and both search chunks at radius 2 (137 values each).
    */
   nearThreshold: number;
-  /** Similar photos taken at most this far apart are a burst. */
+  /** Similar photos taken at most this far apart are a burst: bursts and quick retakes, not a whole song's worth of shots. */
   burstWindowSeconds: number;
   /** Similar this closely, photos are one picture whatever their dates say. */
   sameImageDistance: number;
