@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { describeError } from './lib/errors.js';
+import { endSession } from './lib/session-events.js';
 import { trpc } from './trpc.js';
 import { ErrorBoundary } from './ui/ErrorBoundary.js';
 import { ErrorState } from './ui/ErrorState.js';
@@ -17,7 +18,10 @@ export function App() {
 
   useEffect(() => {
     // Warm the shell while the visitor types their password, so logging in feels instant.
-    if (loggedOut) void loadAppShell().catch(() => {});
+    if (!loggedOut) return;
+    // Whatever the last user left running in the background (an upload) is dropped.
+    endSession();
+    void loadAppShell().catch(() => {});
   }, [loggedOut]);
 
   let content;

@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { httpBatchLink } from '@trpc/client';
+import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCReact, getQueryKey } from '@trpc/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
@@ -14,8 +14,13 @@ export type User = NonNullable<RouterOutputs['auth']['me']>;
 export function createTrpcClient() {
   return trpc.createClient({
     links: [
-      // Default fetch: same-origin cookies; mutations are POSTed as application/json, which the CSRF guard requires.
-      httpBatchLink({ url: '/trpc', transformer: superjson, maxURLLength: 2083 }),
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        // Server-sent events (EventSource): same-origin, so the session cookie goes along; it reconnects by itself.
+        true: httpSubscriptionLink({ url: '/trpc', transformer: superjson }),
+        // Default fetch: same-origin cookies; mutations are POSTed as application/json, which the CSRF guard requires.
+        false: httpBatchLink({ url: '/trpc', transformer: superjson, maxURLLength: 2083 }),
+      }),
     ],
   });
 }

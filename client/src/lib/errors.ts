@@ -58,3 +58,15 @@ export function isRetryable(error: unknown): boolean {
 export function isUnauthorized(error: unknown): boolean {
   return error instanceof TRPCClientError && (error.data as ErrorShapeData | undefined)?.code === 'UNAUTHORIZED';
 }
+
+/** The tRPC error code (e.g. 'CONFLICT', 'BAD_REQUEST'), when the server sent one. */
+export function errorCode(error: unknown): string | undefined {
+  return error instanceof TRPCClientError ? (error.data as ErrorShapeData | undefined)?.code : undefined;
+}
+
+/** Field errors from the server's errorFormatter (`data.zodError` is a flattened ZodError). */
+export function serverFieldErrors(error: unknown): Partial<Record<string, string[]>> {
+  const zodError = (error as { data?: { zodError?: unknown } } | null)?.data?.zodError;
+  if (typeof zodError !== 'object' || zodError === null) return {};
+  return (zodError as { fieldErrors?: Partial<Record<string, string[]>> }).fieldErrors ?? {};
+}

@@ -1,13 +1,28 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense } from 'react';
 import { describeError } from '../lib/errors.js';
 import { procedurePath, trpc, type User } from '../trpc.js';
+import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { ErrorState } from '../ui/ErrorState.js';
+import { Loading } from '../ui/Loading.js';
 import { Logo } from '../ui/Logo.js';
-import { EmptyHistory } from './EmptyHistory.js';
+import { ConcertsView } from './ConcertsView.js';
+import { hrefOf, useRoute, type Route } from './route.js';
+
+// Each view is its own chunk, fetched when first opened (or when its link is hovered or focused).
+const loadLibraryView = () => import('../library/LibraryView.js');
+const loadDuplicatesView = () => import('../duplicates/DuplicatesView.js');
+const LibraryView = lazy(() => loadLibraryView().then((m) => ({ default: m.LibraryView })));
+const DuplicatesView = lazy(() => loadDuplicatesView().then((m) => ({ default: m.DuplicatesView })));
+
+const NAV: ReadonlyArray<{ route: Route; label: string; preload?: () => Promise<unknown> }> = [
+  { route: { view: 'concerts' }, label: 'Concerts' },
+  { route: { view: 'library', scanId: null }, label: 'Photos library', preload: loadLibraryView },
+  { route: { view: 'duplicates' }, label: 'Duplicates', preload: loadDuplicatesView },
+];
 
 export function AppShell({ user }: { user: User }) {
-  const headingRef = useRef<HTMLHeadingElement>(null);
+  const route = useRoute();
   const queryClient = useQueryClient();
   const utils = trpc.useUtils();
   const logout = trpc.auth.logout.useMutation({
@@ -15,24 +30,20 @@ export function AppShell({ user }: { user: User }) {
       // Nothing of this user's may linger in the cache for whoever logs in next.
       queryClient.removeQueries({ predicate: (query) => procedurePath(query.queryKey) !== 'auth.me' });
       utils.auth.me.setData(undefined, null);
+      // The next person to log in starts on the home view, not on this user's scan.
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
       await utils.auth.me.invalidate();
     },
   });
-
-  useEffect(() => {
-    document.title = 'Concert History';
-    // Tell screen-reader users where they landed after logging in.
-    headingRef.current?.focus();
-  }, []);
 
   return (
     <div className="shell">
       <header className="shell-header">
         <div className="shell-header__inner">
-          <span className="shell-header__brand">
+          <a className="shell-header__brand" href="#/">
             <Logo className="shell-header__logo" />
             Concert History
-          </span>
+          </a>
           <div className="shell-header__user">
             <span className="avatar" aria-hidden="true">
               {initials(user.name)}
@@ -51,6 +62,23 @@ export function AppShell({ user }: { user: User }) {
             </button>
           </div>
         </div>
+        <nav className="shell-nav" aria-label="Main">
+          <ul className="shell-nav__list">
+            {NAV.map((item) => (
+              <li key={item.route.view}>
+                <a
+                  className="shell-nav__link"
+                  href={hrefOf(item.route)}
+                  aria-current={route.view === item.route.view ? 'page' : undefined}
+                  onPointerEnter={() => void item.preload?.().catch(() => {})}
+                  onFocus={() => void item.preload?.().catch(() => {})}
+                >
+                  {item.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
       </header>
 
       <main className="shell-main">
@@ -64,13 +92,24 @@ export function AppShell({ user }: { user: User }) {
             retrying={logout.isPending}
           />
         )}
-        <h1 className="shell-main__title" ref={headingRef} tabIndex={-1}>
-          Your concerts
-        </h1>
-        <EmptyHistory />
+        {/* Keyed by view: a failed chunk in one view doesn't stick to the others. */}
+        <ErrorBoundary inline key={route.view}>
+          <Suspense fallback={<Loading inline />}>{renderView(route)}</Suspense>
+        </ErrorBoundary>
       </main>
     </div>
   );
+}
+
+function renderView(route: Route) {
+  switch (route.view) {
+    case 'library':
+      return <LibraryView scanId={route.scanId} />;
+    case 'duplicates':
+      return <DuplicatesView />;
+    case 'concerts':
+      return <ConcertsView />;
+  }
 }
 
 function initials(name: string): string {

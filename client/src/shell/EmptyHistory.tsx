@@ -10,6 +10,9 @@ export function EmptyHistory() {
         Your history starts here
       </h2>
       <p className="empty-state__text">No concerts yet — connect a photo library to build your history.</p>
+      <a className="button button--primary" href="#/library">
+        Connect a photo library
+      </a>
     </section>
   );
 }

@@ -9,7 +9,13 @@ interface State {
  * Catches render errors and failed lazy-chunk downloads (offline, or a deploy replaced
  * the hashed files). React.lazy caches a failed import, so Retry reloads the page.
  */
-export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
+interface Props {
+  children: ReactNode;
+  /** Inside the shell: a panel instead of a full page (the shell already has its <main>). */
+  inline?: boolean;
+}
+
+export class ErrorBoundary extends Component<Props, State> {
   override state: State = { error: null };
 
   static getDerivedStateFromError(error: unknown): State {
@@ -24,18 +30,17 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     const { error } = this.state;
     if (!error) return this.props.children;
     const chunkFailed = /dynamically imported module|module script|importing a module|Failed to fetch/i.test(error.message);
-    return (
-      <main className="page-center">
-        <ErrorState
-          title={chunkFailed ? "Couldn't load the app" : 'Something went wrong'}
-          message={
-            chunkFailed
-              ? 'Part of the app could not be downloaded. Check your connection and try again.'
-              : 'An unexpected error occurred. Reloading the page usually fixes it.'
-          }
-          onRetry={() => window.location.reload()}
-        />
-      </main>
+    const state = (
+      <ErrorState
+        title={chunkFailed ? "Couldn't load the app" : 'Something went wrong'}
+        message={
+          chunkFailed
+            ? 'Part of the app could not be downloaded. Check your connection and try again.'
+            : 'An unexpected error occurred. Reloading the page usually fixes it.'
+        }
+        onRetry={() => window.location.reload()}
+      />
     );
+    return this.props.inline ? <div className="view-error">{state}</div> : <main className="page-center">{state}</main>;
   }
 }

@@ -1,0 +1,91 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { describeError, serverFieldErrors } from '../lib/errors.js';
+import { trpc } from '../trpc.js';
+import { ErrorState } from '../ui/ErrorState.js';
+import { Field } from '../ui/Field.js';
+
+/** sources.addLocalFolder: a folder on the server's disk, within its allowed import roots. */
+export function AddFolderForm() {
+  const headingId = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const utils = trpc.useUtils();
+  const [path, setPath] = useState('');
+  const [localError, setLocalError] = useState<string | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
+
+  const add = trpc.sources.addLocalFolder.useMutation({
+    onSuccess: async (_result, variables) => {
+      setAdded(variables.path);
+      setPath('');
+      await utils.sources.list.invalidate();
+    },
+    onError: (error) => {
+      // The button was disabled while pending: put focus back where the fix is.
+      if (!describeError(error).retryable || serverFieldErrors(error)['path']) inputRef.current?.focus();
+    },
+  });
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    const value = path.trim();
+    setAdded(null);
+    if (!value) {
+      setLocalError('Give a folder path');
+      inputRef.current?.focus();
+      return;
+    }
+    setLocalError(null);
+    add.mutate({ path: value });
+  };
+
+  const described = add.error ? describeError(add.error) : null;
+  const serverErrors = add.error ? serverFieldErrors(add.error)['path'] : undefined;
+  let fieldErrors: string[] | undefined;
+  if (localError) fieldErrors = [localError];
+  else if (serverErrors?.length) fieldErrors = serverErrors;
+  else if (described && !described.retryable) fieldErrors = [described.message];
+
+  return (
+    <form className="card add-card" onSubmit={onSubmit} noValidate aria-labelledby={headingId}>
+      <h3 className="card__title" id={headingId}>
+        Add a server folder
+      </h3>
+      <Field
+        ref={inputRef}
+        label="Folder path"
+        name="path"
+        placeholder="/srv/photos/concerts"
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+        hint="A folder on the server (not on this device). Only folders inside the server's allowed import folders can be added."
+        value={path}
+        onChange={(event) => {
+          setPath(event.target.value);
+          setLocalError(null);
+          if (add.error) add.reset();
+        }}
+        errors={fieldErrors}
+      />
+      {described?.retryable && !serverErrors?.length && (
+        <ErrorState
+          compact
+          focusRetry
+          title="Couldn't add the folder"
+          message={described.message}
+          onRetry={() => add.variables && add.mutate(add.variables)}
+          retrying={add.isPending}
+        />
+      )}
+      <div className="add-card__actions">
+        <button type="submit" className="button button--secondary" disabled={add.isPending} aria-busy={add.isPending}>
+          {add.isPending && <span className="spinner spinner--small" aria-hidden="true" />}
+          Add folder
+        </button>
+      </div>
+      <p className="add-card__status" role="status">
+        {added ? `Added ${added}. Use “Scan now” on it to read its photos.` : ''}
+      </p>
+    </form>
+  );
+}
