@@ -4,30 +4,20 @@
  * source and its first scan queued (the worker then does the rest).
  */
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import type { AppConfig } from '../server/config.js';
 import { ConflictError } from '../server/errors.js';
 import type { Services } from '../server/services/index.js';
-import { generateDemoLibrary, readDemoLibraryManifest, resolveDemoLibraryOptions } from './demo-library/generate.js';
-import { GENERATOR_VERSION } from './demo-library/manifest.js';
+import { ensureDemoLibrary } from './demo-library/generate.js';
 
 export const DEMO_ACCOUNT = { email: 'demo@concert-history.test', password: 'see-every-show-again', name: 'Demo Concertgoer' };
-
-export async function ensureDemoLibrary(outDir: string) {
-  const existing = await readDemoLibraryManifest(outDir);
-  if (existing?.generatorVersion === GENERATOR_VERSION && isDeepStrictEqual(existing.options, resolveDemoLibraryOptions())) {
-    return existing;
-  }
-  console.log(`Generating the demo photo library in ${outDir} (a minute at most, once)…`);
-  return generateDemoLibrary(outDir);
-}
 
 export async function ensureDemoAccount(config: AppConfig, services: Services): Promise<string> {
   const folder = join(config.dataDir, 'libraries', 'demo');
   if (!config.imports.localRoots.some((root) => folder.startsWith(root))) {
     return `No demo account: ${folder} is outside LOCAL_IMPORT_ROOTS.`;
   }
-  const manifest = await ensureDemoLibrary(folder);
+  console.log(`Checking the demo photo library in ${folder} (generated once, in about a minute)…`);
+  const { manifest } = await ensureDemoLibrary(folder);
   let user;
   try {
     user = await services.auth.signup(DEMO_ACCOUNT);

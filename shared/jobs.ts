@@ -29,6 +29,7 @@ export const sourceFilePayload = z.object({
       cameraModel: nullableText(100),
       md5: z.string().regex(/^[0-9a-f]{32}$/).nullable().optional(),
       hasThumbnail: z.boolean().optional(),
+      thumbnailLink: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
     })
     .optional(),
 });

@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { ScanProgress } from '../../shared/scan.schema.js';
-import { isTerminal } from '../../shared/scan.schema.js';
+import { isTerminal } from '../../shared/scan-progress.js';
 import type { ScanProgressFeedPort } from '../services/scan.service.js';
 import { parseProgressMessage } from './scan-progress.repository.js';
 

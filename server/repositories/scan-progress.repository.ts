@@ -37,9 +37,13 @@ if added > 0 then
 end
 return added`;
 
-/** KEYS: hash, set of finished files. ARGV: outcome field, fileId, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}. */
+/**
+ * KEYS: hash, set of finished files. ARGV: outcome field, fileId, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}.
+ * A cancelled scan's counters stay as they were at the cancel, whatever jobs were still in flight.
+ */
 const MARK_DONE = `${CHECK_FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+if redis.call('HGET', KEYS[1], 'status') == 'cancelled' then return {0, 0} end
 local added = redis.call('SADD', KEYS[2], ARGV[2])
 local finishing = 0
 if added == 1 then

@@ -11,6 +11,9 @@ import type { ScanRepository } from '../repositories/scan.repository.js';
 
 export type DedupScanPayload = z.output<typeof dedupScanPayload>;
 
+/** Photos whose candidates are fetched together: 50 × 137 search values per chunk keeps each IN list modest. */
+const BATCH_SIZE = 50;
+
 /**
  * The last stage of a scan: groups the photos it brought in with their copies
  * (exact, near) and burst siblings across the user's library, suggests the best
@@ -32,9 +35,17 @@ export class DedupService {
     // Rows read before the loop go stale as it groups them; this remembers where each landed.
     const groupOf = new Map<number, number>();
     let grouped = 0;
-    for (const photo of fresh) {
-      const current = { ...photo, duplicateGroupId: groupOf.get(photo.id) ?? photo.duplicateGroupId };
-      if (await this.groupPhoto(userId, current, groupOf)) grouped += 1;
+    const hashed = fresh.filter((photo) => photo.perceptualHash !== null);
+    for (let start = 0; start < hashed.length; start += BATCH_SIZE) {
+      const batch = hashed.slice(start, start + BATCH_SIZE).map((photo) => ({
+        photo,
+        chunkValues: candidateChunkQueries(photo.perceptualHash!, this.config.dedup.nearThreshold),
+      }));
+      const candidates = await this.groups.candidatesFor(userId, batch);
+      for (const { photo } of batch) {
+        const current = { ...photo, duplicateGroupId: groupOf.get(photo.id) ?? photo.duplicateGroupId };
+        if (await this.groupPhoto(userId, current, candidates.get(photo.id) ?? [], groupOf)) grouped += 1;
+      }
     }
     const duplicates = await this.groups.countExtraCopiesOfScan(userId, scanId);
     const live = await this.progress.get(scanId);
@@ -51,10 +62,8 @@ export class DedupService {
    * burst siblings another. Groups that turn out to hold one shot are merged.
    * True when the photo ended up in a group.
    */
-  private async groupPhoto(userId: number, photo: DedupPhoto, groupOf: Map<number, number>): Promise<boolean> {
-    if (photo.perceptualHash === null) return false;
+  private async groupPhoto(userId: number, photo: DedupPhoto, candidates: DedupPhoto[], groupOf: Map<number, number>): Promise<boolean> {
     const { nearThreshold, burstWindowSeconds } = this.config.dedup;
-    const candidates = await this.groups.candidates(userId, photo, candidateChunkQueries(photo.perceptualHash, nearThreshold));
     const related = candidates
       .map((other) => ({ other: { ...other, duplicateGroupId: groupOf.get(other.id) ?? other.duplicateGroupId }, relation: classifyPhotos(photo, other, { nearThreshold, burstWindowSeconds }) }))
       .filter((r): r is { other: DedupPhoto; relation: DuplicateKind } => r.relation !== null);

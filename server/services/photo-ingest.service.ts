@@ -59,7 +59,7 @@ export class PhotoIngestService {
     if (await this.progress.isCancelled(scanId)) return { outcome: 'skipped' as const };
     let photoId: number;
     try {
-      const { source } = await this.sources.open(userId, sourceId);
+      const source = await this.sources.openForReading(userId, sourceId);
       photoId = await this.store(payload, await this.read(source, file));
     } catch (error) {
       const permanent = permanentReason(error);

@@ -1,5 +1,5 @@
+import { isTerminal } from '../../shared/scan-progress.js';
 import type { ScanProgress } from '../../shared/scan.schema.js';
-import { isTerminal } from '../../shared/scan.schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { JobQueues } from '../queue/queues.js';
 import type { PhotoRepository } from '../repositories/photo.repository.js';

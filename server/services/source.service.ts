@@ -11,8 +11,12 @@ import { UploadSource } from '../sources/upload-source.js';
 /** Opens the right PhotoSource for a row; Google Drive registers itself here once configured. */
 export type SourceOpener = (row: SourceRow) => PhotoSource;
 
+const OPEN_SOURCE_TTL_MS = 30_000;
+const OPEN_SOURCE_LIMIT = 500;
+
 export class SourceService {
   private readonly openers = new Map<SourceRow['kind'], SourceOpener>();
+  private readonly opened = new Map<string, { source: PhotoSource; expiresAt: number }>();
 
   constructor(
     private readonly sources: SourceRepository,
@@ -54,11 +58,26 @@ export class SourceService {
     );
   }
 
+  /** The source behind a row, with the row as it is now (the scan job needs its current cursor). */
   async open(userId: number, sourceId: number): Promise<{ row: SourceRow; source: PhotoSource }> {
     const row = await this.sources.findForWorker(userId, sourceId);
     if (!row) throw new SourceAccessError('This photo library no longer exists');
     const opener = this.openers.get(row.kind);
     if (!opener) throw new SourceAccessError(`${row.kind} libraries are not configured on this server`);
     return { row, source: opener(row) };
+  }
+
+  /**
+   * The source only, kept open briefly: every ingest job of a scan needs it, and
+   * reopening means a query, a token decryption and a fresh API client.
+   */
+  async openForReading(userId: number, sourceId: number): Promise<PhotoSource> {
+    const key = `${userId}:${sourceId}`;
+    const cached = this.opened.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.source;
+    const { source } = await this.open(userId, sourceId);
+    if (this.opened.size >= OPEN_SOURCE_LIMIT) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(key, { source, expiresAt: Date.now() + OPEN_SOURCE_TTL_MS });
+    return source;
   }
 }

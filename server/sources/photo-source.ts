@@ -31,6 +31,8 @@ export interface SourceFileMetadata {
   md5?: string | null;
   /** A small rendition the source can serve (Drive thumbnailLink); read through readThumbnail. */
   hasThumbnail?: boolean;
+  /** Where the source said that rendition was at listing time (short-lived; readThumbnail renews it if needed). */
+  thumbnailLink?: string | null;
 }
 
 export interface ListingPage {
@@ -48,7 +50,7 @@ export interface PhotoSource {
   /** The whole file. Throws SourceFileGoneError when it no longer exists. */
   readFile(fileId: string): Promise<Buffer>;
   /** A small rendition (at least ~200 px on the long side) when the source has one, else null. */
-  readThumbnail(file: Pick<SourceFile, 'fileId'>): Promise<Buffer | null>;
+  readThumbnail(file: Pick<SourceFile, 'fileId'> & { metadata?: Pick<SourceFileMetadata, 'thumbnailLink'> }): Promise<Buffer | null>;
 }
 
 /** The file disappeared between listing and reading: recorded as failed with this reason, never retried. */

@@ -69,6 +69,8 @@ describe('a Google Drive library', () => {
     const first = (await watchScan(client, (await client.scans.start.mutate({ sourceId: source!.id })).scanId)).at(-1)!;
     expect(first).toMatchObject({ status: 'completed', counts: { listed: LIBRARY_SIZE, processed: LIBRARY_SIZE, failed: 0 } });
     expect(google.state.downloads()).toHaveLength(0);
+    // The thumbnail links from the listing are used as they are: no extra API call per photo.
+    expect(google.state.requestsTo(/^\/drive\/v3\/files\/[^/]+$/)).toHaveLength(0);
     const ingested = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
     expect(ingested).toHaveLength(LIBRARY_SIZE);
     for (const photo of ingested) {

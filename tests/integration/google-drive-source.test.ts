@@ -110,6 +110,7 @@ describe('Google Drive source', () => {
           cameraModel: 'iPhone 12 mini',
           md5: stored.md5,
           hasThumbnail: true,
+          thumbnailLink: `${fake.url}/thumbnails/${stored.id}=s220`,
         },
       });
     });
@@ -186,12 +187,12 @@ describe('Google Drive source', () => {
       expect(fake.state.downloads()).toHaveLength(1);
     });
 
-    it('reads a real JPEG thumbnail, asked at 640 px with the bearer token', async () => {
+    it('reads a real JPEG thumbnail, asked at 400 px with the bearer token', async () => {
       const stored = fake.state.liveImages()[0]!;
       const thumbnail = await source().readThumbnail({ fileId: stored.id });
 
       expect(await sharp(thumbnail!).metadata()).toMatchObject({ format: 'jpeg', width: 256, height: 192 });
-      expect(fake.state.requestsTo('/thumbnails/').map((r) => r.path)).toEqual([`/thumbnails/${stored.id}=s640`]);
+      expect(fake.state.requestsTo('/thumbnails/').map((r) => r.path)).toEqual([`/thumbnails/${stored.id}=s400`]);
       expect(fake.state.downloads()).toHaveLength(0);
     });
 

@@ -21,6 +21,7 @@ describe('drizzle/partitioning.sql', () => {
         { t: 'processed_files', n: 64, method: 'HASH' },
         { t: 'scans', n: 16, method: 'HASH' },
         { t: 'sources', n: 16, method: 'HASH' },
+        { t: 'uploads', n: 16, method: 'HASH' },
       ]);
 
       await connection.query(

@@ -1,5 +1,5 @@
 import type { ScanProgress } from '../../shared/scan.schema.js';
-import { isTerminal } from '../../shared/scan.schema.js';
+import { isTerminal } from '../../shared/scan-progress.js';
 import type { trpcHttpClient } from './trpc-http-client.js';
 
 type Client = ReturnType<typeof trpcHttpClient>['client'];

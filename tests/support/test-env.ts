@@ -9,7 +9,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     CLIENT_MODE: 'off',
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
-    REDIS_KEY_PREFIX: inject('redisKeyPrefix'),
+    // Per test file (each runs in its own process): worker processes of parallel files must not take each other's jobs.
+    REDIS_KEY_PREFIX: `${inject('redisKeyPrefix')}-${process.pid}`,
     ...overrides,
   };
 }

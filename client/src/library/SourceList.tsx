@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { isTerminal } from '../../../shared/scan.schema.js';
+import { isTerminal } from '../../../shared/scan-progress.js';
 import { describeError } from '../lib/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { estimateScan, isTerminal, type ScanProgress } from '../../../shared/scan.schema.js';
+import { estimateScan, isTerminal } from '../../../shared/scan-progress.js';
+import type { ScanProgress } from '../../../shared/scan.schema.js';
 import { describeError, isUnauthorized } from '../lib/errors.js';
 import { formatDuration, formatRate, plural } from '../lib/format.js';
 import { useNow } from '../lib/useNow.js';

@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
 import { getMutationKey } from '@trpc/react-query';
-import { isTerminal } from '../../../shared/scan.schema.js';
+import { isTerminal } from '../../../shared/scan-progress.js';
 import { errorCode } from '../lib/errors.js';
 import { trpc } from '../trpc.js';
 

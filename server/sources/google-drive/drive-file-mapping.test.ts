@@ -43,6 +43,7 @@ describe('mapping a Drive file to a SourceFile', () => {
       cameraModel: 'iPhone 12 mini',
       md5: '9e107d9d372bb6826bd81d3542a419d6',
       hasThumbnail: true,
+      thumbnailLink: 'https://lh3.googleusercontent.com/drive-storage/AJQWtBN=s220',
     });
   });
 

@@ -36,6 +36,7 @@ function metadataOf(file: DriveFile): SourceFileMetadata {
     cameraModel: image?.cameraModel?.trim() || null,
     md5: file.md5Checksum?.toLowerCase() ?? null,
     hasThumbnail: Boolean(file.thumbnailLink),
+    thumbnailLink: file.thumbnailLink ?? null,
   };
 }
 

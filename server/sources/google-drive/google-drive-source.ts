@@ -21,7 +21,10 @@ export class GoogleDriveSource implements PhotoSource {
     return this.drive.download(fileId);
   }
 
-  async readThumbnail({ fileId }: Pick<SourceFile, 'fileId'>): Promise<Buffer | null> {
+  /** The link from the listing saves a request per photo; links expire after some hours, so a refusal gets a fresh one. */
+  async readThumbnail({ fileId, metadata }: Parameters<PhotoSource['readThumbnail']>[0]): Promise<Buffer | null> {
+    const listed = metadata?.thumbnailLink ? await this.drive.downloadThumbnail(metadata.thumbnailLink) : null;
+    if (listed) return listed;
     const link = await this.drive.thumbnailLink(fileId);
     return link ? this.drive.downloadThumbnail(link) : null;
   }

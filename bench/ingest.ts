@@ -1,0 +1,176 @@
+/**
+ * npm run bench:ingest [-- --photos 48 --drive-photos 1000]
+ *
+ * 1. A local folder of 12-megapixel JPEGs with EXIF: the real pipeline (worker
+ *    process, BullMQ, MariaDB, Redis, disk storage) against the ceiling measured in
+ *    the same run on the same files and cores: sharp alone making the thumbnail and
+ *    the perceptual hash.
+ * 2. A Google-Drive-style library served by the local Drive server: date and GPS
+ *    from metadata, the hash from the small thumbnail, no download.
+ * Prints photos/s, per-photo p50/p95 and the worker's peak memory.
+ */
+import { availableParallelism } from 'node:os';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import sharp from 'sharp';
+import { isTerminal } from '../shared/scan-progress.js';
+import { createWebRuntime } from '../server/bootstrap.js';
+import { createLogger } from '../server/logger.js';
+import { analyzeImage } from '../server/media/image-analysis.js';
+import { bullPrefix } from '../server/queue/bullmq-options.js';
+import { ensureDemoLibrary } from '../scripts/demo-library/generate.js';
+import { startFakeGoogle } from '../tests/fakes/fake-google.js';
+import { spawnTs, stop, waitForOutput } from '../tests/support/child-process.js';
+import { benchEnvironment, peakRssMiB, percentile, round } from './support.js';
+
+const { values } = parseArgs({
+  options: { photos: { type: 'string', default: '48' }, 'drive-photos': { type: 'string', default: '1000' }, only: { type: 'string' } },
+});
+const CORES = availableParallelism();
+
+async function twelveMegapixelLibrary(photos: number): Promise<string> {
+  const dir = join('.data', 'bench', `library-12mp-${photos}`);
+  console.log(`Checking ${photos}+ 12-MP photos in ${dir} (generated once)…`);
+  await ensureDemoLibrary(dir, { size: '12mp', concerts: 2, photosPerConcert: Math.max(4, Math.ceil(photos / 2)) });
+  return dir;
+}
+
+async function imageFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && /\.(jpe?g)$/i.test(e.name)).map((e) => join(e.parentPath, e.name));
+}
+
+/** sharp alone: thumbnail + hash for every readable file, one job per core, as the worker runs them. */
+async function ceiling(files: string[]) {
+  sharp.concurrency(1);
+  const buffers = await Promise.all(files.map((file) => readFile(file)));
+  const times: number[] = [];
+  let ok = 0;
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CORES }, async () => {
+      while (next < buffers.length) {
+        const buffer = buffers[next++]!;
+        const t = performance.now();
+        try {
+          await analyzeImage(buffer);
+          ok += 1;
+          times.push(performance.now() - t);
+        } catch {
+          // broken files are part of a real library; the pipeline reads them too
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return { photos: ok, photosPerSecond: ok / seconds, p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+/** One scan through the real pipeline with a worker process; timings from BullMQ's own job timestamps. */
+async function pipeline(label: string, overrides: Record<string, string>, prepare: (services: ReturnType<typeof createWebRuntime>['services'], userId: number) => Promise<number>) {
+  const bench = await benchEnvironment({ DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-bench-')), ...overrides });
+  const logger = createLogger({ logLevel: 'warn' });
+  const runtime = createWebRuntime(bench.config, logger);
+  const worker = spawnTs('worker/main.ts', bench.env);
+  try {
+    await waitForOutput(worker, /worker is running/);
+    const user = await runtime.services.auth.signup({ email: `bench-${label}@example.test`, password: 'benchmark password', name: 'Bench' });
+    const sourceId = await prepare(runtime.services, user.id);
+    const started = performance.now();
+    const { scanId } = await runtime.services.scans.start(user.id, sourceId);
+    let progress = await runtime.services.scans.get(user.id, scanId);
+    const stageStarted = new Map<string, number>();
+    while (!isTerminal(progress.status)) {
+      if (!stageStarted.has(progress.stage)) stageStarted.set(progress.stage, performance.now());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      progress = await runtime.services.scans.get(user.id, scanId);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const ended = performance.now();
+    const marks = [...stageStarted.entries(), ['done', ended] as const];
+    const stages = marks.slice(0, -1).map(([stage, at], i) => `${stage} ${round((marks[i + 1]![1] - at) / 1000)} s`).join(', ');
+    const queue = new Queue('photo', { connection: new Redis(bench.config.redis.url), prefix: bullPrefix(bench.config) });
+    const jobs = await queue.getJobs(['completed'], 0, -1);
+    const times = jobs.filter((j) => j.name === 'ingest-photo').map((j) => j.finishedOn! - j.processedOn!).sort((a, b) => a - b);
+    await queue.close();
+    const done = progress.counts.processed + progress.counts.failed;
+    return {
+      stages,
+      status: progress.status,
+      counts: progress.counts,
+      photosPerSecond: done / seconds,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      workerPeakMiB: await peakRssMiB(worker.process.pid!),
+    };
+  } finally {
+    await stop(worker);
+    await runtime.close();
+    await bench.cleanup();
+  }
+}
+
+const photos = Number(values.photos);
+const drivePhotos = Number(values['drive-photos']);
+const rows: string[] = [];
+let ok = true;
+
+if (values.only !== 'drive') {
+  const libraryDir = await twelveMegapixelLibrary(photos);
+  const files = await imageFiles(libraryDir);
+  console.log(`Machine: ${CORES} cores; ${files.length} files in the local library.`);
+  const sharpOnly = await ceiling(files);
+  const local = await pipeline('local', { LOCAL_IMPORT_ROOTS: libraryDir, WORKER_CONCURRENCY: `photo=${CORES}` }, async (services, userId) => {
+    const { id } = await services.sources.addLocalFolder(userId, join(process.cwd(), libraryDir));
+    return id;
+  });
+  const ratio = local.photosPerSecond / sharpOnly.photosPerSecond;
+  rows.push(`| sharp alone (ceiling), 12 MP | ${sharpOnly.photos} | ${round(sharpOnly.photosPerSecond)} | ${round(sharpOnly.p50, 0)} / ${round(sharpOnly.p95, 0)} | — | thumbnail + hash, ${CORES} at a time |`);
+  rows.push(`| pipeline, local 12 MP | ${local.counts.listed} | ${round(local.photosPerSecond)} | ${local.p50} / ${local.p95} | ${local.workerPeakMiB} MiB | ${round(ratio * 100, 0)} % of the ceiling (target ≥ 80 %); ${local.stages} |`);
+  ok &&= local.status === 'completed';
+}
+
+if (values.only !== 'local') {
+  const google = await startFakeGoogle({ images: drivePhotos, imageSize: { width: 1600, height: 1200 }, otherFiles: false });
+  // Google's servers have thumbnails ready; rendering them here would bill their CPU to our pipeline.
+  await google.prerenderThumbnails([400]);
+  const drive = await pipeline(
+    'drive',
+    {
+      WORKER_CONCURRENCY: 'photo=16',
+      GOOGLE_CLIENT_ID: google.clientId,
+      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      GOOGLE_DRIVE_API_URL: google.driveApiUrl,
+      GOOGLE_OAUTH_AUTH_URL: google.authUrl,
+      GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+      GOOGLE_USERINFO_URL: google.userinfoUrl,
+      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('hex'),
+    },
+    async (services, userId) => {
+      // The consent screen of the local Drive server approves at once; then the code exchange the callback route does.
+      const redirectUri = 'http://127.0.0.1:9/callback';
+      const consent = await fetch(services.google!.oauth.authorizationUrl({ state: 'bench', redirectUri }), { redirect: 'manual' });
+      const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
+      const grant = await services.google!.oauth.exchangeCode(code, redirectUri);
+      const { id } = await services.sources.addGoogleDrive(userId, { email: grant.email, encryptedRefreshToken: services.google!.cipher.encrypt(grant.refreshToken) });
+      return id;
+    },
+  );
+  rows.push(`| pipeline, Drive-style | ${drive.counts.listed} | ${round(drive.photosPerSecond)} | ${drive.p50} / ${drive.p95} | ${drive.workerPeakMiB} MiB | target ≥ 100 photos/s; full downloads: ${google.state.downloads().length}; ${drive.stages} |`);
+  ok &&= drive.status === 'completed';
+  await google.close();
+}
+
+console.log('\n| library | photos | photos/s | per photo p50 / p95 ms | worker peak RSS | note |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
+if (!ok) {
+  console.error('A benchmark scan did not complete.');
+  process.exit(1);
+}

@@ -1,0 +1,53 @@
+/** Shared plumbing for the benchmarks: a throwaway database and Redis prefix, a worker process, stats. */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Redis } from 'ioredis';
+import { loadConfig, type AppConfig } from '../server/config.js';
+import { dropDatabase, migrateDatabase } from '../server/db/migrate.js';
+
+export interface BenchEnvironment {
+  env: Record<string, string>;
+  config: AppConfig;
+  cleanup(): Promise<void>;
+}
+
+export async function benchEnvironment(overrides: Record<string, string>): Promise<BenchEnvironment> {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const env = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: randomBytes(24).toString('hex'),
+    LOG_LEVEL: 'warn',
+    CLIENT_MODE: 'off',
+    DATABASE_URL: `mysql://root@127.0.0.1:3306/ch_bench_${runId}`,
+    REDIS_KEY_PREFIX: `chbench-${runId}`,
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  await migrateDatabase(config.database.url);
+  return {
+    env,
+    config,
+    async cleanup() {
+      await dropDatabase(config.database.url);
+      const redis = new Redis(config.redis.url);
+      for await (const keys of redis.scanStream({ match: `${config.redis.keyPrefix}*`, count: 1000 })) {
+        if ((keys as string[]).length) await redis.del(...(keys as string[]));
+      }
+      redis.disconnect();
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Peak resident memory of a process (VmHWM), in MiB. */
+export async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kib / 1024);
+}
+
+export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
