@@ -51,3 +51,24 @@ export async function peakRssMiB(pid: number): Promise<number> {
 }
 
 export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Pids of the local services a pipeline run leans on, found by their executable names. */
+export async function servicePids(): Promise<Record<string, number[]>> {
+  const { readdir } = await import('node:fs/promises');
+  const found: Record<string, number[]> = { mariadb: [], redis: [] };
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const name = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (/^(mariadbd|mysqld)/.test(name)) found.mariadb!.push(Number(entry));
+    if (/^redis-server/.test(name)) found.redis!.push(Number(entry));
+  }
+  return found;
+}

@@ -2,6 +2,7 @@
  * The one place that reads process.env. Server, worker and scripts call
  * loadConfig() once at start and pass the typed result down.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { QUEUE_NAMES, isQueueName, type QueueName } from '../shared/queues.js';
@@ -113,8 +114,9 @@ function importRoots(value: string | undefined, dataDir: string, env: string): s
   return env === 'production' ? [] : [resolve(dataDir, 'libraries')];
 }
 
-// photo = one sharp pipeline per core (sharp itself runs single-threaded per job, see worker/main.ts).
-const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: 2, venue: 2, match: 2, image: 1 };
+// photo: sharp runs one thread per job (worker/bootstrap.ts), so one job per core plus one that is
+// always between its I/O steps keeps the cores busy without two jobs fighting over one.
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: availableParallelism() + 1, venue: 2, match: 2, image: 1 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(env);

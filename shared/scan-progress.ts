@@ -8,7 +8,7 @@ export function isTerminal(status: ScanStatus): boolean {
 /** Photos per second and seconds left, from a snapshot; null until there is enough to say. */
 export function estimateScan(progress: ScanProgress, now: number): { photosPerSecond: number | null; etaSeconds: number | null } {
   const done = progress.counts.processed + progress.counts.failed;
-  if (!progress.startedAt || done === 0) return { photosPerSecond: null, etaSeconds: null };
+  if (progress.startedAt === null || done === 0) return { photosPerSecond: null, etaSeconds: null };
   const elapsedSeconds = Math.max((Math.min(now, progress.updatedAt) - progress.startedAt) / 1000, 0.001);
   const photosPerSecond = done / elapsedSeconds;
   const remaining = Math.max(progress.counts.listed - done, 0);

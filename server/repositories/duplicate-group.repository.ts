@@ -76,12 +76,28 @@ export class DuplicateGroupRepository {
     });
   }
 
-  async assign(userId: number, groupId: number, photoIds: number[]) {
+  /** Puts photos in a group: those in no group, and those in one of `takeFrom` (groups of a weaker relation). */
+  async assign(userId: number, groupId: number, photoIds: number[], takeFrom: number[] = []) {
     if (!photoIds.length) return;
+    const movable = takeFrom.length ? or(isNull(photos.duplicateGroupId), inArray(photos.duplicateGroupId, takeFrom)) : isNull(photos.duplicateGroupId);
     await this.db
       .update(photos)
       .set({ duplicateGroupId: groupId })
-      .where(and(eq(photos.userId, userId), inArray(photos.id, photoIds), isNull(photos.duplicateGroupId)));
+      .where(and(eq(photos.userId, userId), inArray(photos.id, photoIds), movable));
+  }
+
+  /** A group left with fewer than two photos is no group: its last photo is released and the group removed. */
+  async dissolveIfSingle(userId: number, groupId: number): Promise<boolean> {
+    const members = await this.membersOf(userId, groupId);
+    if (members.length >= 2) return false;
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(photos)
+        .set({ duplicateGroupId: null })
+        .where(and(eq(photos.userId, userId), eq(photos.duplicateGroupId, groupId)));
+      await tx.delete(duplicateGroups).where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
+    });
+    return true;
   }
 
   membersOf(userId: number, groupId: number) {
@@ -129,7 +145,8 @@ export class DuplicateGroupRepository {
     return this.db
       .select({
         id: photos.id, groupId: photos.duplicateGroupId, fileName: photos.fileName, width: photos.width, height: photos.height,
-        byteSize: photos.byteSize, takenAt: photos.takenAt, thumbnailKey: photos.thumbnailKey, hidden: photos.hidden,
+        byteSize: photos.byteSize, takenAt: photos.takenAt, timeZone: photos.timeZone, thumbnailKey: photos.thumbnailKey,
+        hidden: photos.hidden,
       })
       .from(photos)
       .where(and(eq(photos.userId, userId), inArray(photos.duplicateGroupId, groupIds)))

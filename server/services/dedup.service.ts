@@ -29,6 +29,13 @@ export class DedupService {
     private readonly config: Pick<AppConfig, 'dedup'>,
   ) {}
 
+  /** Grouping failed for good: the photos are all in, so the scan completes, saying what went wrong. */
+  async recordAbandoned({ scanId, userId }: DedupScanPayload, reason: string) {
+    const live = await this.progress.get(scanId);
+    await this.scans.finish(userId, scanId, 'completed', live?.counts ?? null, `Duplicates could not be grouped: ${reason}`);
+    await this.progress.finish(scanId, 'completed');
+  }
+
   async run({ scanId, userId }: DedupScanPayload, logger: Logger) {
     if (await this.progress.isCancelled(scanId)) return { outcome: 'cancelled' as const };
     const fresh = await this.photos.readyOfScan(userId, scanId);
@@ -83,13 +90,25 @@ export class DedupService {
         : peers.some((r) => r.relation === 'near') || sameFamily.some((id) => kinds.get(id) === 'near')
           ? 'near'
           : 'exact';
+    // Being copies of one shot outranks being frames of one burst: copies leave their burst groups.
+    const weaker = family === 'copies' ? existing.filter((id) => kinds.get(id) === 'burst') : [];
     const target = sameFamily[0] ?? (await this.groups.create(userId, kind));
     await this.groups.mergeInto(userId, target, sameFamily.slice(1), kind);
-    await this.groups.assign(userId, target, [photo.id, ...peers.map((r) => r.other.id)]);
-    const members = await this.groups.membersOf(userId, target);
-    for (const member of members) groupOf.set(member.id, target);
-    await this.groups.setPrimary(userId, target, pickBestPhoto(members));
+    await this.groups.assign(userId, target, [photo.id, ...peers.map((r) => r.other.id)], weaker);
+    for (const groupId of weaker) {
+      if (await this.groups.dissolveIfSingle(userId, groupId)) continue;
+      await this.refreshPrimary(userId, groupId, groupOf);
+    }
+    if (await this.groups.dissolveIfSingle(userId, target)) return false;
+    const members = await this.refreshPrimary(userId, target, groupOf);
     return members.some((member) => member.id === photo.id);
+  }
+
+  private async refreshPrimary(userId: number, groupId: number, groupOf: Map<number, number>) {
+    const members = await this.groups.membersOf(userId, groupId);
+    for (const member of members) groupOf.set(member.id, groupId);
+    await this.groups.setPrimary(userId, groupId, pickBestPhoto(members));
+    return members;
   }
 }
 

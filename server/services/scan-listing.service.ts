@@ -74,10 +74,20 @@ export class ScanListingService {
       const permanent = error instanceof SourceAccessError;
       if (!permanent && attempt.number < attempt.of) throw error;
       const reason = permanent ? error.message : `The library could not be listed: ${(error as Error).message}`;
-      const counts = (await this.progress.get(scanId))?.counts ?? null;
-      await this.scans.finish(userId, scanId, 'failed', counts, reason);
-      await this.progress.finish(scanId, 'failed');
+      await this.fail(payload, reason);
       throw new UnrecoverableError(reason);
     }
+  }
+
+  /** The job was given up on outside the handler (it stalled in crashed workers too often). */
+  async recordAbandoned(payload: ScanSourcePayload, reason: string) {
+    if (await this.progress.isCancelled(payload.scanId)) return;
+    await this.fail(payload, `The library could not be listed: ${reason}`);
+  }
+
+  private async fail({ scanId, userId }: ScanSourcePayload, reason: string) {
+    const counts = (await this.progress.get(scanId))?.counts ?? null;
+    await this.scans.finish(userId, scanId, 'failed', counts, reason);
+    await this.progress.finish(scanId, 'failed');
   }
 }

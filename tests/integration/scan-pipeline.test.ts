@@ -1,11 +1,12 @@
-import { mkdtemp, mkdir } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicateGroups, photos, scans } from '../../drizzle/schema/index.js';
-import type { Child } from '../support/child-process.js';
+import { startWebProcess, stop as stopChild, type Child } from '../support/child-process.js';
+import { makeBurst, resizedCopy } from '../support/images.js';
 import { writeTestLibrary } from '../support/photo-library.js';
 import { watchScan } from '../support/scan-helpers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
@@ -102,6 +103,30 @@ describe('scanning a local folder', () => {
     expect(scanRow).toMatchObject({ status: 'completed', activeSourceId: null, listed: library.expected.listed, failed: 3 });
   });
 
+  it('groups burst frames that also have copies without losing the scan: copies outrank bursts', async () => {
+    const { client, user } = await newUser();
+    const folder = join(library.root, 'burst-with-copies');
+    await mkdir(folder, { recursive: true });
+    const frames = await makeBurst({ seed: 606, frames: 3, exifOfFrame: (i) => ({ localTime: `2020-02-02T21:00:0${i}`, latitude: 52.3622, longitude: 4.884 }) });
+    for (const [i, frame] of frames.entries()) await writeFile(join(folder, `frame${i}.jpg`), frame);
+    await writeFile(join(folder, 'frame1-copy.jpg'), await resizedCopy(frames[1]!, 0.5));
+    await writeFile(join(folder, 'frame2-copy.jpg'), frames[2]!);
+
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: folder });
+    const final = (await watchScan(client, (await client.scans.start.mutate({ sourceId })).scanId)).at(-1)!;
+    expect(final).toMatchObject({ status: 'completed', counts: { listed: 5, processed: 5, failed: 0 } });
+    const [scanRow] = await app.database.db.select().from(scans).where(eq(scans.id, final.scanId));
+    expect(scanRow!.error).toBeNull();
+
+    const rows = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
+    const groupOf = (file: string) => rows.find((row) => row.sourceFileId === file)!.duplicateGroupId;
+    const groups = await client.photos.duplicates.query();
+    for (const group of groups) expect(group.photos.length).toBeGreaterThanOrEqual(2);
+    expect(groupOf('frame1.jpg')).toBe(groupOf('frame1-copy.jpg'));
+    expect(groupOf('frame2.jpg')).toBe(groupOf('frame2-copy.jpg'));
+    expect(groups.find((g) => g.id === groupOf('frame1.jpg'))!.kind).not.toBe('burst');
+  });
+
   it('rescanning an unchanged library does no per-photo work', async () => {
     const { client, user } = await newUser();
     const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
@@ -146,6 +171,39 @@ describe('scanning a local folder', () => {
     // The library is free again.
     const next = await client.scans.start.mutate({ sourceId });
     expect((await watchScan(client, next.scanId)).at(-1)!.status).toBe('completed');
+  });
+});
+
+describe('live progress across web servers', () => {
+  it('pushes every change made anywhere to a browser connected to another web server', async () => {
+    const { jar, user } = await newUser();
+    const { id: sourceId } = await app.services.sources.addLocalFolder(user.id, library.folder);
+    // A scan nobody's worker will pick up: this test plays the worker, so each step is known.
+    const scanId = (await app.services.repositories.scans.insertQueued(user.id, sourceId))!;
+    const progress = app.services.repositories.scanProgress;
+    await progress.init(scanId);
+    const other = await startWebProcess(env);
+    try {
+      const watching = watchScan(trpcHttpClient(other.url, jar).client, scanId);
+      // Until the other server has subscribed to this scan's channel in Redis.
+      const subscribers = async () => ((await app.redis.pubsub('NUMSUB', progress.channel(scanId))) as [string, number])[1];
+      await expect.poll(subscribers).toBe(1);
+      await progress.markRunning(scanId);
+      await progress.addListed(scanId, ['a.jpg', 'b.jpg']);
+      // Wider apart than the feed's quarter-second coalescing, so this state is sent on its own.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await progress.listingDone(scanId);
+      await progress.markDone(scanId, 'a.jpg', 'processed');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await progress.markDone(scanId, 'b.jpg', 'failed');
+      await progress.finish(scanId, 'completed');
+      const seen = await watching;
+      expect(seen[0]!.status).toBe('queued');
+      expect(seen.some((p) => p.status === 'running' && p.counts.listed === 2)).toBe(true);
+      expect(seen.at(-1)).toMatchObject({ status: 'completed', counts: { listed: 2, processed: 1, failed: 1 } });
+    } finally {
+      await stopChild(other.child);
+    }
   });
 });
 

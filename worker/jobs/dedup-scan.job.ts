@@ -8,4 +8,5 @@ export const dedupScanJob = (services: Services) =>
     name: JOB_NAMES.dedupScan,
     payload: dedupScanPayload,
     handle: (payload, { logger }) => services.dedup.run(payload, logger),
+    onAbandoned: (payload, reason) => services.dedup.recordAbandoned(payload, reason),
   });

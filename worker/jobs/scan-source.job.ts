@@ -9,4 +9,5 @@ export const scanSourceJob = (services: Services) =>
     payload: scanSourcePayload,
     handle: (payload, { job, logger }) =>
       services.scanListing.run(payload, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }, logger),
+    onAbandoned: (payload, reason) => services.scanListing.recordAbandoned(payload, reason),
   });

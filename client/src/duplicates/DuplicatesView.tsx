@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { describeError } from '../lib/errors.js';
-import { formatBytes, formatDateTime, plural } from '../lib/format.js';
+import { formatBytes, formatTakenAt, plural } from '../lib/format.js';
 import type { RouterOutputs } from '../trpc.js';
 import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
@@ -199,7 +199,7 @@ function PhotoCard({ photo, suggested, pending, disabled, onKeep }: { photo: Gro
         </p>
         <p className="dup-photo__meta">
           {photo.takenAt ? (
-            <time dateTime={photo.takenAt.toISOString()}>{formatDateTime(photo.takenAt, { seconds: true })}</time>
+            <time dateTime={photo.takenAt.toISOString()}>{formatTakenAt(photo.takenAt, photo.timeZone)}</time>
           ) : (
             'Time unknown'
           )}

@@ -3,14 +3,22 @@
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 export function formatCount(value: number): string {
   return integer.format(value);
 }
 
-export function formatDateTime(value: Date | number, { seconds = false } = {}): string {
-  return (seconds ? dateTimeSeconds : dateTime).format(value);
+export function formatDateTime(value: Date | number): string {
+  return dateTime.format(value);
+}
+
+/**
+ * When a photo was taken, as the clocks showed it where it was taken (a show at
+ * 21:30 in Amsterdam reads 21:30 wherever you look at it). A photo without a known
+ * zone carries its camera's wall time as UTC, so that is read back as UTC.
+ */
+export function formatTakenAt(value: Date, timeZone: string | null): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium', timeZone: timeZone ?? 'UTC' }).format(value);
 }
 
 export function formatBytes(bytes: number | null | undefined): string {

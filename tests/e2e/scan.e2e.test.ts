@@ -1,0 +1,101 @@
+import type { Browser, Page } from 'playwright-core';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Child } from '../support/child-process.js';
+import { launchChromium } from '../support/browser.js';
+import { writeTestLibrary } from '../support/photo-library.js';
+import { startTestApp, type RunningApp } from '../support/test-app.js';
+import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { startWorkerProcess, stop } from '../support/worker-process.js';
+
+const SCREENSHOTS = 'docs/screenshots';
+
+describe('scanning a library in Chromium', () => {
+  let app: RunningApp;
+  let worker: Child;
+  let browser: Browser;
+  let library: Awaited<ReturnType<typeof writeTestLibrary>>;
+  beforeAll(async () => {
+    library = await writeTestLibrary();
+    const env = testEnv({
+      CLIENT_MODE: 'vite',
+      VITE_HMR_PORT: String(30_000 + (process.pid % 5_000)),
+      LOCAL_IMPORT_ROOTS: library.root,
+      DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
+    });
+    app = await startTestApp(env);
+    worker = await startWorkerProcess(env);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (worker) await stop(worker);
+    await app?.close();
+  });
+
+  async function signUp(page: Page) {
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill('Robyn');
+    await page.getByLabel('Email').fill(uniqueEmail('e2e-scan'));
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByTestId('user-name').waitFor();
+  }
+
+  it('adds a folder, watches the scan reach 100 %, sees the failed files with reasons, and keeps one copy of a duplicate', async () => {
+    // Reduced motion: the screenshots show the progress bar where it ends, not mid-animation.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    await signUp(page);
+    await page.getByRole('link', { name: 'Photos library' }).click();
+
+    await page.getByLabel('Folder path').fill('/etc');
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await page.getByText(/outside the folders you may import from/).waitFor();
+
+    await page.getByLabel('Folder path').fill(library.folder);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await page.getByRole('button', { name: 'Scan now' }).first().click();
+
+    await expect.poll(() => page.getByTestId('scan-status').textContent(), { timeout: 60_000 }).toBe('completed');
+    const progress = page.getByTestId('scan-progress');
+    expect(await progress.getAttribute('aria-valuenow')).toBe(String(library.expected.listed));
+    expect(await progress.getAttribute('aria-valuemax')).toBe(String(library.expected.listed));
+    expect(await page.getByTestId('count-processed').textContent()).toBe(String(library.expected.processed));
+    expect(await page.getByTestId('count-failed').textContent()).toBe(String(library.expected.failed));
+    expect(await page.getByTestId('count-duplicates').textContent()).toBe(String(library.expected.extraCopies));
+    await expect.poll(() => page.getByTestId('scan-failure').count()).toBe(library.expected.failed);
+    expect(await page.getByTestId('scan-failure').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/empty/i), expect.stringMatching(/truncated|corrupt/i)]),
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/scan-desktop.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'Duplicates' }).click();
+    const groups = page.getByTestId('duplicate-group');
+    await expect.poll(() => groups.count()).toBe(2);
+    expect(await page.locator('[data-testid="duplicate-group"][data-kind="burst"]').count()).toBe(1);
+    // Times as the clocks showed them at the venue: 21:30 in Amsterdam, whatever the browser's zone.
+    expect(await page.locator('[data-testid="duplicate-group"]').first().textContent()).toMatch(/9:30:00\sPM|21:30:00/);
+    // Thumbnails load through the authenticated route.
+    await expect
+      .poll(() => page.locator('[data-testid="duplicate-group"] img').evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0)))
+      .toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}/duplicates-desktop.png`, fullPage: true });
+
+    const copies = page.locator('[data-testid="duplicate-group"]:not([data-kind="burst"])');
+    await copies.getByRole('button', { name: 'Keep this one' }).first().click();
+    await expect.poll(() => groups.count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows the library view on a phone-sized screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await signUp(page);
+    await page.goto(`${app.url}/#/library`);
+    await page.getByLabel('Folder path').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/library-phone.png` });
+    await page.close();
+  });
+});
