@@ -198,8 +198,10 @@ describe('live progress across web servers', () => {
       await progress.markDone(scanId, 'b.jpg', 'failed');
       await progress.finish(scanId, 'completed');
       const seen = await watching;
-      expect(seen[0]!.status).toBe('queued');
+      // The first snapshot may already show the scan running (it is read just after subscribing); what
+      // matters is that the later changes arrived through the other server.
       expect(seen.some((p) => p.status === 'running' && p.counts.listed === 2)).toBe(true);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
       expect(seen.at(-1)).toMatchObject({ status: 'completed', counts: { listed: 2, processed: 1, failed: 1 } });
     } finally {
       await stopChild(other.child);
