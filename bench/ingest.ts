@@ -23,7 +23,7 @@ import { createLogger } from '../server/logger.js';
 import { analyzeImage } from '../server/media/image-analysis.js';
 import { bullPrefix } from '../server/queue/bullmq-options.js';
 import { ensureDemoLibrary } from '../scripts/demo-library/generate.js';
-import { startFakeGoogle } from '../tests/fakes/fake-google.js';
+import { appEnvFor, startFakeGoogle } from '../tests/fakes/fake-google.js';
 import { spawnTs, stop, waitForOutput } from '../tests/support/child-process.js';
 import { benchEnvironment, cpuSeconds, peakRssMiB, percentile, round, servicePids } from './support.js';
 
@@ -167,13 +167,7 @@ if (values.only !== 'local') {
     'drive',
     {
       WORKER_CONCURRENCY: `photo=${values['drive-concurrency']}`,
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_DRIVE_API_URL: google.driveApiUrl,
-      GOOGLE_OAUTH_AUTH_URL: google.authUrl,
-      GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
-      GOOGLE_USERINFO_URL: google.userinfoUrl,
-      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('hex'),
+      ...appEnvFor(google, Buffer.alloc(32, 7).toString('hex')),
     },
     async (services, userId) => {
       // The consent screen of the local Drive server approves at once; then the code exchange the callback route does.

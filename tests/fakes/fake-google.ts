@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GoogleOAuthClient, type GoogleOAuthClientOptions } from '../../server/sources/google-drive/oauth.js';
 import { resizeJpeg, type ImageSize } from './fake-images.js';
 import { FakeGoogleState, type FakeAccount, type FakeDriveFile, type Fault, type Grant, type RecordedRequest } from './fake-google-state.js';
 
@@ -431,4 +432,29 @@ async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
     return new URLSearchParams(Object.entries(JSON.parse(text) as Record<string, string>));
   }
   return new URLSearchParams(text);
+}
+
+/** A real OAuth client pointed at the fake, as the app builds one from its configuration. */
+export function oauthClientFor(fake: FakeGoogle, options: Pick<GoogleOAuthClientOptions, 'retry' | 'now'> = {}): GoogleOAuthClient {
+  return new GoogleOAuthClient({
+    clientId: fake.clientId,
+    clientSecret: fake.clientSecret,
+    authUrl: fake.authUrl,
+    tokenUrl: fake.tokenUrl,
+    userinfoUrl: fake.userinfoUrl,
+    ...options,
+  });
+}
+
+/** The environment that points a web or worker process at the fake instead of Google. */
+export function appEnvFor(fake: FakeGoogle, tokenEncryptionKey: string): Record<string, string> {
+  return {
+    GOOGLE_CLIENT_ID: fake.clientId,
+    GOOGLE_CLIENT_SECRET: fake.clientSecret,
+    GOOGLE_DRIVE_API_URL: fake.driveApiUrl,
+    GOOGLE_OAUTH_AUTH_URL: fake.authUrl,
+    GOOGLE_OAUTH_TOKEN_URL: fake.tokenUrl,
+    GOOGLE_USERINFO_URL: fake.userinfoUrl,
+    TOKEN_ENCRYPTION_KEY: tokenEncryptionKey,
+  };
 }

@@ -8,21 +8,13 @@ import { GOOGLE_CALLBACK_PATH, GOOGLE_CONNECT_PATH, googleOAuthRoutes } from '..
 import { GoogleOAuthClient, GoogleOAuthError } from '../../server/sources/google-drive/oauth.js';
 import { createTokenCipher } from '../../server/sources/google-drive/token-crypto.js';
 import { SourceAccessError } from '../../server/sources/photo-source.js';
-import { startFakeGoogle, type FakeGoogle, type FakeGoogleOptions } from '../fakes/fake-google.js';
+import { oauthClientFor, startFakeGoogle, type FakeGoogle, type FakeGoogleOptions } from '../fakes/fake-google.js';
 
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 50 };
 const USER = { id: 42, email: 'alice@example.test', name: 'Alice', role: 'user' as const };
 
-function oauthFor(fake: FakeGoogle, now?: () => number) {
-  return new GoogleOAuthClient({
-    clientId: fake.clientId,
-    clientSecret: fake.clientSecret,
-    authUrl: fake.authUrl,
-    tokenUrl: fake.tokenUrl,
-    userinfoUrl: fake.userinfoUrl,
-    retry: FAST_RETRY,
-    ...(now ? { now } : {}),
-  });
+function oauthFor(fake: FakeGoogle, now?: () => number): GoogleOAuthClient {
+  return oauthClientFor(fake, { retry: FAST_RETRY, ...(now ? { now } : {}) });
 }
 
 /** Consents at the fake (its URL is in the client's authUrl) and returns what Google would send to the callback. */

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photos, sources } from '../../drizzle/schema/index.js';
 import type { Child } from '../support/child-process.js';
-import { startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
+import { appEnvFor, startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
 import { watchScan } from '../support/scan-helpers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
@@ -22,13 +22,7 @@ beforeAll(async () => {
   google = await startFakeGoogle({ images: LIBRARY_SIZE, imageSize: { width: 1024, height: 768 } });
   const env = testEnv({
     DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
-    GOOGLE_CLIENT_ID: google.clientId,
-    GOOGLE_CLIENT_SECRET: google.clientSecret,
-    GOOGLE_DRIVE_API_URL: google.driveApiUrl,
-    GOOGLE_OAUTH_AUTH_URL: google.authUrl,
-    GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
-    GOOGLE_USERINFO_URL: google.userinfoUrl,
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ...appEnvFor(google, randomBytes(32).toString('hex')),
   });
   app = await startTestApp(env);
   worker = await startWorkerProcess(env);

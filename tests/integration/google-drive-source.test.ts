@@ -5,22 +5,14 @@ import { GoogleResponseFormatError } from '../../server/sources/google-drive/goo
 import { createGoogleDriveSource, type GoogleDriveSourceOptions } from '../../server/sources/google-drive/google-drive-source.js';
 import { GoogleOAuthClient } from '../../server/sources/google-drive/oauth.js';
 import { SourceAccessError, SourceFileGoneError, SourceUnavailableError, type Listing, type ListingPage } from '../../server/sources/photo-source.js';
-import { startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
+import { oauthClientFor, startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
 
 /** Tiny waits: the tests are about which requests are retried, not about timing. */
 const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 50 };
 const FILES_LIST = /^\/drive\/v3\/files$/;
 
 function oauthFor(fake: FakeGoogle, now?: () => number): GoogleOAuthClient {
-  return new GoogleOAuthClient({
-    clientId: fake.clientId,
-    clientSecret: fake.clientSecret,
-    authUrl: fake.authUrl,
-    tokenUrl: fake.tokenUrl,
-    userinfoUrl: fake.userinfoUrl,
-    retry: FAST_RETRY,
-    ...(now ? { now } : {}),
-  });
+  return oauthClientFor(fake, { retry: FAST_RETRY, ...(now ? { now } : {}) });
 }
 
 /** Goes through the consent screen (which the fake approves) and exchanges the code, as the callback route does. */
