@@ -4,48 +4,16 @@ import type { Database } from '../db/client.js';
 import { dedupColumns, type DedupPhoto } from './photo.repository.js';
 
 export type DuplicateKind = (typeof duplicateGroups.$inferSelect)['kind'];
-const chunkColumns = [photos.phash0, photos.phash1, photos.phash2, photos.phash3] as const;
 
 export class DuplicateGroupRepository {
   constructor(private readonly db: Database) {}
 
-  /**
-   * For each photo of a batch, the user's other ready photos that may be copies of
-   * it: same content hash, or a perceptual-hash chunk among that photo's search
-   * values (multi-index hashing: one indexed lookup per chunk for the whole batch,
-   * never a scan of all pairs).
-   */
-  async candidatesFor(
-    userId: number,
-    batch: ReadonlyArray<{ photo: DedupPhoto; chunkValues: readonly number[][] }>,
-  ): Promise<Map<number, DedupPhoto[]>> {
-    const base = and(eq(photos.userId, userId), eq(photos.status, 'ready'), eq(photos.hidden, false));
-    const columns = { ...dedupColumns, phash0: photos.phash0, phash1: photos.phash1, phash2: photos.phash2, phash3: photos.phash3 };
-    const lookups = chunkColumns.map((column, i) => {
-      const values = [...new Set(batch.flatMap((entry) => entry.chunkValues[i]!))];
-      return this.db.$primary.select(columns).from(photos).where(and(base, inArray(column, values)));
-    });
-    const hashes = [...new Set(batch.map((entry) => entry.photo.contentHash).filter((hash): hash is string => !!hash))];
-    if (hashes.length) lookups.push(this.db.$primary.select(columns).from(photos).where(and(base, inArray(photos.contentHash, hashes))));
-    const rows = new Map<number, Awaited<(typeof lookups)[number]>[number]>();
-    for (const found of await Promise.all(lookups)) for (const row of found) rows.set(row.id, row);
-
-    const result = new Map<number, DedupPhoto[]>();
-    for (const { photo, chunkValues } of batch) {
-      const wanted = chunkValues.map((values) => new Set(values));
-      const matches: DedupPhoto[] = [];
-      for (const row of rows.values()) {
-        if (row.id === photo.id) continue;
-        const chunks = [row.phash0, row.phash1, row.phash2, row.phash3];
-        const sameHash = !!photo.contentHash && row.contentHash === photo.contentHash;
-        if (sameHash || chunks.some((chunk, i) => chunk !== null && wanted[i]!.has(chunk))) {
-          const { phash0: _0, phash1: _1, phash2: _2, phash3: _3, ...candidate } = row;
-          matches.push(candidate);
-        }
-      }
-      result.set(photo.id, matches);
-    }
-    return result;
+  /** What dedup compares, for every ready photo of the user still shown (one indexed read by user). */
+  comparablePhotos(userId: number): Promise<DedupPhoto[]> {
+    return this.db.$primary
+      .select(dedupColumns)
+      .from(photos)
+      .where(and(eq(photos.userId, userId), eq(photos.status, 'ready'), eq(photos.hidden, false)));
   }
 
   async kindsOf(userId: number, groupIds: number[]): Promise<Map<number, DuplicateKind>> {

@@ -8,11 +8,10 @@ import type { DuplicateGroupRepository } from '../repositories/duplicate-group.r
 import type { DedupPhoto, PhotoRepository } from '../repositories/photo.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
 import type { ScanRepository } from '../repositories/scan.repository.js';
+import { DuplicateIndex } from './duplicate-index.js';
 
 export type DedupScanPayload = z.output<typeof dedupScanPayload>;
 
-/** Photos whose candidates are fetched together: 50 × 137 search values per chunk keeps each IN list modest. */
-const BATCH_SIZE = 50;
 
 /**
  * The last stage of a scan: groups the photos it brought in with their copies
@@ -39,20 +38,15 @@ export class DedupService {
   async run({ scanId, userId }: DedupScanPayload, logger: Logger) {
     if (await this.progress.isCancelled(scanId)) return { outcome: 'cancelled' as const };
     const fresh = await this.photos.readyOfScan(userId, scanId);
-    // Rows read before the loop go stale as it groups them; this remembers where each landed.
-    const groupOf = new Map<number, number>();
+    // Rows read before the loop go stale as it groups them; this remembers where each landed (null: released).
+    const groupOf = new Map<number, number | null>();
     let grouped = 0;
-    const hashed = fresh.filter((photo) => photo.perceptualHash !== null);
-    for (let start = 0; start < hashed.length; start += BATCH_SIZE) {
-      const batch = hashed.slice(start, start + BATCH_SIZE).map((photo) => ({
-        photo,
-        chunkValues: candidateChunkQueries(photo.perceptualHash!, this.config.dedup.nearThreshold),
-      }));
-      const candidates = await this.groups.candidatesFor(userId, batch);
-      for (const { photo } of batch) {
-        const current = { ...photo, duplicateGroupId: groupOf.get(photo.id) ?? photo.duplicateGroupId };
-        if (await this.groupPhoto(userId, current, candidates.get(photo.id) ?? [], groupOf)) grouped += 1;
-      }
+    const index = fresh.length ? new DuplicateIndex(await this.groups.comparablePhotos(userId)) : null;
+    for (const photo of fresh) {
+      if (!index || photo.perceptualHash === null) continue;
+      const candidates = index.candidates(photo, candidateChunkQueries(photo.perceptualHash, this.config.dedup.nearThreshold));
+      const current = withCurrentGroup(photo, groupOf);
+      if (await this.groupPhoto(userId, current, candidates, groupOf)) grouped += 1;
     }
     const duplicates = await this.groups.countExtraCopiesOfScan(userId, scanId);
     const live = await this.progress.get(scanId);
@@ -69,10 +63,10 @@ export class DedupService {
    * burst siblings another. Groups that turn out to hold one shot are merged.
    * True when the photo ended up in a group.
    */
-  private async groupPhoto(userId: number, photo: DedupPhoto, candidates: DedupPhoto[], groupOf: Map<number, number>): Promise<boolean> {
+  private async groupPhoto(userId: number, photo: DedupPhoto, candidates: DedupPhoto[], groupOf: Map<number, number | null>): Promise<boolean> {
     const { nearThreshold, burstWindowSeconds } = this.config.dedup;
     const related = candidates
-      .map((other) => ({ other: { ...other, duplicateGroupId: groupOf.get(other.id) ?? other.duplicateGroupId }, relation: classifyPhotos(photo, other, { nearThreshold, burstWindowSeconds }) }))
+      .map((other) => ({ other: withCurrentGroup(other, groupOf), relation: classifyPhotos(photo, other, { nearThreshold, burstWindowSeconds }) }))
       .filter((r): r is { other: DedupPhoto; relation: DuplicateKind } => r.relation !== null);
     if (!related.length) return false;
 
@@ -83,7 +77,7 @@ export class DedupService {
       (id): id is number => id !== null,
     );
     const kinds = await this.groups.kindsOf(userId, existing);
-    const sameFamily = existing.filter((id) => familyOf(kinds.get(id)!) === family);
+    const sameFamily = existing.filter((id) => kinds.has(id) && familyOf(kinds.get(id)!) === family);
     const kind: DuplicateKind =
       family === 'burst'
         ? 'burst'
@@ -96,20 +90,30 @@ export class DedupService {
     await this.groups.mergeInto(userId, target, sameFamily.slice(1), kind);
     await this.groups.assign(userId, target, [photo.id, ...peers.map((r) => r.other.id)], weaker);
     for (const groupId of weaker) {
-      if (await this.groups.dissolveIfSingle(userId, groupId)) continue;
+      if (await this.dissolveIfSingle(userId, groupId, groupOf)) continue;
       await this.refreshPrimary(userId, groupId, groupOf);
     }
-    if (await this.groups.dissolveIfSingle(userId, target)) return false;
+    if (await this.dissolveIfSingle(userId, target, groupOf)) return false;
     const members = await this.refreshPrimary(userId, target, groupOf);
     return members.some((member) => member.id === photo.id);
   }
 
-  private async refreshPrimary(userId: number, groupId: number, groupOf: Map<number, number>) {
+  private async dissolveIfSingle(userId: number, groupId: number, groupOf: Map<number, number | null>) {
+    if (!(await this.groups.dissolveIfSingle(userId, groupId))) return false;
+    for (const [photoId, id] of groupOf) if (id === groupId) groupOf.set(photoId, null);
+    return true;
+  }
+
+  private async refreshPrimary(userId: number, groupId: number, groupOf: Map<number, number | null>) {
     const members = await this.groups.membersOf(userId, groupId);
     for (const member of members) groupOf.set(member.id, groupId);
     await this.groups.setPrimary(userId, groupId, pickBestPhoto(members));
     return members;
   }
+}
+
+function withCurrentGroup(photo: DedupPhoto, groupOf: Map<number, number | null>): DedupPhoto {
+  return groupOf.has(photo.id) ? { ...photo, duplicateGroupId: groupOf.get(photo.id)! } : photo;
 }
 
 function familyOf(kind: DuplicateKind): 'copies' | 'burst' {
