@@ -27,7 +27,7 @@ export const photos = mysqlTable(
     /** SHA-256 of the bytes (hex), or Drive's md5Checksum when the bytes were never read. */
     contentHash: varchar('content_hash', { length: 64 }),
     contentHashKind: mysqlEnum('content_hash_kind', ['sha256', 'md5']),
-    /** 64-bit perceptual hash and its four 16-bit chunks, indexed for multi-index Hamming search. */
+    /** 64-bit perceptual hash and its four 16-bit chunks, the keys of the dedup stage's multi-index (server/services/duplicate-index.ts). */
     perceptualHash: bigint('perceptual_hash', { mode: 'bigint', unsigned: true }),
     phash0: hashChunk('phash_0'),
     phash1: hashChunk('phash_1'),
@@ -61,10 +61,6 @@ export const photos = mysqlTable(
     index('photos_unmatched_idx').on(t.userId, t.concertId, t.createdAt),
     index('photos_user_taken_idx').on(t.userId, t.takenAt),
     index('photos_user_hash_idx').on(t.userId, t.contentHash),
-    index('photos_user_phash0_idx').on(t.userId, t.phash0),
-    index('photos_user_phash1_idx').on(t.userId, t.phash1),
-    index('photos_user_phash2_idx').on(t.userId, t.phash2),
-    index('photos_user_phash3_idx').on(t.userId, t.phash3),
     index('photos_user_group_idx').on(t.userId, t.duplicateGroupId),
     index('photos_user_scan_status_idx').on(t.userId, t.scanId, t.status),
   ],
