@@ -1,10 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, screenshotPath } from '../support/browser.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { uniqueEmail } from '../support/test-env.js';
-
-const SCREENSHOTS = 'docs/screenshots';
 
 describe('in Chromium', () => {
   let app: RunningApp;
@@ -36,7 +34,7 @@ describe('in Chromium', () => {
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByTestId('user-name').waitFor();
     expect(await page.getByTestId('user-name').textContent()).toBe('Joni');
-    await page.screenshot({ path: `${SCREENSHOTS}/shell-desktop.png` });
+    await page.screenshot({ path: screenshotPath('shell-desktop') });
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
@@ -59,7 +57,7 @@ describe('in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     await page.goto(app.url);
     await page.getByRole('button', { name: 'Log in' }).waitFor();
-    await page.screenshot({ path: `${SCREENSHOTS}/login-phone.png` });
+    await page.screenshot({ path: screenshotPath('login-phone') });
     await page.close();
   });
 });

@@ -4,13 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Child } from '../support/child-process.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, screenshotPath } from '../support/browser.js';
 import { writeTestLibrary } from '../support/photo-library.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
-
-const SCREENSHOTS = 'docs/screenshots';
 
 describe('scanning a library in Chromium', () => {
   let app: RunningApp;
@@ -70,7 +68,7 @@ describe('scanning a library in Chromium', () => {
     expect(await page.getByTestId('scan-failure').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringMatching(/empty/i), expect.stringMatching(/truncated|corrupt/i)]),
     );
-    await page.screenshot({ path: `${SCREENSHOTS}/scan-desktop.png`, fullPage: true });
+    await page.screenshot({ path: screenshotPath('scan-desktop'), fullPage: true });
 
     await page.getByRole('link', { name: 'Duplicates' }).click();
     const groups = page.getByTestId('duplicate-group');
@@ -82,7 +80,7 @@ describe('scanning a library in Chromium', () => {
     await expect
       .poll(() => page.locator('[data-testid="duplicate-group"] img').evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0)))
       .toBe(true);
-    await page.screenshot({ path: `${SCREENSHOTS}/duplicates-desktop.png`, fullPage: true });
+    await page.screenshot({ path: screenshotPath('duplicates-desktop'), fullPage: true });
 
     const copies = page.locator('[data-testid="duplicate-group"]:not([data-kind="burst"])');
     await copies.getByRole('button', { name: 'Keep this one' }).first().click();
@@ -95,7 +93,7 @@ describe('scanning a library in Chromium', () => {
     await signUp(page);
     await page.goto(`${app.url}/#/library`);
     await page.getByLabel('Folder path').waitFor();
-    await page.screenshot({ path: `${SCREENSHOTS}/library-phone.png` });
+    await page.screenshot({ path: screenshotPath('library-phone') });
     await page.close();
   });
 });

@@ -8,3 +8,11 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update', '--disable-sync'],
   });
 }
+
+/**
+ * Where a browser test saves a screenshot: a git-ignored folder on every run, or
+ * docs/screenshots (the README's) when `npm run screenshots` asks for a refresh.
+ */
+export function screenshotPath(name: string): string {
+  return `${process.env.SCREENSHOTS_DIR ?? 'tests/.artifacts/screenshots'}/${name}.png`;
+}
