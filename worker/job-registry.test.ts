@@ -9,9 +9,9 @@ const echo = defineJob({
   queue: 'photo',
   name: 'echo',
   payload: z.object({ photoId: z.number().int().positive() }),
-  handle: async ({ photoId }) => ({ photoId }),
+  handle: async ({ photoId }, { attempt }) => ({ photoId, attempt }),
 });
-const fakeJob = (name: string, data: unknown) => ({ name, data, id: 'job-1', attemptsMade: 0 }) as unknown as Job;
+const fakeJob = (name: string, data: unknown) => ({ name, data, id: 'job-1', attemptsMade: 1, opts: { attempts: 3 } }) as unknown as Job;
 
 describe('JobRegistry', () => {
   it('refuses two handlers for one job', () => {
@@ -20,7 +20,7 @@ describe('JobRegistry', () => {
 
   it('dispatches a valid payload to its handler', async () => {
     const registry = new JobRegistry([echo]);
-    expect(await registry.dispatch('photo', fakeJob('echo', { photoId: 3 }), logger)).toEqual({ photoId: 3 });
+    expect(await registry.dispatch('photo', fakeJob('echo', { photoId: 3 }), logger)).toEqual({ photoId: 3, attempt: { number: 2, of: 3 } });
     expect(registry.jobsOf('photo')).toEqual(['echo']);
   });
 

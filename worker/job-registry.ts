@@ -11,6 +11,8 @@ import type { QueueName } from '../shared/queues.js';
 export interface JobContext {
   job: Job;
   logger: Logger;
+  /** This run's attempt, of how many BullMQ will make: a handler gives up cleanly on the last. */
+  attempt: { number: number; of: number };
 }
 
 export interface JobHandler<Schema extends z.ZodType = z.ZodType> {
@@ -50,7 +52,11 @@ export class JobRegistry {
     const handler = this.byKey.get(`${queue}/${job.name}`);
     const parsed = handler?.payload.safeParse(job.data);
     if (!handler?.onAbandoned || !parsed?.success) return;
-    await handler.onAbandoned(parsed.data, reason, { job, logger: logger.child({ queue, job: job.name, jobId: job.id }) });
+    await handler.onAbandoned(parsed.data, reason, {
+      job,
+      logger: logger.child({ queue, job: job.name, jobId: job.id }),
+      attempt: attemptOf(job),
+    });
   }
 
   async dispatch(queue: QueueName, job: Job, logger: Logger): Promise<unknown> {
@@ -63,6 +69,10 @@ export class JobRegistry {
     }
     const requestId = (job.data as { requestId?: unknown })?.requestId;
     const jobLogger = logger.child({ queue, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, requestId });
-    return handler.handle(parsed.data, { job, logger: jobLogger });
+    return handler.handle(parsed.data, { job, logger: jobLogger, attempt: attemptOf(job) });
   }
+}
+
+function attemptOf(job: Job) {
+  return { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 };
 }

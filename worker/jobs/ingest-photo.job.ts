@@ -7,7 +7,6 @@ export const ingestPhotoJob = (services: Services) =>
     queue: 'photo',
     name: JOB_NAMES.ingestPhoto,
     payload: ingestPhotoPayload,
-    handle: (payload, { job, logger }) =>
-      services.photoIngest.ingest(payload, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }, logger),
+    handle: (payload, { attempt, logger }) => services.photoIngest.ingest(payload, attempt, logger),
     onAbandoned: (payload, reason, { logger }) => services.photoIngest.recordAbandoned(payload, reason, logger),
   });

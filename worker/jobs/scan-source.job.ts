@@ -7,7 +7,6 @@ export const scanSourceJob = (services: Services) =>
     queue: 'scan',
     name: JOB_NAMES.scanSource,
     payload: scanSourcePayload,
-    handle: (payload, { job, logger }) =>
-      services.scanListing.run(payload, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }, logger),
+    handle: (payload, { attempt, logger }) => services.scanListing.run(payload, attempt, logger),
     onAbandoned: (payload, reason) => services.scanListing.recordAbandoned(payload, reason),
   });
