@@ -1,5 +1,5 @@
 import { char, date, index, json, mysqlEnum, mysqlTable, primaryKey, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
-import type { SetlistSet, SupportingAct } from '../../shared/concert.schema.js';
+import { CONCERT_STATUSES, type SetlistSet, type SupportingAct } from '../../shared/concert.schema.js';
 import { idColumn, refColumn, timestamps } from './columns.js';
 
 /**
@@ -23,7 +23,7 @@ export const concerts = mysqlTable(
     setlist: json('setlist').$type<SetlistSet[]>(),
     setlistfmId: varchar('setlistfm_id', { length: 16 }),
     notes: text('notes'),
-    status: mysqlEnum('status', ['confirmed', 'needs_review']).notNull().default('needs_review'),
+    status: mysqlEnum('status', CONCERT_STATUSES).notNull().default('needs_review'),
     /** Set by automatic matching so two workers matching one event create one concert. */
     eventKey: varchar('event_key', { length: 64 }),
     ...timestamps,

@@ -85,4 +85,3 @@ export function createDatabase(config: AppConfig['database'], logger: Logger) {
 }
 
 export type Database = ReturnType<typeof createDatabase>['db'];
-export type DatabaseHandle = ReturnType<typeof createDatabase>;

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../services/index.js';
+import { requireSessionUser } from './session.js';
 
 /**
  * GET /api/photos/:id/thumbnail for the logged-in owner only (another user's id
@@ -8,9 +9,8 @@ import type { Services } from '../services/index.js';
  */
 export function photoMediaRoutes(services: Services): Router {
   const router = Router();
-  router.get('/:id/thumbnail', async (req, res) => {
-    const user = req.session?.user;
-    if (!user) return void res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'Please log in first' } });
+  router.get('/:id/thumbnail', requireSessionUser, async (req, res) => {
+    const user = req.session.user!;
     const id = Number(req.params.id);
     const key = Number.isSafeInteger(id) && id > 0 ? await services.repositories.photos.thumbnailKeyOf(user.id, id) : null;
     const object = key ? await services.storage.get(key) : null;

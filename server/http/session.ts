@@ -34,6 +34,12 @@ export function createSessionMiddleware(config: AppConfig, redis: Redis): Reques
   });
 }
 
+/** For plain Express routes behind the session middleware: 401 without a logged-in user. */
+export const requireSessionUser: RequestHandler = (req, res, next) => {
+  if (req.session?.user) return next();
+  res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'Please log in first' } });
+};
+
 const promisify = (run: (done: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
 

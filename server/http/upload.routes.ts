@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { DomainError, ValidationError } from '../errors.js';
 import type { Services } from '../services/index.js';
+import { ownOrigin } from './csrf.js';
+import { requireSessionUser } from './session.js';
 
 /**
  * POST /api/uploads: multipart photos from the browser. Multipart is what a
@@ -9,12 +11,10 @@ import type { Services } from '../services/index.js';
  */
 export function uploadRoutes(services: Services, publicUrl: string | undefined): Router {
   const router = Router();
-  router.post('/', async (req, res) => {
-    const user = req.session?.user;
-    if (!user) return void res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'Please log in first' } });
+  router.post('/', requireSessionUser, async (req, res) => {
+    const user = req.session.user!;
     const origin = req.get('origin');
-    const ownOrigin = publicUrl ? new URL(publicUrl).origin : `${req.protocol}://${req.get('host')}`;
-    if (req.get('x-requested-with') !== 'concert-history' || (origin && origin !== ownOrigin)) {
+    if (req.get('x-requested-with') !== 'concert-history' || (origin && origin !== ownOrigin(req, publicUrl))) {
       return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'Request refused: uploads must come from the app itself' } });
     }
     try {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { photos } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 
@@ -73,22 +73,7 @@ export class PhotoRepository {
       .orderBy(asc(photos.id));
   }
 
-  countByUser(userId: number) {
-    return this.db
-      .select({ status: photos.status, count: sql<number>`COUNT(*)`.mapWith(Number) })
-      .from(photos)
-      .where(eq(photos.userId, userId))
-      .groupBy(photos.status);
-  }
 
-  latestOfUser(userId: number, limit: number) {
-    return this.db
-      .select({ id: photos.id, fileName: photos.fileName, thumbnailKey: photos.thumbnailKey, takenAt: photos.takenAt })
-      .from(photos)
-      .where(and(eq(photos.userId, userId), eq(photos.status, 'ready')))
-      .orderBy(desc(photos.id))
-      .limit(limit);
-  }
 }
 
 export const dedupColumns = {

@@ -20,10 +20,6 @@ export class UserRepository {
     return row ?? null;
   }
 
-  async findById(id: number): Promise<UserSummary | null> {
-    const [row] = await this.db.select(userSummaryColumns).from(users).where(eq(users.id, id)).limit(1);
-    return row ?? null;
-  }
 
   /** Returns null when the email is taken (the unique key decides, so two racing sign-ups cannot both win). */
   async insert(user: NewUser): Promise<UserSummary | null> {
