@@ -3,13 +3,21 @@
  * MariaDB and Redis if nothing listens on their ports, migrates, sets up the demo
  * account and library (skip with `npm start -- --no-demo`), then runs the web
  * server and a worker (all queues) as two processes, the way production does.
+ *
+ * setlist.fm and OpenStreetMap cannot be reached from a machine without internet:
+ * unless SETLISTFM_API_KEY or OVERPASS_URL is set (or `--no-stand-ins` given), the
+ * demo runs against local stand-ins that speak their protocols and know the demo
+ * library's venues and shows.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { loadConfigOrExit } from '../server/config.js';
 import { createWebRuntime } from '../server/bootstrap.js';
 import { migrateDatabase } from '../server/db/migrate.js';
 import { createLogger } from '../server/logger.js';
 import { ensureDemoAccount } from './demo-account.js';
+import { ensureDemoLibrary } from './demo-library/generate.js';
+import { startDemoStandIns } from './stand-ins/demo-stand-ins.js';
 
 const config = loadConfigOrExit();
 
@@ -24,7 +32,8 @@ try {
 }
 
 let demoNote = '';
-if (!process.argv.includes('--no-demo')) {
+const withDemo = !process.argv.includes('--no-demo');
+if (withDemo) {
   const logger = createLogger({ logLevel: 'warn' });
   const runtime = createWebRuntime(config, logger);
   try {
@@ -32,6 +41,16 @@ if (!process.argv.includes('--no-demo')) {
   } finally {
     await runtime.close();
   }
+}
+
+let standInsNote = '';
+const outsideConfigured = Boolean(process.env.SETLISTFM_API_KEY || process.env.OVERPASS_URL);
+if (withDemo && !outsideConfigured && !process.argv.includes('--no-stand-ins')) {
+  const { manifest } = await ensureDemoLibrary(join(config.dataDir, 'libraries', 'demo'));
+  const standIns = await startDemoStandIns(manifest);
+  // The web server and worker inherit these.
+  Object.assign(process.env, standIns.env);
+  standInsNote = `setlist.fm and OpenStreetMap: local stand-ins knowing the demo shows (${standIns.env.SETLISTFM_API_URL}, ${standIns.env.OVERPASS_URL})`;
 }
 
 const children = new Map<string, ChildProcess>();
@@ -63,3 +82,4 @@ process.on('SIGTERM', () => stopAll());
 run('web', 'server/main.ts');
 run('worker', 'worker/main.ts');
 if (demoNote) console.log(demoNote);
+if (standInsNote) console.log(standInsNote);

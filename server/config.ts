@@ -77,6 +77,11 @@ const envSchema = z
     DEDUP_NEAR_THRESHOLD: intFrom(10, 0, 15),
     DEDUP_BURST_WINDOW_SECONDS: intFrom(10, 1, 3_600),
     INGEST_ATTEMPTS: intFrom(5, 1, 20),
+    EVENT_RADIUS_M: intFrom(300, 20, 5_000),
+    VENUE_SEARCH_RADIUS_M: intFrom(250, 20, 2_000),
+    OVERPASS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    SETLISTFM_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.setlist.fm/rest/1.0'),
+    SETLISTFM_API_KEY: optionalString,
     GOOGLE_CLIENT_ID: optionalString,
     GOOGLE_CLIENT_SECRET: optionalString,
     GOOGLE_DRIVE_API_URL: z.url().default('https://www.googleapis.com/drive/v3'),
@@ -146,6 +151,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     media: { maxPixels: e.IMAGE_MAX_PIXELS, thumbnailWidth: 400 },
     dedup: { nearThreshold: e.DEDUP_NEAR_THRESHOLD, burstWindowSeconds: e.DEDUP_BURST_WINDOW_SECONDS },
     ingest: { attempts: e.INGEST_ATTEMPTS },
+    matching: {
+      /** Photos of one evening within this distance of each other are one event. */
+      eventRadiusMeters: e.EVENT_RADIUS_M,
+      /** Known venues this close to an event are taken without asking OpenStreetMap. */
+      venueSearchRadiusMeters: e.VENUE_SEARCH_RADIUS_M,
+      /** Null: OpenStreetMap is not asked, events without a known venue need review. */
+      overpassUrl: e.OVERPASS_URL ?? null,
+      /** Null without an API key: concerts are not looked up on setlist.fm. */
+      setlistfm: e.SETLISTFM_API_KEY ? { apiUrl: e.SETLISTFM_API_URL.replace(/\/+$/, ''), apiKey: e.SETLISTFM_API_KEY } : null,
+    },
     /** Null unless Google Drive is configured (client id, secret and a token encryption key). */
     google:
       e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET && e.TOKEN_ENCRYPTION_KEY

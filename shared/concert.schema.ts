@@ -22,3 +22,86 @@ export const setlistSetSchema = z.object({
 export type SetlistSet = z.infer<typeof setlistSetSchema>;
 
 export const CONCERT_STATUSES = ['confirmed', 'needs_review'] as const;
+
+const id = z.number().int().positive();
+const DAY_MS = 86_400_000;
+
+/**
+ * A concert's local evening date: a real calendar date, at most a day ahead of
+ * UTC today (the evening may already have begun east of Greenwich).
+ */
+export const concertDateSchema = z.iso
+  .date('Use a real date (yyyy-MM-dd)')
+  .refine((date) => date <= new Date(Date.now() + DAY_MS).toISOString().slice(0, 10), 'The date is in the future');
+
+const countryCode = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'Use a two-letter country code')
+  .transform((code) => code.toUpperCase());
+const name = z.string().trim().min(1).max(255);
+
+/** An artist already known by id, or by name (with its MusicBrainz id when picked from setlist.fm's search). */
+export const artistRefSchema = z.union([
+  z.strictObject({ artistId: id }),
+  z.strictObject({ artistName: name, mbid: z.guid().optional(), sortName: name.optional() }),
+]);
+export type ArtistRef = z.output<typeof artistRefSchema>;
+
+/** A known venue, or a new one named by the user (placed where the concert's photos were). */
+export const venueRefSchema = z.union([
+  z.strictObject({ venueId: id }),
+  z.strictObject({ venueName: name, city: name.optional(), countryCode: countryCode.optional() }),
+]);
+export type VenueRef = z.output<typeof venueRefSchema>;
+
+export const concertListInput = z
+  .object({
+    cursor: z.string().max(200).optional(),
+    limit: z.number().int().min(1).max(100).default(20),
+    year: z.number().int().min(1900).max(2100).optional(),
+    /** Searched in artist, venue and city; blank means no search. */
+    q: z
+      .string()
+      .trim()
+      .max(100)
+      .transform((q) => q || undefined)
+      .optional(),
+  })
+  .default({ limit: 20 });
+export type ConcertListInput = z.output<typeof concertListInput>;
+
+export const concertIdInput = z.object({ id });
+export const concertGetInput = concertIdInput;
+export const concertDeleteInput = concertIdInput;
+
+export const concertCreateInput = z.object({
+  date: concertDateSchema,
+  artist: artistRefSchema,
+  venue: venueRefSchema.optional(),
+  city: name.optional(),
+  countryCode: countryCode.optional(),
+  tour: name.optional(),
+  notes: z.string().max(5000).optional(),
+  /** Photos to put in the new concert (taken from wherever they were). */
+  photoIds: z.array(id).max(1000).optional(),
+});
+export type ConcertCreateInput = z.output<typeof concertCreateInput>;
+
+export const concertUpdateInput = z.object({
+  id,
+  artist: artistRefSchema.optional(),
+  venue: venueRefSchema.optional(),
+  date: concertDateSchema.optional(),
+  /** Null clears. */
+  notes: z.string().max(5000).nullable().optional(),
+  tour: name.nullable().optional(),
+});
+export type ConcertUpdateInput = z.output<typeof concertUpdateInput>;
+
+export const concertMergeInput = z
+  .object({ targetId: id, sourceIds: z.array(id).min(1).max(50) })
+  .refine((input) => !input.sourceIds.includes(input.targetId), {
+    message: 'A concert cannot be merged into itself',
+    path: ['sourceIds'],
+  });
+export type ConcertMergeInput = z.output<typeof concertMergeInput>;

@@ -38,8 +38,39 @@ export const ingestPhotoPayload = z.object({ scanId: id, userId: id, sourceId: i
 
 export const dedupScanPayload = z.object({ scanId: id, userId: id, requestId });
 
+/** After dedup: the scan's photos become events (evenings at one place). */
+export const groupEventsPayload = z.object({
+  scanId: id,
+  userId: id,
+  requestId,
+  /** What went wrong earlier in the scan without stopping it, kept for the scan's record. */
+  note: z.string().max(1000).optional(),
+});
+
+const eventOfScan = {
+  scanId: id,
+  userId: id,
+  eventKey: z.string().min(1).max(64),
+  evening: z.iso.date(),
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  timeZone: z.string().max(64).nullable(),
+  requestId,
+};
+
+export const detectVenuePayload = z.object(eventOfScan);
+
+export const matchConcertPayload = z.object({
+  ...eventOfScan,
+  venueId: id.nullable(),
+  venueConfidence: z.number().min(0).max(1).nullable(),
+});
+
 export const JOB_NAMES = {
   scanSource: 'scan-source',
   ingestPhoto: 'ingest-photo',
   dedupScan: 'dedup-scan',
+  groupEvents: 'group-events',
+  detectVenue: 'detect-venue',
+  matchConcert: 'match-concert',
 } as const;

@@ -1,2 +1,25 @@
+import { z } from 'zod';
+
 export const PHOTO_STATUSES = ['pending', 'ready', 'failed'] as const;
 export type PhotoStatus = (typeof PHOTO_STATUSES)[number];
+
+const id = z.number().int().positive();
+const page = {
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(200).default(60),
+};
+
+/** The photos of one concert, or the user's unmatched photos. */
+export const photoListInput = z.union([
+  z.strictObject({ concertId: id, ...page }),
+  z.strictObject({ unmatched: z.literal(true), ...page }),
+]);
+export type PhotoListInput = z.output<typeof photoListInput>;
+
+export const photoStarInput = z.object({ id, starred: z.boolean() });
+
+export const photoMoveInput = z.object({
+  photoIds: z.array(id).min(1).max(1000),
+  /** Null takes the photos out of any concert (unmatched). */
+  concertId: id.nullable(),
+});

@@ -7,6 +7,7 @@ const progress = (overrides: Partial<ScanProgress> & { done?: number } = {}): Sc
   status: 'running',
   stage: 'processing',
   counts: { listed: 100, processed: overrides.done ?? 20, failed: 0, duplicates: 0, matched: 0 },
+  events: { total: 0, done: 0 },
   startedAt: 0,
   updatedAt: 10_000,
   ...overrides,

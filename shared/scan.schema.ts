@@ -13,7 +13,7 @@ export const scanCountsSchema = z.object({
 });
 export type ScanCounts = z.infer<typeof scanCountsSchema>;
 
-export const SCAN_STAGES = ['queued', 'listing', 'processing', 'deduplicating', 'done'] as const;
+export const SCAN_STAGES = ['queued', 'listing', 'processing', 'deduplicating', 'matching', 'done'] as const;
 export type ScanStage = (typeof SCAN_STAGES)[number];
 
 /** What the browser receives for a scan, live or finished. */
@@ -22,6 +22,8 @@ export const scanProgressSchema = z.object({
   status: scanStatusSchema,
   stage: z.enum(SCAN_STAGES),
   counts: scanCountsSchema,
+  /** The evenings the scan found, and how many have been matched to a concert (or sent to review) so far. */
+  events: z.object({ total: z.number().int().min(0), done: z.number().int().min(0) }),
   startedAt: z.number().nullable(),
   updatedAt: z.number(),
 });

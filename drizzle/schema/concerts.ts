@@ -1,4 +1,4 @@
-import { char, date, index, json, mysqlEnum, mysqlTable, primaryKey, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { char, date, double, index, json, mysqlEnum, mysqlTable, primaryKey, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { CONCERT_STATUSES, type SetlistSet, type SupportingAct } from '../../shared/concert.schema.js';
 import { idColumn, refColumn, timestamps } from './columns.js';
 
@@ -22,6 +22,14 @@ export const concerts = mysqlTable(
     supportingActs: json('supporting_acts').$type<SupportingAct[]>(),
     setlist: json('setlist').$type<SetlistSet[]>(),
     setlistfmId: varchar('setlistfm_id', { length: 16 }),
+    /** The setlist's page on setlist.fm, linked wherever its data is shown (their attribution terms). */
+    setlistfmUrl: varchar('setlistfm_url', { length: 500 }),
+    /** Where the photos were taken (their centroid) and the zone there: what the inbox offers candidates around. */
+    latitude: double('latitude'),
+    longitude: double('longitude'),
+    timeZone: varchar('time_zone', { length: 64 }),
+    /** 0–1, how sure venue detection was; null when no venue was detected automatically. */
+    venueConfidence: double('venue_confidence'),
     notes: text('notes'),
     status: mysqlEnum('status', CONCERT_STATUSES).notNull().default('needs_review'),
     /** Set by automatic matching so two workers matching one event create one concert. */
@@ -33,6 +41,9 @@ export const concerts = mysqlTable(
     index('concerts_user_date_idx').on(t.userId, t.concertDate),
     index('concerts_user_venue_date_idx').on(t.userId, t.venueId, t.concertDate),
     index('concerts_user_artist_idx').on(t.userId, t.artistId),
+    index('concerts_user_status_idx').on(t.userId, t.status, t.concertDate),
+    /** Another user's known concert at a venue on a date: matching reuses its facts. */
+    index('concerts_venue_date_idx').on(t.venueId, t.concertDate),
     uniqueIndex('concerts_user_event_uq').on(t.userId, t.eventKey),
   ],
 );

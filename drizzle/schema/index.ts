@@ -8,3 +8,4 @@ export * from './photos.js';
 export * from './duplicate-groups.js';
 export * from './processed-files.js';
 export * from './uploads.js';
+export * from './venue-aliases.js';

@@ -20,6 +20,7 @@ export const venues = mysqlTable(
     primaryKey({ name: 'venues_pk', columns: [t.id] }),
     index('venues_gps_idx').on(t.latitude, t.longitude),
     uniqueIndex('venues_osm_uq').on(t.osmType, t.osmId),
-    uniqueIndex('venues_setlistfm_uq').on(t.setlistfmId),
+    /** Not unique: OpenStreetMap can hold one hall twice (a node and a building), both being one setlist.fm venue. */
+    index('venues_setlistfm_idx').on(t.setlistfmId),
   ],
 );

@@ -15,4 +15,7 @@ export const jobIds = {
   ingestPhoto: (scanId: number, fileId: string, round = 0) =>
     `ingest-${scanId}-${digest(fileId)}${round ? `-r${round}` : ''}`,
   dedupScan: (scanId: number) => `dedup-${scanId}`,
+  groupEvents: (scanId: number) => `events-${scanId}`,
+  detectVenue: (scanId: number, eventKey: string) => `venue-${scanId}-${digest(eventKey)}`,
+  matchConcert: (scanId: number, eventKey: string) => `match-${scanId}-${digest(eventKey)}`,
 };

@@ -1,7 +1,10 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { JOB_NAMES, type dedupScanPayload, type ingestPhotoPayload, type scanSourcePayload } from '../../shared/jobs.js';
+import {
+  JOB_NAMES, type dedupScanPayload, type detectVenuePayload, type groupEventsPayload, type ingestPhotoPayload, type matchConcertPayload,
+  type scanSourcePayload,
+} from '../../shared/jobs.js';
 import type { QueueName } from '../../shared/queues.js';
 import type { AppConfig } from '../config.js';
 import { bullPrefix } from './bullmq-options.js';
@@ -52,6 +55,28 @@ export class JobQueues {
 
   async dedupScan(payload: z.input<typeof dedupScanPayload>) {
     await this.queue('photo').add(JOB_NAMES.dedupScan, payload, { ...retrying(5), jobId: jobIds.dedupScan(payload.scanId) });
+  }
+
+  async groupEvents(payload: z.input<typeof groupEventsPayload>) {
+    await this.queue('venue').add(JOB_NAMES.groupEvents, payload, { ...retrying(5), jobId: jobIds.groupEvents(payload.scanId) });
+  }
+
+  async detectVenues(payloads: Array<z.input<typeof detectVenuePayload>>) {
+    if (!payloads.length) return;
+    await this.queue('venue').addBulk(
+      payloads.map((data) => ({
+        name: JOB_NAMES.detectVenue,
+        data,
+        opts: { ...retrying(5), jobId: jobIds.detectVenue(data.scanId, data.eventKey) },
+      })),
+    );
+  }
+
+  async matchConcert(payload: z.input<typeof matchConcertPayload>) {
+    await this.queue('match').add(JOB_NAMES.matchConcert, payload, {
+      ...retrying(5),
+      jobId: jobIds.matchConcert(payload.scanId, payload.eventKey),
+    });
   }
 
   async close() {

@@ -62,6 +62,31 @@ local finishing = checkFinish(KEYS[1])
 publish(KEYS[1], ARGV[2])
 return finishing`;
 
+/**
+ * KEYS: hash. ARGV: now, channel, events → 1 when this call moved a deduplicated scan to matching
+ * (a retried call changes nothing), 2 when it did so with no events, so the scan is finishing now.
+ */
+const START_MATCHING = `${CHECK_FINISH}
+if redis.call('HGET', KEYS[1], 'status') ~= 'running' or redis.call('HGET', KEYS[1], 'stage') ~= 'deduplicating' then return 0 end
+redis.call('HSET', KEYS[1], 'stage', 'matching', 'events', ARGV[3], 'eventsDone', 0, 'updatedAt', ARGV[1])
+publish(KEYS[1], ARGV[2])
+if tonumber(ARGV[3]) == 0 then return 2 end
+return 1`;
+
+/** KEYS: hash, set of matched events. ARGV: eventKey, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}. */
+const MARK_EVENT_DONE = `${CHECK_FINISH}
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return {0, 0} end
+local added = redis.call('SADD', KEYS[2], ARGV[1])
+local finishing = 0
+if added == 1 then
+  local done = redis.call('HINCRBY', KEYS[1], 'eventsDone', 1)
+  redis.call('HSET', KEYS[1], 'updatedAt', ARGV[2])
+  if redis.call('HGET', KEYS[1], 'stage') == 'matching' and done == tonumber(redis.call('HGET', KEYS[1], 'events')) then finishing = 1 end
+  publish(KEYS[1], ARGV[3])
+end
+return {added, finishing}`;
+
 /** KEYS: hash. ARGV: now, channel, field, value, ... → 1 when the scan exists. */
 const SET_FIELDS = `${CHECK_FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -74,6 +99,8 @@ type ProgressRedis = Redis & {
   scanMarkDone(hash: string, set: string, outcome: string, fileId: string, now: number, channel: string): Promise<[number, number]>;
   scanListingDone(hash: string, now: number, channel: string): Promise<number>;
   scanSetFields(hash: string, now: number, channel: string, ...fieldsAndValues: string[]): Promise<number>;
+  scanStartMatching(hash: string, now: number, channel: string, events: number): Promise<number>;
+  scanMarkEventDone(hash: string, set: string, eventKey: string, now: number, channel: string): Promise<[number, number]>;
 };
 
 export function defineProgressCommands(redis: Redis): ProgressRedis {
@@ -83,6 +110,8 @@ export function defineProgressCommands(redis: Redis): ProgressRedis {
     redis.defineCommand('scanMarkDone', { numberOfKeys: 2, lua: MARK_DONE });
     redis.defineCommand('scanListingDone', { numberOfKeys: 1, lua: LISTING_DONE });
     redis.defineCommand('scanSetFields', { numberOfKeys: 1, lua: SET_FIELDS });
+    redis.defineCommand('scanStartMatching', { numberOfKeys: 1, lua: START_MATCHING });
+    redis.defineCommand('scanMarkEventDone', { numberOfKeys: 2, lua: MARK_EVENT_DONE });
   }
   return r;
 }
@@ -95,6 +124,7 @@ export function parseProgress(fields: Record<string, string>): ScanProgress | nu
     status: fields.status as ScanStatus,
     stage: fields.stage as ScanStage,
     counts: { listed: count('listed'), processed: count('processed'), failed: count('failed'), duplicates: count('duplicates'), matched: count('matched') },
+    events: { total: count('events'), done: count('eventsDone') },
     startedAt: fields.startedAt ? Number(fields.startedAt) : null,
     updatedAt: count('updatedAt'),
   };
@@ -121,12 +151,14 @@ export class ScanProgressRepository {
   private hash = (scanId: number) => `${this.keyPrefix}:scan:${scanId}`;
   private listedSet = (scanId: number) => `${this.keyPrefix}:scan:${scanId}:listed`;
   private doneSet = (scanId: number) => `${this.keyPrefix}:scan:${scanId}:done`;
+  private eventsDoneSet = (scanId: number) => `${this.keyPrefix}:scan:${scanId}:events-done`;
   channel = (scanId: number) => `${this.keyPrefix}:scan-progress:${scanId}`;
 
   async init(scanId: number): Promise<void> {
     const now = Date.now();
     await this.redis.hset(this.hash(scanId), {
-      scanId, status: 'queued', stage: 'queued', listed: 0, processed: 0, failed: 0, duplicates: 0, matched: 0, updatedAt: now,
+      scanId, status: 'queued', stage: 'queued', listed: 0, processed: 0, failed: 0, duplicates: 0, matched: 0, events: 0, eventsDone: 0,
+      updatedAt: now,
     });
   }
 
@@ -166,6 +198,23 @@ export class ScanProgressRepository {
     if (pairs.length) await this.redis.scanSetFields(this.hash(scanId), Date.now(), this.channel(scanId), ...pairs);
   }
 
+  /**
+   * Dedup is done and the scan's photos form `events` evenings to match. `started` is false for a repeat
+   * call; `finishing` true when there is nothing to match, for the one caller that started matching.
+   */
+  async startMatching(scanId: number, events: number) {
+    const result = await this.redis.scanStartMatching(this.hash(scanId), Date.now(), this.channel(scanId), events);
+    return { started: result !== 0, finishing: result === 2 };
+  }
+
+  /** Counts an event as matched (or sent to review), once; `finishing` is true for the caller that matched the last one. */
+  async markEventDone(scanId: number, eventKey: string) {
+    const [counted, finishing] = await this.redis.scanMarkEventDone(
+      this.hash(scanId), this.eventsDoneSet(scanId), eventKey, Date.now(), this.channel(scanId),
+    );
+    return { counted: counted === 1, finishing: finishing === 1 };
+  }
+
   async isCancelled(scanId: number): Promise<boolean> {
     return (await this.redis.hget(this.hash(scanId), 'status')) === 'cancelled';
   }
@@ -173,6 +222,6 @@ export class ScanProgressRepository {
   /** Final state: published, kept a week for late readers, the per-file sets dropped. */
   async finish(scanId: number, status: Exclude<ScanStatus, 'queued' | 'running'>): Promise<void> {
     await this.redis.scanSetFields(this.hash(scanId), Date.now(), this.channel(scanId), 'status', status, 'stage', 'done');
-    await this.redis.multi().expire(this.hash(scanId), FINISHED_TTL_SECONDS).del(this.listedSet(scanId), this.doneSet(scanId)).exec();
+    await this.redis.multi().expire(this.hash(scanId), FINISHED_TTL_SECONDS).del(this.listedSet(scanId), this.doneSet(scanId), this.eventsDoneSet(scanId)).exec();
   }
 }

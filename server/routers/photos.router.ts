@@ -1,7 +1,20 @@
 import { z } from 'zod';
+import { photoListInput, photoMoveInput, photoStarInput } from '../../shared/photo.schema.js';
 import { protectedProcedure, router } from '../trpc/init.js';
 
 export const photosRouter = router({
+  list: protectedProcedure.input(photoListInput).query(({ ctx, input }) => ctx.services.photoCuration.list(ctx.user.id, input)),
+
+  star: protectedProcedure.input(photoStarInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.photoCuration.star(ctx.user.id, input.id, input.starred);
+    return { ok: true as const };
+  }),
+
+  move: protectedProcedure.input(photoMoveInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.photoCuration.move(ctx.user.id, input.photoIds, input.concertId);
+    return { ok: true as const };
+  }),
+
   duplicates: protectedProcedure
     .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
     .query(({ ctx, input }) => ctx.services.duplicates.listOpen(ctx.user.id, input.limit)),

@@ -4,10 +4,10 @@ import { candidateChunkQueries } from '../../shared/hamming.js';
 import type { dedupScanPayload } from '../../shared/jobs.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { JobQueues } from '../queue/queues.js';
 import type { DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
 import type { DedupPhoto, PhotoRepository } from '../repositories/photo.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
-import type { ScanRepository } from '../repositories/scan.repository.js';
 import { DuplicateIndex } from './duplicate-index.js';
 
 export type DedupScanPayload = z.output<typeof dedupScanPayload>;
@@ -16,26 +16,24 @@ export type DedupScanPayload = z.output<typeof dedupScanPayload>;
 /**
  * The last stage of a scan: groups the photos it brought in with their copies
  * (exact, near) and burst siblings across the user's library, suggests the best
- * copy, then completes the scan. One job per scan, so groups never race; running
+ * copy, then hands the scan to event grouping. One job per scan, so groups never race; running
  * it again changes nothing.
  */
 export class DedupService {
   constructor(
     private readonly photos: PhotoRepository,
     private readonly groups: DuplicateGroupRepository,
-    private readonly scans: ScanRepository,
     private readonly progress: ScanProgressRepository,
+    private readonly queues: JobQueues,
     private readonly config: Pick<AppConfig, 'dedup'>,
   ) {}
 
-  /** Grouping failed for good: the photos are all in, so the scan completes, saying what went wrong. */
-  async recordAbandoned({ scanId, userId }: DedupScanPayload, reason: string) {
-    const live = await this.progress.get(scanId);
-    await this.scans.finish(userId, scanId, 'completed', live?.counts ?? null, `Duplicates could not be grouped: ${reason}`);
-    await this.progress.finish(scanId, 'completed');
+  /** Grouping failed for good: the photos are all in, so the scan goes on to matching, noting what went wrong. */
+  async recordAbandoned({ scanId, userId, requestId }: DedupScanPayload, reason: string) {
+    await this.queues.groupEvents({ scanId, userId, requestId, note: `Duplicates could not be grouped: ${reason}`.slice(0, 1000) });
   }
 
-  async run({ scanId, userId }: DedupScanPayload, logger: Logger) {
+  async run({ scanId, userId, requestId }: DedupScanPayload, logger: Logger) {
     if (await this.progress.isCancelled(scanId)) return { outcome: 'cancelled' as const };
     const fresh = await this.photos.readyOfScan(userId, scanId);
     // Rows read before the loop go stale as it groups them; this remembers where each landed (null: released).
@@ -49,13 +47,10 @@ export class DedupService {
       if (await this.groupPhoto(userId, current, candidates, groupOf)) grouped += 1;
     }
     const duplicates = await this.groups.countExtraCopiesOfScan(userId, scanId);
-    const live = await this.progress.get(scanId);
-    const counts = { ...(live?.counts ?? { listed: 0, processed: 0, failed: 0, matched: 0 }), duplicates };
     await this.progress.setCounts(scanId, { duplicates });
-    await this.scans.finish(userId, scanId, 'completed', counts);
-    await this.progress.finish(scanId, 'completed');
-    logger.info({ scanId, photos: fresh.length, grouped, duplicates }, 'scan completed');
-    return { outcome: 'completed' as const, duplicates };
+    await this.queues.groupEvents({ scanId, userId, requestId });
+    logger.info({ scanId, photos: fresh.length, grouped, duplicates }, 'duplicates grouped');
+    return { outcome: 'grouped' as const, duplicates };
   }
 
   /**

@@ -1,7 +1,20 @@
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
+import { JsonCache } from '../cache/json-cache.js';
+import { OVERPASS_SERVICE, OverpassClient } from '../integrations/overpass/overpass-client.js';
+import { SETLISTFM_SERVICE, SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
+import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
+import { setlistFmArtistSearch, setlistFmConcertLookup } from '../matching/setlistfm-concert-lookup.js';
 import { JobQueues } from '../queue/queues.js';
+import { createGlobalThrottle } from '../rate-limit/global-throttle.js';
+import { ArtistRepository } from '../repositories/artist.repository.js';
+import { ConcertRepository } from '../repositories/concert.repository.js';
+import { PhotoQueryRepository } from '../repositories/photo-query.repository.js';
+import { InboxRepository } from '../repositories/inbox.repository.js';
+import { MatchRepository } from '../repositories/match.repository.js';
+import { VenueAliasRepository } from '../repositories/venue-alias.repository.js';
+import { VenueRepository } from '../repositories/venue.repository.js';
 import { DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
 import { PhotoRepository } from '../repositories/photo.repository.js';
 import { ProcessedFileRepository } from '../repositories/processed-file.repository.js';
@@ -17,7 +30,16 @@ import { SourceAccessError } from '../sources/photo-source.js';
 import { createStorage } from '../storage/index.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import { AccessService } from './access.js';
+import { ArtistService } from './artist.service.js';
 import { AuthService } from './auth.service.js';
+import { ConcertService } from './concert.service.js';
+import { PhotoCurationService } from './photo-curation.service.js';
+import { ConcertMatchingService } from './concert-matching.service.js';
+import { EventGroupingService } from './event-grouping.service.js';
+import { InboxService } from './inbox.service.js';
+import { ScanFinisher } from './scan-finisher.js';
+import { VenueDetectionService } from './venue-detection.service.js';
+import { VenueStageService } from './venue-stage.service.js';
 import { DedupService } from './dedup.service.js';
 import { DuplicateService } from './duplicate.service.js';
 import { argon2PasswordHasher, type PasswordHasher } from './password-hasher.js';
@@ -49,12 +71,26 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     processedFiles: new ProcessedFileRepository(db),
     duplicateGroups: new DuplicateGroupRepository(db),
     scanProgress: new ScanProgressRepository(redis, config.redis.keyPrefix),
+    venues: new VenueRepository(db),
+    venueAliases: new VenueAliasRepository(db),
+    artists: new ArtistRepository(db),
+    match: new MatchRepository(db),
+    inbox: new InboxRepository(db),
+    concerts: new ConcertRepository(db),
+    photoQueries: new PhotoQueryRepository(db),
   };
   const r = repositories;
   const queues = new JobQueues(queueRedis, config);
   const access = new AccessService(db);
   const sources = new SourceService(r.sources, r.uploads, storage, config);
   const google = config.google && connectGoogleDrive(config.google, sources);
+  const outside = connectOutsideWorld(config, redis);
+  const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm));
+  const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match);
+  const venueDetection = new VenueDetectionService(r.venues, r.venueAliases, outside.cache, outside.overpass, config);
+  const concertLookup = outside.setlistfm && setlistFmConcertLookup(outside.setlistfm, r.venues);
+  const concerts = new ConcertService(access, r.concerts, artists, r.venues, r.venueAliases, r.photoQueries);
+  const photoCuration = new PhotoCurationService(access, r.photoQueries, r.concerts);
   return {
     google,
     repositories,
@@ -66,9 +102,21 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     uploads: new UploadService(sources, r.uploads, storage, config),
     scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues),
     duplicates: new DuplicateService(access, r.duplicateGroups),
+    artists,
+    concerts,
+    photoCuration,
     scanListing: new ScanListingService(sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues),
     photoIngest: new PhotoIngestService(sources, r.photos, r.processedFiles, r.scanProgress, storage, queues, config),
-    dedup: new DedupService(r.photos, r.duplicateGroups, r.scans, r.scanProgress, config),
+    dedup: new DedupService(r.photos, r.duplicateGroups, r.scanProgress, queues, config),
+    scanFinisher,
+    venueDetection,
+    eventGrouping: new EventGroupingService(r.match, r.scanProgress, queues, scanFinisher, config),
+    venueStage: new VenueStageService(venueDetection, r.scanProgress, queues),
+    concertMatching: new ConcertMatchingService(r.match, r.venues, r.artists, r.scanProgress, scanFinisher, concertLookup),
+    inbox: new InboxService(
+      access, r.inbox, r.concerts, concerts, photoCuration, venueDetection, r.venues, r.venueAliases, r.artists, outside.setlistfm,
+      concertLookup, config,
+    ),
   };
 }
 
@@ -81,6 +129,43 @@ function connectGoogleDrive(google: NonNullable<AppConfig['google']>, sources: S
     return createGoogleDriveSource({ oauth, refreshToken: cipher.decrypt(row.encryptedRefreshToken), baseUrl: google.driveApiUrl });
   });
   return { oauth, cipher };
+}
+
+/**
+ * setlist.fm and OpenStreetMap (Overpass), each behind a limit shared by every
+ * process: setlist.fm allows 2 requests/s with bursts of 10, Overpass asks for 1/s.
+ * Either is off when not configured, and events then wait in the review inbox.
+ */
+function connectOutsideWorld(config: AppConfig, redis: Redis) {
+  const { keyPrefix } = config.redis;
+  const cache = new JsonCache(redis, keyPrefix);
+  const { setlistfm: setlistfmConfig, overpassUrl } = config.matching;
+  const setlistfm =
+    setlistfmConfig &&
+    new SetlistFmClient({
+      baseUrl: setlistfmConfig.apiUrl,
+      apiKey: setlistfmConfig.apiKey,
+      cache,
+      upstreamFetch: createUpstreamFetch({
+        service: SETLISTFM_SERVICE,
+        throttle: createGlobalThrottle(redis, { service: 'setlistfm', keyPrefix, refillPerSecond: 2, burst: 10 }),
+        // Its 429s come without Retry-After; about two seconds is what clears them.
+        baseDelayMs: 2_000,
+      }),
+    });
+  const overpass =
+    overpassUrl &&
+    new OverpassClient({
+      url: overpassUrl,
+      upstreamFetch: createUpstreamFetch({
+        service: OVERPASS_SERVICE,
+        throttle: createGlobalThrottle(redis, { service: 'overpass', keyPrefix, refillPerSecond: 1, burst: 1 }),
+        // The query itself may run 25 s; after a 429 the operators ask for 30 s of quiet.
+        timeoutMs: 30_000,
+        baseDelayMs: 30_000,
+      }),
+    });
+  return { cache, setlistfm: setlistfm || null, overpass: overpass || null };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -18,6 +18,8 @@ function progressFromRow(row: ScanRow): ScanProgress {
     status: row.status,
     stage: isTerminal(row.status) ? 'done' : row.status === 'queued' ? 'queued' : 'processing',
     counts: { listed, processed, failed, duplicates, matched },
+    // Only the live feed counts evenings; a finished scan's concerts are in the history.
+    events: { total: 0, done: 0 },
     startedAt: row.startedAt?.getTime() ?? null,
     updatedAt: (row.finishedAt ?? row.startedAt ?? row.createdAt).getTime(),
   };

@@ -1,4 +1,7 @@
+import { artistsRouter } from '../routers/artists.router.js';
 import { authRouter } from '../routers/auth.router.js';
+import { concertsRouter } from '../routers/concerts.router.js';
+import { inboxRouter } from '../routers/inbox.router.js';
 import { photosRouter } from '../routers/photos.router.js';
 import { scansRouter } from '../routers/scans.router.js';
 import { sourcesRouter } from '../routers/sources.router.js';
@@ -9,6 +12,9 @@ export const appRouter = router({
   sources: sourcesRouter,
   scans: scansRouter,
   photos: photosRouter,
+  concerts: concertsRouter,
+  artists: artistsRouter,
+  inbox: inboxRouter,
 });
 
 /** The only thing the client imports from the server. */

@@ -201,7 +201,12 @@ function ProgressDetails({ snapshot, failureMessage }: { snapshot: Snapshot; fai
     if (status === 'queued') pace = 'Waiting for a worker to pick the scan up…';
     else if (photosPerSecond === null || secondsLeft === null) pace = 'Estimating the time left…';
     else {
-      const left = stage === 'deduplicating' ? 'almost done' : secondsLeft < 1 ? 'almost done' : `about ${formatDuration(secondsLeft)} left`;
+      const left =
+        stage === 'matching'
+          ? `${progress.events.done} of ${progress.events.total} evenings matched`
+          : stage === 'deduplicating' || secondsLeft < 1
+            ? 'almost done'
+            : `about ${formatDuration(secondsLeft)} left`;
       pace = `${formatRate(photosPerSecond)} photos per second · ${left}`;
     }
   }

@@ -5,6 +5,7 @@ export const STAGE_LABELS: Record<ScanStage, string> = {
   listing: 'Listing your library',
   processing: 'Processing photos',
   deduplicating: 'Finding duplicates',
+  matching: 'Finding venues and concerts',
   done: 'Done',
 };
 

@@ -1,0 +1,82 @@
+import { and, asc, between, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
+import type { Database } from '../db/client.js';
+import { visiblePhoto } from './photo-query.repository.js';
+
+/** How many unmatched photos the inbox groups at once; the rest wait for the next look. */
+const UNMATCHED_WINDOW = 5_000;
+
+export class InboxRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Concerts the machine could not confirm, newest evening first, with their photo counts. */
+  async needsReview(userId: number, limit: number) {
+    const rows = await this.db
+      .select({
+        id: concerts.id,
+        concertDate: concerts.concertDate,
+        city: concerts.city,
+        countryCode: concerts.countryCode,
+        venue: { id: venues.id, name: venues.name },
+        artist: { id: artists.id, name: artists.name },
+      })
+      .from(concerts)
+      .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .leftJoin(artists, eq(artists.id, concerts.artistId))
+      .where(and(eq(concerts.userId, userId), eq(concerts.status, 'needs_review')))
+      .orderBy(desc(concerts.concertDate), desc(concerts.id))
+      .limit(limit);
+    if (!rows.length) return [];
+    const counts = await this.db
+      .select({ concertId: photos.concertId, n: count() })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), inArray(photos.concertId, rows.map((row) => row.id)), visiblePhoto))
+      .groupBy(photos.concertId);
+    const countOf = new Map(counts.map((c) => [c.concertId, c.n]));
+    return rows.map((row) => ({ ...row, photoCount: countOf.get(row.id) ?? 0 }));
+  }
+
+  /** The user's unmatched photos (most recent imports first), with what grouping by evening needs. */
+  unmatchedPhotos(userId: number) {
+    return this.db
+      .select({ id: photos.id, takenAt: photos.takenAt, timeZone: photos.timeZone, latitude: photos.latitude, longitude: photos.longitude })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), isNull(photos.concertId), visiblePhoto))
+      .orderBy(desc(photos.createdAt), desc(photos.id))
+      .limit(UNMATCHED_WINDOW);
+  }
+
+  async countUnmatched(userId: number): Promise<number> {
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), isNull(photos.concertId), visiblePhoto));
+    return row?.n ?? 0;
+  }
+
+  photosByIds(userId: number, photoIds: readonly number[]) {
+    return this.db.$primary
+      .select({ id: photos.id, takenAt: photos.takenAt, timeZone: photos.timeZone, latitude: photos.latitude, longitude: photos.longitude })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), inArray(photos.id, [...photoIds])));
+  }
+
+  /** The user's other concerts within a day of an evening: the show may be one they already have. */
+  concertsAround(userId: number, from: string, to: string, exceptId: number | null) {
+    return this.db
+      .select({
+        id: concerts.id,
+        concertDate: concerts.concertDate,
+        status: concerts.status,
+        city: concerts.city,
+        artist: { id: artists.id, name: artists.name },
+        venue: { id: venues.id, name: venues.name },
+      })
+      .from(concerts)
+      .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .leftJoin(artists, eq(artists.id, concerts.artistId))
+      .where(and(eq(concerts.userId, userId), between(concerts.concertDate, from, to), exceptId ? ne(concerts.id, exceptId) : sql`TRUE`))
+      .orderBy(asc(concerts.concertDate), asc(concerts.id))
+      .limit(20);
+  }
+}

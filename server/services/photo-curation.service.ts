@@ -1,0 +1,35 @@
+import type { PhotoListInput } from '../../shared/photo.schema.js';
+import type { ConcertRepository } from '../repositories/concert.repository.js';
+import type { PhotoQueryRepository } from '../repositories/photo-query.repository.js';
+import type { AccessService } from './access.js';
+
+/** The user's browsing and sorting of their photos: by concert or unmatched, starring, moving. */
+export class PhotoCurationService {
+  constructor(
+    private readonly access: AccessService,
+    private readonly photos: PhotoQueryRepository,
+    private readonly concerts: ConcertRepository,
+  ) {}
+
+  async list(userId: number, input: PhotoListInput) {
+    if ('concertId' in input) await this.access.requireOwned('concert', userId, input.concertId);
+    const scope = 'concertId' in input ? { concertId: input.concertId } : { unmatched: true as const };
+    return this.photos.list(userId, scope, input.cursor, input.limit);
+  }
+
+  async star(userId: number, photoId: number, starred: boolean): Promise<void> {
+    await this.access.requireOwned('photo', userId, photoId);
+    await this.photos.setStarred(userId, photoId, starred);
+  }
+
+  /** Into a concert, or out of any (null). A concert made without photos takes the place of the first it gets. */
+  async move(userId: number, photoIds: readonly number[], concertId: number | null): Promise<void> {
+    const ids = [...new Set(photoIds)];
+    await this.access.requireOwned('photo', userId, ids);
+    if (concertId !== null) await this.access.requireOwned('concert', userId, concertId);
+    await this.photos.move(userId, ids, concertId);
+    if (concertId === null) return;
+    const place = await this.photos.placeOf(userId, ids);
+    if (place) await this.concerts.placeIfUnplaced(userId, concertId, place);
+  }
+}

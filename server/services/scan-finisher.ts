@@ -1,0 +1,31 @@
+import type { Logger } from '../logger.js';
+import type { MatchRepository } from '../repositories/match.repository.js';
+import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
+import type { ScanRepository } from '../repositories/scan.repository.js';
+
+const NO_COUNTS = { listed: 0, processed: 0, failed: 0, duplicates: 0, matched: 0 };
+
+/** The end of a scan, reached once: the live counters are frozen into the scan's row and the feed says done. */
+export class ScanFinisher {
+  constructor(
+    private readonly scans: ScanRepository,
+    private readonly progress: ScanProgressRepository,
+    private readonly match: MatchRepository,
+  ) {}
+
+  /** Photos of the scan now in a concert, counted from the database so retries never count one twice. */
+  async refreshMatched(userId: number, scanId: number): Promise<number> {
+    const matched = await this.match.countMatchedOfScan(userId, scanId);
+    await this.progress.setCounts(scanId, { matched });
+    return matched;
+  }
+
+  async complete(userId: number, scanId: number, logger: Logger, note?: string): Promise<void> {
+    const matched = await this.refreshMatched(userId, scanId);
+    const live = await this.progress.get(scanId);
+    const counts = { ...(live?.counts ?? NO_COUNTS), matched };
+    await this.scans.finish(userId, scanId, 'completed', counts, note);
+    await this.progress.finish(scanId, 'completed');
+    logger.info({ scanId, ...counts }, 'scan completed');
+  }
+}
