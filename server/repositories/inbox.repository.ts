@@ -6,20 +6,23 @@ import { visiblePhoto } from './photo-query.repository.js';
 /** How many unmatched photos the inbox groups at once; the rest wait for the next look. */
 const UNMATCHED_WINDOW = 5_000;
 
+const concertSummary = {
+  id: concerts.id,
+  concertDate: concerts.concertDate,
+  status: concerts.status,
+  city: concerts.city,
+  countryCode: concerts.countryCode,
+  artist: { id: artists.id, name: artists.name },
+  venue: { id: venues.id, name: venues.name },
+};
+
 export class InboxRepository {
   constructor(private readonly db: Database) {}
 
   /** Concerts the machine could not confirm, newest evening first, with their photo counts. */
   async needsReview(userId: number, limit: number) {
     const rows = await this.db
-      .select({
-        id: concerts.id,
-        concertDate: concerts.concertDate,
-        city: concerts.city,
-        countryCode: concerts.countryCode,
-        venue: { id: venues.id, name: venues.name },
-        artist: { id: artists.id, name: artists.name },
-      })
+      .select(concertSummary)
       .from(concerts)
       .leftJoin(venues, eq(venues.id, concerts.venueId))
       .leftJoin(artists, eq(artists.id, concerts.artistId))
@@ -64,14 +67,7 @@ export class InboxRepository {
   /** The user's other concerts within a day of an evening: the show may be one they already have. */
   concertsAround(userId: number, from: string, to: string, exceptId: number | null) {
     return this.db
-      .select({
-        id: concerts.id,
-        concertDate: concerts.concertDate,
-        status: concerts.status,
-        city: concerts.city,
-        artist: { id: artists.id, name: artists.name },
-        venue: { id: venues.id, name: venues.name },
-      })
+      .select(concertSummary)
       .from(concerts)
       .leftJoin(venues, eq(venues.id, concerts.venueId))
       .leftJoin(artists, eq(artists.id, concerts.artistId))

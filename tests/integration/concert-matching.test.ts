@@ -3,73 +3,26 @@
  * venues found through the Overpass stand-in, concerts and setlists through the
  * setlist.fm stand-in, checked against the library's manifest (the ground truth).
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
-import { generateDemoLibrary } from '../../scripts/demo-library/generate.js';
-import type { DemoLibraryManifest } from '../../scripts/demo-library/manifest.js';
-import { startOverpassStandIn, type OverpassStandIn } from '../../scripts/stand-ins/overpass-stand-in.js';
-import { startSetlistFmStandIn, type SetlistFmStandIn } from '../../scripts/stand-ins/setlistfm-stand-in.js';
-import type { Child } from '../support/child-process.js';
-import { watchScan } from '../support/scan-helpers.js';
-import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { trpcHttpClient } from '../support/trpc-http-client.js';
-import { startWorkerProcess, stop } from '../support/worker-process.js';
+import { startMatchingWorld, type MatchingWorld } from '../support/matching-world.js';
 
-const API_KEY = 'demo-setlistfm-key';
-
-let app: RunningApp;
-let worker: Child;
-let setlistfm: SetlistFmStandIn;
-let overpass: OverpassStandIn;
-let manifest: DemoLibraryManifest;
-let libraryRoot: string;
-
+let world: MatchingWorld;
 beforeAll(async () => {
-  libraryRoot = await mkdtemp(join(tmpdir(), 'ch-matching-'));
-  manifest = await generateDemoLibrary(join(libraryRoot, 'demo'), { concerts: 10, photosPerConcert: 4 });
-  setlistfm = await startSetlistFmStandIn({ manifest, apiKey: API_KEY });
-  overpass = await startOverpassStandIn();
-  const env = testEnv({
-    LOCAL_IMPORT_ROOTS: libraryRoot,
-    DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
-    SETLISTFM_API_URL: setlistfm.url,
-    SETLISTFM_API_KEY: API_KEY,
-    OVERPASS_URL: overpass.url,
-  });
-  app = await startTestApp(env);
-  worker = await startWorkerProcess(env);
+  world = await startMatchingWorld({ label: 'matching', concerts: 10, outside: { web: true, worker: true } });
 }, 180_000);
-
-afterAll(async () => {
-  if (worker) await stop(worker);
-  await app?.close();
-  await setlistfm?.close();
-  await overpass?.close();
-});
-
-async function importDemoLibrary() {
-  const { client } = trpcHttpClient(app.url);
-  const user = await client.auth.signup.mutate({ email: uniqueEmail('matching'), password: 'correct horse battery', name: 'Fan' });
-  const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: join(libraryRoot, 'demo') });
-  const { scanId } = await client.scans.start.mutate({ sourceId });
-  const snapshots = await watchScan(client, scanId, 240_000);
-  return { user, client, snapshots };
-}
+afterAll(() => world?.close());
 
 describe('from the demo library to a concert history', () => {
   it('finds every concert with its venue, city, local date, headliner, supporting acts and setlist', async () => {
-    const { user, snapshots } = await importDemoLibrary();
+    const { user, snapshots } = await world.importDemoLibrary();
     const final = snapshots.at(-1)!;
-    expect(final.status).toBe('completed');
     // The live feed went through matching, evening by evening.
     expect(snapshots.some((s) => s.stage === 'matching')).toBe(true);
 
-    const db = app.database.db;
+    const { manifest } = world;
+    const db = world.app.database.db;
     const rows = await db
       .select({ concert: concerts, artist: artists.name, mbid: artists.mbid, venue: venues.name, venueCity: venues.city })
       .from(concerts)
@@ -112,12 +65,12 @@ describe('from the demo library to a concert history', () => {
   });
 
   it('asks the outside world once per venue: a second user at the same shows is matched from the database', async () => {
+    const { setlistfm, overpass } = world;
     const setlistfmBefore = setlistfm.requests.length;
     const overpassBefore = overpass.requests.length;
-    const { user, snapshots } = await importDemoLibrary();
-    expect(snapshots.at(-1)!.status).toBe('completed');
-    const rows = await app.database.db.select().from(concerts).where(eq(concerts.userId, user.id));
-    expect(rows.filter((row) => row.status === 'confirmed')).toHaveLength(manifest.concerts.length);
+    const { user } = await world.importDemoLibrary();
+    const rows = await world.app.database.db.select().from(concerts).where(eq(concerts.userId, user.id));
+    expect(rows.filter((row) => row.status === 'confirmed')).toHaveLength(world.manifest.concerts.length);
     expect(setlistfm.requests.length).toBe(setlistfmBefore);
     expect(overpass.requests.length).toBe(overpassBefore);
   });

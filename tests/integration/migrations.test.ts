@@ -22,7 +22,7 @@ describe('db:migrate', () => {
       await migrateDatabase(url);
       expect(await tablesOf(url)).toEqual([
         '__drizzle_migrations', 'artists', 'concerts', 'duplicate_groups', 'photos', 'processed_files', 'scans', 'sources',
-        'uploads', 'users', 'venues',
+        'uploads', 'users', 'venue_aliases', 'venues',
       ]);
       const connection = await mysql.createConnection(url);
       const [[schema]] = (await connection.query(

@@ -22,6 +22,7 @@ describe('drizzle/partitioning.sql', () => {
         { t: 'scans', n: 16, method: 'HASH' },
         { t: 'sources', n: 16, method: 'HASH' },
         { t: 'uploads', n: 16, method: 'HASH' },
+        { t: 'venue_aliases', n: 16, method: 'HASH' },
       ]);
 
       await connection.query(

@@ -4,60 +4,22 @@
  * inbox then offers one-click candidates (the web server reaches the stand-ins)
  * and one click settles each show.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photos, venueAliases } from '../../drizzle/schema/index.js';
-import { generateDemoLibrary } from '../../scripts/demo-library/generate.js';
-import type { DemoLibraryManifest } from '../../scripts/demo-library/manifest.js';
-import { startOverpassStandIn, type OverpassStandIn } from '../../scripts/stand-ins/overpass-stand-in.js';
-import { startSetlistFmStandIn, type SetlistFmStandIn } from '../../scripts/stand-ins/setlistfm-stand-in.js';
-import type { Child } from '../support/child-process.js';
-import { watchScan } from '../support/scan-helpers.js';
-import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { startMatchingWorld, type MatchingWorld } from '../support/matching-world.js';
 import { trpcHttpClient } from '../support/trpc-http-client.js';
-import { startWorkerProcess, stop } from '../support/worker-process.js';
+import { uniqueEmail } from '../support/test-env.js';
 
-const API_KEY = 'inbox-setlistfm-key';
-
-let app: RunningApp;
-let worker: Child;
-let setlistfm: SetlistFmStandIn;
-let overpass: OverpassStandIn;
-let manifest: DemoLibraryManifest;
-let libraryRoot: string;
-
+let world: MatchingWorld;
 beforeAll(async () => {
-  libraryRoot = await mkdtemp(join(tmpdir(), 'ch-inbox-'));
-  manifest = await generateDemoLibrary(join(libraryRoot, 'demo'), { concerts: 5, photosPerConcert: 4 });
-  setlistfm = await startSetlistFmStandIn({ manifest, apiKey: API_KEY, faults: { rateLimitPerSecond: 50 } });
-  overpass = await startOverpassStandIn();
-  const base = testEnv({ LOCAL_IMPORT_ROOTS: libraryRoot, DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')) });
   // The worker has no way out (an outage, or no API key yet); the web server reaches both stand-ins.
-  worker = await startWorkerProcess(base);
-  app = await startTestApp({ ...base, SETLISTFM_API_URL: setlistfm.url, SETLISTFM_API_KEY: API_KEY, OVERPASS_URL: overpass.url });
+  world = await startMatchingWorld({
+    label: 'inbox', concerts: 5, outside: { web: true, worker: false }, setlistfmFaults: { rateLimitPerSecond: 50 },
+  });
 }, 180_000);
-
-afterAll(async () => {
-  if (worker) await stop(worker);
-  await app?.close();
-  await setlistfm?.close();
-  await overpass?.close();
-});
-
-async function importDemoLibrary() {
-  const { client } = trpcHttpClient(app.url);
-  const user = await client.auth.signup.mutate({ email: uniqueEmail('inbox'), password: 'correct horse battery', name: 'Reviewer' });
-  const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: join(libraryRoot, 'demo') });
-  const { scanId } = await client.scans.start.mutate({ sourceId });
-  const final = (await watchScan(client, scanId, 240_000)).at(-1)!;
-  expect(final.status).toBe('completed');
-  return { user, client };
-}
+afterAll(() => world?.close());
 
 async function codeOf(promise: Promise<unknown>) {
   try {
@@ -71,18 +33,18 @@ async function codeOf(promise: Promise<unknown>) {
 
 describe('the review inbox', () => {
   // One user's import, settled step by step across the tests below (they run in order).
-  let owner: Awaited<ReturnType<typeof importDemoLibrary>>;
+  let owner: Awaited<ReturnType<MatchingWorld['importDemoLibrary']>>;
   let events: Awaited<ReturnType<typeof owner.client.inbox.list.query>>['events'];
   const eventOf = (date: string) => events.find((e) => e.concertDate === date)!;
 
   beforeAll(async () => {
-    owner = await importDemoLibrary();
+    owner = await world.importDemoLibrary();
     events = (await owner.client.inbox.list.query({ limit: 50 })).events;
   }, 240_000);
 
   it('holds every show as "needs review", with its date, city and photos', () => {
-    expect(events).toHaveLength(manifest.concerts.length);
-    for (const show of manifest.concerts) {
+    expect(events).toHaveLength(world.manifest.concerts.length);
+    for (const show of world.manifest.concerts) {
       const event = eventOf(show.localDate);
       expect(event, show.localDate).toBeDefined();
       expect(event.artist?.id ?? null).toBeNull();
@@ -94,8 +56,8 @@ describe('the review inbox', () => {
 
   it("answers NOT_FOUND for another user's concerts and photos", async () => {
     const event = events[0]!;
-    const [photo] = await app.database.db.select({ id: photos.id }).from(photos).where(eq(photos.userId, owner.user.id)).limit(1);
-    const { client: other } = trpcHttpClient(app.url);
+    const [photo] = await world.app.database.db.select({ id: photos.id }).from(photos).where(eq(photos.userId, owner.user.id)).limit(1);
+    const { client: other } = trpcHttpClient(world.app.url);
     await other.auth.signup.mutate({ email: uniqueEmail('intruder'), password: 'correct horse battery', name: 'Other' });
     expect(await codeOf(other.inbox.candidates.query({ target: { concertId: event.id } }))).toBe('NOT_FOUND');
     expect(await codeOf(other.inbox.candidates.query({ target: { photoIds: [photo!.id] } }))).toBe('NOT_FOUND');
@@ -106,7 +68,7 @@ describe('the review inbox', () => {
   });
 
   it('settles a show by its venue in one click: remembered for that spot, and its concert looked up there', async () => {
-    const show = manifest.concerts[0]!;
+    const show = world.manifest.concerts[0]!;
     const event = eventOf(show.localDate);
     const { venues } = await owner.client.inbox.candidates.query({ target: { concertId: event.id } });
     const venue = venues.find((v) => v.name === show.venue.name)!;
@@ -116,12 +78,12 @@ describe('the review inbox', () => {
     const concert = await owner.client.concerts.get.query({ id: event.id });
     expect(concert).toMatchObject({ status: 'confirmed', venue: { name: show.venue.name } });
     expect(concert.artist?.name).toBe(show.artist);
-    const aliases = await app.database.db.select().from(venueAliases).where(eq(venueAliases.userId, owner.user.id));
+    const aliases = await world.app.database.db.select().from(venueAliases).where(eq(venueAliases.userId, owner.user.id));
     expect(aliases.map((alias) => alias.venueId)).toEqual([venue.id]);
   });
 
   it('settles every other show by its setlist.fm setlist in one click', async () => {
-    for (const show of manifest.concerts.slice(1)) {
+    for (const show of world.manifest.concerts.slice(1)) {
       const event = eventOf(show.localDate);
       const candidates = await owner.client.inbox.candidates.query({ target: { concertId: event.id } });
       expect(candidates.setlistfm).toBe('ok');
@@ -146,9 +108,9 @@ describe('the review inbox', () => {
   });
 
   it('offers unmatched photos by evening and puts them back into their concert in one click', async () => {
-    const show = manifest.concerts[1]!;
+    const show = world.manifest.concerts[1]!;
     const event = eventOf(show.localDate);
-    const taken = await app.database.db
+    const taken = await world.app.database.db
       .select({ id: photos.id })
       .from(photos)
       .where(and(eq(photos.userId, owner.user.id), eq(photos.concertId, event.id)));
@@ -169,10 +131,10 @@ describe('the review inbox', () => {
   });
 
   it("matches the next fan at those shows from the database, reusing the settled shows' public facts", async () => {
-    const { client } = await importDemoLibrary();
+    const { client } = await world.importDemoLibrary();
     const { items } = await client.concerts.list.query({ limit: 50 });
-    expect(items).toHaveLength(manifest.concerts.length);
-    for (const show of manifest.concerts) {
+    expect(items).toHaveLength(world.manifest.concerts.length);
+    for (const show of world.manifest.concerts) {
       const item = items.find((i) => i.concertDate === show.localDate)!;
       expect(item).toMatchObject({ status: 'confirmed', artist: { name: show.artist }, venue: { name: show.venue.name } });
     }

@@ -1,0 +1,66 @@
+/**
+ * What the matching tests run against: a generated demo library, the setlist.fm and
+ * Overpass stand-ins serving it, a database of the file's own (venues and other
+ * fans' concerts are shared by all users), the real web app and a real worker.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { generateDemoLibrary } from '../../scripts/demo-library/generate.js';
+import { startOverpassStandIn } from '../../scripts/stand-ins/overpass-stand-in.js';
+import { startSetlistFmStandIn, type SetlistFmStandInOptions } from '../../scripts/stand-ins/setlistfm-stand-in.js';
+import { ownDatabase } from './own-database.js';
+import { watchScan } from './scan-helpers.js';
+import { startTestApp } from './test-app.js';
+import { testEnv, uniqueEmail } from './test-env.js';
+import { trpcHttpClient } from './trpc-http-client.js';
+import { startWorkerProcess, stop } from './worker-process.js';
+
+const API_KEY = 'test-setlistfm-key';
+
+export interface MatchingWorldOptions {
+  label: string;
+  concerts: number;
+  /** Which processes reach the stand-ins: a worker without them stands for an outage or a missing API key. */
+  outside: { web: boolean; worker: boolean };
+  setlistfmFaults?: SetlistFmStandInOptions['faults'];
+}
+
+export async function startMatchingWorld({ label, concerts, outside, setlistfmFaults }: MatchingWorldOptions) {
+  const libraryRoot = await mkdtemp(join(tmpdir(), `ch-${label}-`));
+  const folder = join(libraryRoot, 'demo');
+  const manifest = await generateDemoLibrary(folder, { concerts, photosPerConcert: 4 });
+  const setlistfm = await startSetlistFmStandIn({ manifest, apiKey: API_KEY, ...(setlistfmFaults ? { faults: setlistfmFaults } : {}) });
+  const overpass = await startOverpassStandIn();
+  const database = await ownDatabase(label);
+  const base = testEnv({ DATABASE_URL: database.url, LOCAL_IMPORT_ROOTS: libraryRoot, DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')) });
+  const reachOut = { SETLISTFM_API_URL: setlistfm.url, SETLISTFM_API_KEY: API_KEY, OVERPASS_URL: overpass.url };
+  const worker = await startWorkerProcess(outside.worker ? { ...base, ...reachOut } : base);
+  const app = await startTestApp(outside.web ? { ...base, ...reachOut } : base);
+
+  return {
+    app,
+    manifest,
+    setlistfm,
+    overpass,
+    /** A new user imports the demo library and watches the scan to its end. */
+    async importDemoLibrary() {
+      const { client } = trpcHttpClient(app.url);
+      const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: 'correct horse battery', name: 'Fan' });
+      const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: folder });
+      const { scanId } = await client.scans.start.mutate({ sourceId });
+      const snapshots = await watchScan(client, scanId, 240_000);
+      expect(snapshots.at(-1)!.status).toBe('completed');
+      return { user, client, snapshots };
+    },
+    async close() {
+      await stop(worker);
+      await app.close();
+      await Promise.all([setlistfm.close(), overpass.close()]);
+      await database.drop();
+    },
+  };
+}
+
+export type MatchingWorld = Awaited<ReturnType<typeof startMatchingWorld>>;
