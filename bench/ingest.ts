@@ -22,10 +22,9 @@ import { createWebRuntime } from '../server/bootstrap.js';
 import { createLogger } from '../server/logger.js';
 import { analyzeImage } from '../server/media/image-analysis.js';
 import { bullPrefix } from '../server/queue/bullmq-options.js';
-import { ensureDemoLibrary } from '../scripts/demo-library/generate.js';
 import { appEnvFor, startFakeGoogle } from '../tests/fakes/fake-google.js';
 import { spawnTs, stop, waitForOutput } from '../tests/support/child-process.js';
-import { benchEnvironment, cpuSeconds, peakRssMiB, percentile, round, servicePids } from './support.js';
+import { benchEnvironment, cpuSeconds, peakRssMiB, percentile, round, servicePids, twelveMegapixelLibrary } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,13 +37,6 @@ const { values } = parseArgs({
 });
 const CORES = availableParallelism();
 // (The photo queue's concurrency is cores + 1 by default here: one job is always between its I/O steps.)
-
-async function twelveMegapixelLibrary(photos: number): Promise<string> {
-  const dir = join('.data', 'bench', `library-12mp-${photos}`);
-  console.log(`Checking ${photos}+ 12-MP photos in ${dir} (generated once)…`);
-  await ensureDemoLibrary(dir, { size: '12mp', concerts: 2, photosPerConcert: Math.max(4, Math.ceil(photos / 2)) });
-  return dir;
-}
 
 async function imageFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -145,7 +137,7 @@ const rows: string[] = [];
 let ok = true;
 
 if (values.only !== 'drive') {
-  const libraryDir = await twelveMegapixelLibrary(photos);
+  const { dir: libraryDir } = await twelveMegapixelLibrary(photos);
   const files = await imageFiles(libraryDir);
   console.log(`Machine: ${CORES} cores; ${files.length} files in the local library.`);
   const sharpOnly = await ceiling(files);

@@ -1,9 +1,11 @@
-/** Shared plumbing for the benchmarks: a throwaway database and Redis prefix, a worker process, stats. */
+/** Shared plumbing for the benchmarks: a throwaway database and Redis prefix, a worker process, stats, the 12-MP library. */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig, type AppConfig } from '../server/config.js';
 import { dropDatabase, migrateDatabase } from '../server/db/migrate.js';
+import { ensureDemoLibrary } from '../scripts/demo-library/generate.js';
 
 export interface BenchEnvironment {
   env: Record<string, string>;
@@ -71,4 +73,12 @@ export async function servicePids(): Promise<Record<string, number[]>> {
     if (/^redis-server/.test(name)) found.redis!.push(Number(entry));
   }
   return found;
+}
+
+/** The 12-megapixel demo library the benchmarks share (generated once into .data/bench), and its manifest. */
+export async function twelveMegapixelLibrary(photos: number) {
+  const dir = join('.data', 'bench', `library-12mp-${photos}`);
+  console.log(`Checking ${photos}+ 12-MP photos in ${dir} (generated once)…`);
+  const { manifest } = await ensureDemoLibrary(dir, { size: '12mp', concerts: 2, photosPerConcert: Math.max(4, Math.ceil(photos / 2)) });
+  return { dir, manifest };
 }

@@ -11,7 +11,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { createSessionMiddleware } from './http/session.js';
 import { googleRoutes } from './http/google.routes.js';
-import { photoMediaRoutes } from './http/photo-media.routes.js';
+import { mediaRoutes } from './http/media.routes.js';
 import { uploadRoutes } from './http/upload.routes.js';
 import { createExpressContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
@@ -32,18 +32,21 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   app.use(
     helmet({
       // Vite's dev server injects inline scripts for hot reload; the built client needs none.
-      contentSecurityPolicy: config.clientMode === 'vite' ? false : undefined,
+      contentSecurityPolicy:
+        config.clientMode === 'vite'
+          ? false
+          : { directives: { imgSrc: ["'self'", 'data:', ...(config.media.cdnBaseUrl ? [new URL(config.media.cdnBaseUrl).origin] : [])] } },
       hsts: config.isProduction,
     }),
   );
   // Server-sent events must flow as they are written, not wait in a gzip buffer.
   app.use(compression({ filter: (req, res) => req.get('accept') !== 'text/event-stream' && compression.filter(req, res) }));
 
+  app.use('/media', mediaRoutes(services.storage, services.mediaUrls));
   app.use(healthRoutes({ database: () => database.ping(), redis: async () => void (await redis.ping()) }));
 
   const session = createSessionMiddleware(config, redis);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
-  app.use('/api/photos', session, photoMediaRoutes(services));
   app.use('/api/sources/google', session);
   app.use(googleRoutes(services, config));
   app.use('/trpc', csrfProtection(config.http.publicUrl), session);

@@ -70,6 +70,17 @@ const envSchema = z
     WORKER_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
     WORKER_LOCK_DURATION_MS: intFrom(30_000, 1_000, 600_000),
     DATA_DIR: z.string().min(1).default('.data'),
+    STORAGE: z.enum(['local', 's3']).default('local'),
+    S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    S3_BUCKET: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional()),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_FORCE_PATH_STYLE: booleanFlag(false),
+    AWS_ACCESS_KEY_ID: optionalString,
+    AWS_SECRET_ACCESS_KEY: optionalString,
+    AWS_SESSION_TOKEN: optionalString,
+    CDN_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    MEDIA_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    MEDIA_URL_TTL_SECONDS: intFrom(86_400, 300, 7 * 86_400),
     LOCAL_IMPORT_ROOTS: z.preprocess(emptyAsUndefined, z.string().optional()),
     UPLOAD_MAX_FILE_MB: intFrom(50, 1, 2_000),
     UPLOAD_MAX_FILES: intFrom(1_000, 1, 100_000),
@@ -108,6 +119,9 @@ const envSchema = z
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required to connect Google Drive' });
       }
     }
+    if (env.STORAGE === 's3' && !env.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE=s3' });
+    }
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production (32+ random characters)' });
     }
@@ -119,9 +133,30 @@ function importRoots(value: string | undefined, dataDir: string, env: string): s
   return env === 'production' ? [] : [resolve(dataDir, 'libraries')];
 }
 
-// photo: sharp runs one thread per job (worker/bootstrap.ts), so one job per core plus one that is
-// always between its I/O steps keeps the cores busy without two jobs fighting over one.
-const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: availableParallelism() + 1, venue: 2, match: 2, image: 1 };
+type Env = z.output<typeof envSchema>;
+
+function storageConfig(e: Env) {
+  if (e.STORAGE === 's3') {
+    return {
+      kind: 's3' as const,
+      bucket: e.S3_BUCKET!,
+      region: e.S3_REGION,
+      endpoint: e.S3_ENDPOINT ?? null,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      credentials:
+        e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+          ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) }
+          : null,
+    };
+  }
+  return { kind: 'local' as const, root: resolve(e.DATA_DIR, 'objects') };
+}
+
+// sharp runs one thread per job (worker/bootstrap.ts), so queue concurrency alone decides how many
+// cores image work takes. photo: one job per core plus one that is always between its I/O steps keeps
+// the cores busy without two jobs fighting over one; image: one per core (its decode and three encodes
+// are all CPU).
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: availableParallelism() + 1, venue: 2, match: 2, image: availableParallelism() };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(env);
@@ -142,13 +177,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, maxAgeMs: 30 * 24 * 60 * 60 * 1000 },
     dataDir: resolve(e.DATA_DIR),
-    storage: { kind: 'local' as const, root: resolve(e.DATA_DIR, 'objects') },
+    storage: storageConfig(e),
+    media: {
+      /** Media URLs point here when set (a CDN in front of /media or of the bucket), else at this app's /media. */
+      cdnBaseUrl: e.CDN_BASE_URL?.replace(/\/+$/, '') ?? null,
+      /** Signs media URLs; shared with the CDN's edge check. Derived from the session secret unless set. */
+      urlSecret: e.MEDIA_URL_SECRET ?? `media-urls:${e.SESSION_SECRET ?? DEV_SESSION_SECRET}`,
+      urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+      maxPixels: e.IMAGE_MAX_PIXELS,
+      thumbnailWidth: 400,
+    },
     imports: {
       localRoots: importRoots(e.LOCAL_IMPORT_ROOTS, e.DATA_DIR, e.NODE_ENV),
       maxUploadBytes: e.UPLOAD_MAX_FILE_MB * 1024 * 1024,
       maxUploadFiles: e.UPLOAD_MAX_FILES,
     },
-    media: { maxPixels: e.IMAGE_MAX_PIXELS, thumbnailWidth: 400 },
     dedup: { nearThreshold: e.DEDUP_NEAR_THRESHOLD, burstWindowSeconds: e.DEDUP_BURST_WINDOW_SECONDS },
     ingest: { attempts: e.INGEST_ATTEMPTS },
     matching: {

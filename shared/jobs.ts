@@ -66,6 +66,9 @@ export const matchConcertPayload = z.object({
   venueConfidence: z.number().min(0).max(1).nullable(),
 });
 
+/** A starred photo's 400/800/1200 px variants. */
+export const renderVariantsPayload = z.object({ userId: id, photoId: id, requestId });
+
 export const JOB_NAMES = {
   scanSource: 'scan-source',
   ingestPhoto: 'ingest-photo',
@@ -73,4 +76,5 @@ export const JOB_NAMES = {
   groupEvents: 'group-events',
   detectVenue: 'detect-venue',
   matchConcert: 'match-concert',
+  renderVariants: 'render-variants',
 } as const;

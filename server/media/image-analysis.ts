@@ -12,6 +12,7 @@
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { sniffImageFormat, type PhotoFormat, type SniffedFormat } from './image-format.js';
 import { HASH_INPUT_SIZE, perceptualHashOfGrey } from './perceptual-hash.js';
+import { PLACEHOLDER_INPUT_SIZE, placeholderOfRgba } from './placeholder.js';
 import { InvalidPhotoError } from './photo-errors.js';
 
 export const DEFAULT_THUMBNAIL_WIDTH = 400;
@@ -37,6 +38,8 @@ export interface ImageAnalysis {
   thumbnail: Thumbnail;
   /** 64-bit unsigned DCT hash; compare with hammingDistance from shared/hamming.ts. */
   perceptualHash: bigint;
+  /** ThumbHash (base64) of the photo: a blurred stand-in the browser paints before the image arrives. */
+  placeholder: string;
 }
 
 /** What a small rendition (a Drive thumbnail) tells: its size says nothing about the original's. */
@@ -128,14 +131,20 @@ async function analyzeRendition(input: Buffer, format: PhotoFormat, thumbnailWid
     throw invalidPhotoFrom(error, format);
   }
   const raw = { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels };
-  const [webp, grey] = await Promise.all([
+  const [webp, grey, small] = await Promise.all([
     sharp(pixels.data, { raw }).webp({ quality: THUMBNAIL_QUALITY, effort: THUMBNAIL_EFFORT }).toBuffer(),
     sharp(pixels.data, { raw }).greyscale().resize(HASH_INPUT_SIZE, HASH_INPUT_SIZE, { fit: 'fill' }).raw().toBuffer(),
+    sharp(pixels.data, { raw })
+      .resize(PLACEHOLDER_INPUT_SIZE, PLACEHOLDER_INPUT_SIZE, { fit: 'inside' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true }),
   ]);
   return {
     format,
     thumbnail: { data: webp, width: raw.width, height: raw.height },
     perceptualHash: perceptualHashOfGrey(grey),
+    placeholder: placeholderOfRgba(small.info.width, small.info.height, small.data),
   };
 }
 

@@ -18,4 +18,5 @@ export const jobIds = {
   groupEvents: (scanId: number) => `events-${scanId}`,
   detectVenue: (scanId: number, eventKey: string) => `venue-${scanId}-${digest(eventKey)}`,
   matchConcert: (scanId: number, eventKey: string) => `match-${scanId}-${digest(eventKey)}`,
+  renderVariants: (userId: number, photoId: number) => `variants-${userId}-${photoId}`,
 };

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import {
   JOB_NAMES, type dedupScanPayload, type detectVenuePayload, type groupEventsPayload, type ingestPhotoPayload, type matchConcertPayload,
-  type scanSourcePayload,
+  type renderVariantsPayload, type scanSourcePayload,
 } from '../../shared/jobs.js';
 import type { QueueName } from '../../shared/queues.js';
 import type { AppConfig } from '../config.js';
@@ -76,6 +76,15 @@ export class JobQueues {
     await this.queue('match').add(JOB_NAMES.matchConcert, payload, {
       ...retrying(5),
       jobId: jobIds.matchConcert(payload.scanId, payload.eventKey),
+    });
+  }
+
+  /** One job per photo at a time: starring twice while it waits adds nothing; a finished one can run again. */
+  async renderVariants(payload: z.input<typeof renderVariantsPayload>) {
+    await this.queue('image').add(JOB_NAMES.renderVariants, payload, {
+      ...retrying(5),
+      jobId: jobIds.renderVariants(payload.userId, payload.photoId),
+      removeOnComplete: true,
     });
   }
 

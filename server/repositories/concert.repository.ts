@@ -6,7 +6,8 @@ import type { Database } from '../db/client.js';
 import { NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { contains } from './like-pattern.js';
-import { assignPhotos, visiblePhoto } from './photo-query.repository.js';
+import type { PhotoRenditions } from '../media/photo-media.js';
+import { assignPhotos, renditionColumns, visiblePhoto } from './photo-query.repository.js';
 
 export type ConcertRow = typeof concerts.$inferSelect;
 export type NewConcert = Omit<typeof concerts.$inferInsert, 'id' | 'userId' | 'createdAt' | 'updatedAt'>;
@@ -69,7 +70,7 @@ export class ConcertRepository {
     const last = page.at(-1);
     const strips = await this.photoStrips(userId, page.map((row) => row.id));
     return {
-      items: page.map((row) => ({ ...row, photoCount: strips.get(row.id)?.count ?? 0, photoIds: strips.get(row.id)?.ids ?? [] })),
+      items: page.map((row) => ({ ...row, photoCount: strips.get(row.id)?.count ?? 0, photos: strips.get(row.id)?.photos ?? [] })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.concertDate, last.id]) : null,
     };
   }
@@ -194,12 +195,13 @@ export class ConcertRepository {
 
   /** Per concert: how many photos it shows and the ids of up to STRIP_SIZE of them, starred first. One query for the page. */
   private async photoStrips(userId: number, concertIds: number[]) {
-    const strips = new Map<number, { count: number; ids: number[] }>();
+    const strips = new Map<number, { count: number; photos: Array<{ id: number } & PhotoRenditions> }>();
     if (!concertIds.length) return strips;
     const ranked = this.db
       .select({
         id: photos.id,
         concertId: photos.concertId,
+        ...renditionColumns,
         rank: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${photos.concertId} ORDER BY ${photos.starred} DESC, ${photos.takenAt} IS NULL, ${photos.takenAt}, ${photos.id})`.as('strip_rank'),
         total: sql<number>`COUNT(*) OVER (PARTITION BY ${photos.concertId})`.as('photo_total'),
       })
@@ -207,14 +209,18 @@ export class ConcertRepository {
       .where(and(eq(photos.userId, userId), inArray(photos.concertId, concertIds), visiblePhoto))
       .as('ranked');
     const rows = await this.db
-      .select({ id: ranked.id, concertId: ranked.concertId, total: ranked.total })
+      .select({
+        id: ranked.id, concertId: ranked.concertId, total: ranked.total, thumbnailKey: ranked.thumbnailKey, variantsKey: ranked.variantsKey,
+        blurPlaceholder: ranked.blurPlaceholder, width: ranked.width,
+      })
       .from(ranked)
       .where(lte(ranked.rank, STRIP_SIZE))
       .orderBy(asc(ranked.concertId), asc(ranked.rank));
     for (const row of rows) {
       if (row.concertId === null) continue;
-      const strip = strips.get(row.concertId) ?? { count: Number(row.total), ids: [] };
-      strip.ids.push(row.id);
+      const { concertId, total, ...photo } = row;
+      const strip = strips.get(concertId) ?? { count: Number(total), photos: [] };
+      strip.photos.push(photo);
       strips.set(row.concertId, strip);
     }
     return strips;

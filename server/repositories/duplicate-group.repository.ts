@@ -114,7 +114,7 @@ export class DuplicateGroupRepository {
       .select({
         id: photos.id, groupId: photos.duplicateGroupId, fileName: photos.fileName, width: photos.width, height: photos.height,
         byteSize: photos.byteSize, takenAt: photos.takenAt, timeZone: photos.timeZone, thumbnailKey: photos.thumbnailKey,
-        hidden: photos.hidden,
+        variantsKey: photos.variantsKey, blurPlaceholder: photos.blurPlaceholder, hidden: photos.hidden,
       })
       .from(photos)
       .where(and(eq(photos.userId, userId), inArray(photos.duplicateGroupId, groupIds)))

@@ -11,6 +11,14 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 /** What the user sees: ingested photos not hidden as an extra copy. */
 export const visiblePhoto = and(eq(photos.status, 'ready'), eq(photos.hidden, false));
 
+/** What server/media/photo-media.ts turns into image URLs. */
+export const renditionColumns = {
+  thumbnailKey: photos.thumbnailKey,
+  variantsKey: photos.variantsKey,
+  blurPlaceholder: photos.blurPlaceholder,
+  width: photos.width,
+} as const;
+
 export type PhotoScope = { concertId: number } | { unmatched: true };
 type Writer = Pick<Database['$primary'], 'update'>;
 
@@ -39,12 +47,11 @@ export class PhotoQueryRepository {
       .select({
         id: photos.id,
         takenAt: photos.takenAt,
-        width: photos.width,
+        ...renditionColumns,
         height: photos.height,
         starred: photos.starred,
         concertId: photos.concertId,
         fileName: photos.fileName,
-        thumbnailKey: photos.thumbnailKey,
       })
       .from(photos)
       .where(
@@ -60,7 +67,7 @@ export class PhotoQueryRepository {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map(({ thumbnailKey, ...photo }) => ({ ...photo, hasThumbnail: thumbnailKey !== null })),
+      items: page,
       nextCursor: rows.length > limit && last ? encodeCursor([last.takenAt?.getTime() ?? null, last.id]) : null,
     };
   }

@@ -8,7 +8,7 @@ export type IngestedPhoto = Required<Pick<PhotoInsert, 'userId' | 'sourceId' | '
     PhotoInsert,
     | 'mimeType' | 'byteSize' | 'width' | 'height' | 'contentHash' | 'contentHashKind' | 'perceptualHash' | 'phash0' | 'phash1'
     | 'phash2' | 'phash3' | 'takenAt' | 'timeZone' | 'latitude' | 'longitude' | 'cameraMake' | 'cameraModel' | 'orientation'
-    | 'thumbnailKey'
+    | 'thumbnailKey' | 'blurPlaceholder'
   >;
 export type FailedPhoto = Required<Pick<PhotoInsert, 'userId' | 'sourceId' | 'sourceFileId' | 'scanId' | 'fileName'>> &
   Pick<PhotoInsert, 'mimeType' | 'byteSize'> & { failureReason: string };
@@ -46,13 +46,21 @@ export class PhotoRepository {
     return result.insertId;
   }
 
-  async thumbnailKeyOf(userId: number, photoId: number): Promise<string | null> {
-    const [row] = await this.db
-      .select({ key: photos.thumbnailKey })
+  /** Where a photo's original is and what its renditions are keyed by. */
+  async renditionSourceOf(userId: number, photoId: number) {
+    const [row] = await this.db.$primary
+      .select({
+        sourceId: photos.sourceId, sourceFileId: photos.sourceFileId, contentHash: photos.contentHash, status: photos.status,
+        starred: photos.starred, variantsKey: photos.variantsKey,
+      })
       .from(photos)
       .where(and(eq(photos.userId, userId), eq(photos.id, photoId)))
       .limit(1);
-    return row?.key ?? null;
+    return row ?? null;
+  }
+
+  async setVariantsKey(userId: number, photoId: number, variantsKey: string): Promise<void> {
+    await this.db.update(photos).set({ variantsKey }).where(and(eq(photos.userId, userId), eq(photos.id, photoId)));
   }
 
   failuresOfScan(userId: number, scanId: number, limit: number) {

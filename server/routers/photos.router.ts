@@ -6,7 +6,7 @@ export const photosRouter = router({
   list: protectedProcedure.input(photoListInput).query(({ ctx, input }) => ctx.services.photoCuration.list(ctx.user.id, input)),
 
   star: protectedProcedure.input(photoStarInput).mutation(async ({ ctx, input }) => {
-    await ctx.services.photoCuration.star(ctx.user.id, input.id, input.starred);
+    await ctx.services.photoCuration.star(ctx.user.id, input.id, input.starred, ctx.requestId);
     return { ok: true as const };
   }),
 

@@ -7,6 +7,8 @@ import type { ConcertPatch, ConcertRepository, ConcertRow } from '../repositorie
 import type { PhotoQueryRepository } from '../repositories/photo-query.repository.js';
 import type { VenueAliasRepository } from '../repositories/venue-alias.repository.js';
 import type { VenueRepository } from '../repositories/venue.repository.js';
+import type { MediaUrls } from '../media/media-urls.js';
+import { presentPhoto } from '../media/photo-media.js';
 import type { AccessService } from './access.js';
 import type { ArtistService } from './artist.service.js';
 
@@ -22,10 +24,12 @@ export class ConcertService {
     private readonly venues: VenueRepository,
     private readonly venueAliases: VenueAliasRepository,
     private readonly photos: PhotoQueryRepository,
+    private readonly mediaUrls: MediaUrls,
   ) {}
 
-  list(userId: number, input: ConcertListInput) {
-    return this.concerts.list(userId, input);
+  async list(userId: number, input: ConcertListInput) {
+    const page = await this.concerts.list(userId, input);
+    return { ...page, items: page.items.map((item) => ({ ...item, photos: item.photos.map((photo) => presentPhoto(this.mediaUrls, photo)) })) };
   }
 
   async get(userId: number, id: number) {

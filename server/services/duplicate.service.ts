@@ -1,5 +1,7 @@
 import { NotFoundError } from '../errors.js';
 import type { DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
+import type { MediaUrls } from '../media/media-urls.js';
+import { presentPhoto } from '../media/photo-media.js';
 import type { AccessService } from './access.js';
 
 /** The user's review of duplicate groups and bursts. */
@@ -7,6 +9,7 @@ export class DuplicateService {
   constructor(
     private readonly access: AccessService,
     private readonly groups: DuplicateGroupRepository,
+    private readonly mediaUrls: MediaUrls,
   ) {}
 
   async listOpen(userId: number, limit: number) {
@@ -14,7 +17,7 @@ export class DuplicateService {
     const photos = await this.groups.photosOfGroups(userId, groups.map((g) => g.id));
     return groups.map((group) => ({
       ...group,
-      photos: photos.filter((photo) => photo.groupId === group.id).map(({ groupId: _, ...photo }) => photo),
+      photos: photos.filter((photo) => photo.groupId === group.id).map(({ groupId: _, ...photo }) => presentPhoto(this.mediaUrls, photo)),
     }));
   }
 

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import { JsonCache } from '../cache/json-cache.js';
+import { MediaUrls } from '../media/media-urls.js';
 import { OVERPASS_SERVICE, OverpassClient } from '../integrations/overpass/overpass-client.js';
 import { SETLISTFM_SERVICE, SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
 import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
@@ -37,6 +38,7 @@ import { PhotoCurationService } from './photo-curation.service.js';
 import { ConcertMatchingService } from './concert-matching.service.js';
 import { EventGroupingService } from './event-grouping.service.js';
 import { InboxService } from './inbox.service.js';
+import { PhotoVariantsService } from './photo-variants.service.js';
 import { ScanFinisher } from './scan-finisher.js';
 import { VenueDetectionService } from './venue-detection.service.js';
 import { VenueStageService } from './venue-stage.service.js';
@@ -89,8 +91,9 @@ export function createServices({ config, db, redis, queueRedis, storage = create
   const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match);
   const venueDetection = new VenueDetectionService(r.venues, r.venueAliases, outside.cache, outside.overpass, config);
   const concertLookup = outside.setlistfm && setlistFmConcertLookup(outside.setlistfm, r.venues);
-  const concerts = new ConcertService(access, r.concerts, artists, r.venues, r.venueAliases, r.photoQueries);
-  const photoCuration = new PhotoCurationService(access, r.photoQueries, r.concerts);
+  const mediaUrls = new MediaUrls(config.media);
+  const concerts = new ConcertService(access, r.concerts, artists, r.venues, r.venueAliases, r.photoQueries, mediaUrls);
+  const photoCuration = new PhotoCurationService(access, r.photoQueries, r.concerts, queues, mediaUrls);
   return {
     google,
     repositories,
@@ -101,12 +104,14 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     sources,
     uploads: new UploadService(sources, r.uploads, storage, config),
     scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues),
-    duplicates: new DuplicateService(access, r.duplicateGroups),
+    mediaUrls,
+    duplicates: new DuplicateService(access, r.duplicateGroups, mediaUrls),
     artists,
     concerts,
     photoCuration,
     scanListing: new ScanListingService(sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues),
     photoIngest: new PhotoIngestService(sources, r.photos, r.processedFiles, r.scanProgress, storage, queues, config),
+    photoVariants: new PhotoVariantsService(r.photos, sources, storage, config),
     dedup: new DedupService(r.photos, r.duplicateGroups, r.scanProgress, queues, config),
     scanFinisher,
     venueDetection,

@@ -1,6 +1,9 @@
 import type { PhotoListInput } from '../../shared/photo.schema.js';
 import type { ConcertRepository } from '../repositories/concert.repository.js';
 import type { PhotoQueryRepository } from '../repositories/photo-query.repository.js';
+import type { MediaUrls } from '../media/media-urls.js';
+import { presentPhoto } from '../media/photo-media.js';
+import type { JobQueues } from '../queue/queues.js';
 import type { AccessService } from './access.js';
 
 /** The user's browsing and sorting of their photos: by concert or unmatched, starring, moving. */
@@ -9,17 +12,26 @@ export class PhotoCurationService {
     private readonly access: AccessService,
     private readonly photos: PhotoQueryRepository,
     private readonly concerts: ConcertRepository,
+    private readonly queues: JobQueues,
+    private readonly mediaUrls: MediaUrls,
   ) {}
 
   async list(userId: number, input: PhotoListInput) {
     if ('concertId' in input) await this.access.requireOwned('concert', userId, input.concertId);
     const scope = 'concertId' in input ? { concertId: input.concertId } : { unmatched: true as const };
-    return this.photos.list(userId, scope, input.cursor, input.limit);
+    const page = await this.photos.list(userId, scope, input.cursor, input.limit);
+    return { ...page, items: page.items.map((photo) => presentPhoto(this.mediaUrls, photo)) };
   }
 
-  async star(userId: number, photoId: number, starred: boolean): Promise<void> {
+  /**
+   * Starring asks for the photo's 400/800/1200 px variants (the `image` queue);
+   * unstarring keeps them: they are small, starring again is then instant, and they
+   * go with the photo when it is deleted.
+   */
+  async star(userId: number, photoId: number, starred: boolean, requestId?: string): Promise<void> {
     await this.access.requireOwned('photo', userId, photoId);
     await this.photos.setStarred(userId, photoId, starred);
+    if (starred) await this.queues.renderVariants({ userId, photoId, requestId });
   }
 
   /** Into a concert, or out of any (null). A concert made without photos takes the place of the first it gets. */

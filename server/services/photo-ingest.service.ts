@@ -151,6 +151,7 @@ export class PhotoIngestService {
       phash0, phash1, phash2, phash3, takenAt: metadata.takenAt, timeZone: metadata.timeZone,
       latitude: metadata.latitude, longitude: metadata.longitude, cameraMake: metadata.cameraMake?.slice(0, 100) ?? null,
       cameraModel: metadata.cameraModel?.slice(0, 100) ?? null, orientation: metadata.orientation, thumbnailKey,
+      blurPlaceholder: analysis.placeholder,
     });
   }
 }

@@ -20,6 +20,10 @@ export const storageKeys = {
   /** Thumbnails are addressed by content: identical files share one, and rewriting is idempotent. */
   thumbnail: (userId: number, contentHash: string) =>
     `users/${positiveId(userId, 'user id')}/thumbnails/${hexHash(contentHash)}.webp`,
+  /** A starred photo's WebP renditions, by content like thumbnails: `<prefix><width>.webp`. */
+  variantsPrefix: (userId: number, contentHash: string) => `users/${positiveId(userId, 'user id')}/variants/${hexHash(contentHash)}/`,
+  variant: (userId: number, contentHash: string, width: number) =>
+    `${storageKeys.variantsPrefix(userId, contentHash)}${positiveId(width, 'variant width')}.webp`,
   uploadsPrefix: (userId: number, sourceId: number) =>
     `users/${positiveId(userId, 'user id')}/uploads/${positiveId(sourceId, 'source id')}/`,
   upload: (userId: number, sourceId: number, uploadId: string) => {

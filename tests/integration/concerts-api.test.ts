@@ -131,7 +131,7 @@ describe('the concert timeline', () => {
       city: 'Amsterdam',
       countryCode: 'NL',
       photoCount: 0,
-      photoIds: [],
+      photos: [],
     });
 
     expect(await codeOf(client.concerts.list.query({ cursor: 'bm90IGEgY3Vyc29y' }))).toBe('BAD_REQUEST');
@@ -184,8 +184,9 @@ describe('making and editing concerts', () => {
     // The timeline's strip: six photos, the starred one first.
     const [item] = (await client.concerts.list.query({})).items;
     expect(item).toMatchObject({ id, photoCount: 8 });
-    expect(item!.photoIds).toHaveLength(6);
-    expect(item!.photoIds[0]).toBe(shown.at(-1));
+    expect(item!.photos).toHaveLength(6);
+    expect(item!.photos[0]!.id).toBe(shown.at(-1));
+    expect(item!.photos[0]!.thumbnailUrl).toMatch(/^\/media\/users\/\d+\/thumbnails\/.+\?e=\d+&s=[\w-]+$/);
 
     // The same name in other letters is the same artist.
     const { id: again } = await client.concerts.create.mutate({ date: '2019-07-06', artist: { artistName: `PAPER LANTERNS ${tag}` } });
@@ -317,7 +318,7 @@ describe('sorting photos', () => {
     const elsewhere = await insertConcert(user.id);
     await insertPhotos(user.id, [{ concertId: elsewhere }]);
 
-    const seen: Array<{ id: number; hasThumbnail: boolean }> = [];
+    const seen: Array<{ id: number; thumbnailUrl: string | null }> = [];
     let cursor: string | undefined;
     do {
       const page = await client.photos.list.query({ unmatched: true, limit: 2, ...(cursor ? { cursor } : {}) });
@@ -326,7 +327,7 @@ describe('sorting photos', () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen.map((photo) => photo.id)).toEqual([early, middle, late, undated]);
-    expect(seen.map((photo) => photo.hasThumbnail)).toEqual([true, true, true, false]);
+    expect(seen.map((photo) => photo.thumbnailUrl !== null)).toEqual([true, true, true, false]);
     expect(seen[0]).toMatchObject({ width: 4000, height: 3000, starred: false, concertId: null, fileName: expect.stringMatching(/^IMG_/) });
     expect(seen[0]).not.toHaveProperty('thumbnailKey');
 

@@ -244,10 +244,12 @@ describe('another user', () => {
     ]) {
       expect((await failure(attempt())).data?.code).toBe('NOT_FOUND');
     }
-    const thumbnail = await fetch(`${app.url}/api/photos/${group.photos[0]!.id}/thumbnail`, { headers: { cookie: stranger.jar.cookie! } });
-    expect(thumbnail.status).toBe(404);
-    const own = await fetch(`${app.url}/api/photos/${group.photos[0]!.id}/thumbnail`, { headers: { cookie: owner.jar.cookie! } });
+    // Thumbnails come only through the signed URLs the owner's API answers carry; one altered to name another file is refused.
+    const url = group.photos[0]!.thumbnailUrl!;
+    const own = await fetch(`${app.url}${url}`);
     expect(own.status).toBe(200);
     expect(own.headers.get('content-type')).toBe('image/webp');
+    const altered = url.replace(/\/thumbnails\/[0-9a-f]+/, `/thumbnails/${'0'.repeat(64)}`);
+    expect((await fetch(`${app.url}${altered}`)).status).toBe(403);
   });
 });

@@ -4,6 +4,7 @@ import { dedupScanJob } from './dedup-scan.job.js';
 import { detectVenueJob } from './detect-venue.job.js';
 import { groupEventsJob } from './group-events.job.js';
 import { matchConcertJob } from './match-concert.job.js';
+import { renderVariantsJob } from './render-variants.job.js';
 import { ingestPhotoJob } from './ingest-photo.job.js';
 import { scanSourceJob } from './scan-source.job.js';
 
@@ -16,5 +17,6 @@ export function jobHandlers(services: Services): JobHandler[] {
     groupEventsJob(services),
     detectVenueJob(services),
     matchConcertJob(services),
+    renderVariantsJob(services),
   ] as JobHandler[];
 }

@@ -4,6 +4,7 @@ import { formatBytes, formatTakenAt, plural } from '../lib/format.js';
 import type { RouterOutputs } from '../trpc.js';
 import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
+import { PhotoImage } from '../ui/PhotoImage.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import './duplicates.css';
@@ -167,27 +168,13 @@ function GroupCard({ group, pendingPhotoId, disabled, error, onKeep }: GroupCard
 
 function PhotoCard({ photo, suggested, pending, disabled, onKeep }: { photo: GroupPhoto; suggested: boolean; pending: boolean; disabled: boolean; onKeep: () => void }) {
   const nameId = useId();
-  const [broken, setBroken] = useState(false);
   // Real dimensions reserve the thumbnail's space before it loads (no layout shift).
   const width = photo.width ?? 4;
   const height = photo.height ?? 3;
   return (
     <li className={suggested ? 'dup-photo dup-photo--suggested' : 'dup-photo'} data-photo-id={photo.id}>
       <div className="dup-photo__frame" style={{ aspectRatio: `${width} / ${height}` }}>
-        {broken ? (
-          <span className="dup-photo__missing">No preview</span>
-        ) : (
-          <img
-            className="dup-photo__img"
-            src={`/api/photos/${photo.id}/thumbnail`}
-            loading="lazy"
-            decoding="async"
-            width={width}
-            height={height}
-            alt={photo.fileName}
-            onError={() => setBroken(true)}
-          />
-        )}
+        <PhotoImage className="dup-photo__img" photo={photo} alt={photo.fileName} sizes="(min-width: 900px) 25vw, 50vw" />
         {suggested && <span className="dup-photo__flag">Suggested best</span>}
       </div>
       <div className="dup-photo__info">

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { MediaUrls } from '../media/media-urls.js';
+import { assertSafeKey } from '../storage/storage-keys.js';
+import type { ObjectStorage } from '../storage/storage.js';
+
+const CONTENT_TYPES: Record<string, string> = { webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * GET /media/<key>?e=<expiry>&s=<signature>: photo renditions, streamed from
+ * storage, for whoever holds a valid signed URL (no session, so a CDN may fetch
+ * and cache them). Keys are content-addressed, so the bytes behind a URL never
+ * change: immutable caching, a strong ETag, and 304s.
+ */
+export function mediaRoutes(storage: ObjectStorage, urls: MediaUrls): Router {
+  const router = Router();
+  const serve = async (req: Request, res: Response) => {
+    const key = [req.params.key ?? []].flat().join('/');
+    try {
+      assertSafeKey(key);
+    } catch {
+      return void refuse(res, 404, 'NOT_FOUND', 'No such media');
+    }
+    const check = urls.check(key, text(req.query.e), text(req.query.s));
+    if (check === 'expired') return void refuse(res, 403, 'EXPIRED', 'This media link has expired; reload the page for a fresh one');
+    if (check === 'invalid') return void refuse(res, 403, 'FORBIDDEN', 'This media link is not valid');
+
+    const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
+    res.set({ ETag: etag, 'Cache-Control': IMMUTABLE, 'X-Content-Type-Options': 'nosniff' });
+    if (req.get('if-none-match')?.split(',').some((tag) => tag.trim() === etag)) return void res.status(304).end();
+    const object = await storage.get(key);
+    if (!object) return void refuse(res, 404, 'NOT_FOUND', 'No such media');
+    res.set({ 'Content-Type': CONTENT_TYPES[key.split('.').pop() ?? ''] ?? 'application/octet-stream', 'Content-Length': String(object.size) });
+    if (req.method === 'HEAD') {
+      object.body.destroy();
+      return void res.end();
+    }
+    object.body.on('error', (error) => res.destroy(error));
+    object.body.pipe(res);
+  };
+  router.get('/*key', serve);
+  router.head('/*key', serve);
+  return router;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function refuse(res: Response, status: number, code: string, message: string) {
+  // A refusal must not be cached in place of the photo.
+  res.set('Cache-Control', 'no-store').status(status).json({ error: { code, message } });
+}
