@@ -7,6 +7,7 @@ import type { WebRuntime } from './bootstrap.js';
 import type { Logger } from './logger.js';
 import { mountClient } from './http/client-assets.js';
 import { csrfProtection } from './http/csrf.js';
+import { exportRoutes } from './http/export.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { createSessionMiddleware } from './http/session.js';
@@ -47,6 +48,7 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
 
   const session = createSessionMiddleware(config, redis);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
+  app.use('/api/export', session, exportRoutes(services));
   app.use('/api/sources/google', session);
   app.use(googleRoutes(services, config));
   app.use('/trpc', csrfProtection(config.http.publicUrl), session);

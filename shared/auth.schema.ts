@@ -26,3 +26,9 @@ export const loginInput = z.object({
   password: z.string().min(1, 'Password is required').max(200),
 });
 export type LoginInput = z.infer<typeof loginInput>;
+
+export const deleteAccountInput = z.object({
+  // Checked against the stored hash like a login, so any length gets a clear "wrong password".
+  password: z.string().min(1, 'Enter your password to confirm').max(200),
+});
+export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;

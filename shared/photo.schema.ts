@@ -7,6 +7,8 @@ const id = z.number().int().positive();
 const page = {
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(200).default(60),
+  /** Sent by tRPC's infinite queries along with the cursor; the lists only page forward. */
+  direction: z.enum(['forward', 'backward']).optional(),
 };
 
 /** The photos of one concert, or the user's unmatched photos. */

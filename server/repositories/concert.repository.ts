@@ -75,6 +75,17 @@ export class ConcertRepository {
     };
   }
 
+  /** The years the user has concerts in, newest first, with how many: one pass over the user's (user_id, concert_date) index range. */
+  async years(userId: number): Promise<Array<{ year: number; count: number }>> {
+    const year = sql<number>`YEAR(${concerts.concertDate})`.mapWith(Number);
+    return this.db
+      .select({ year, count: count() })
+      .from(concerts)
+      .where(eq(concerts.userId, userId))
+      .groupBy(year)
+      .orderBy(desc(year));
+  }
+
   /** Everything the concert page shows. From the primary: the page opens right after a create or an edit. */
   async get(userId: number, id: number) {
     const [row] = await this.db.$primary
@@ -195,13 +206,14 @@ export class ConcertRepository {
 
   /** Per concert: how many photos it shows and the ids of up to STRIP_SIZE of them, starred first. One query for the page. */
   private async photoStrips(userId: number, concertIds: number[]) {
-    const strips = new Map<number, { count: number; photos: Array<{ id: number } & PhotoRenditions> }>();
+    const strips = new Map<number, { count: number; photos: Array<{ id: number; height: number | null } & PhotoRenditions> }>();
     if (!concertIds.length) return strips;
     const ranked = this.db
       .select({
         id: photos.id,
         concertId: photos.concertId,
         ...renditionColumns,
+        height: photos.height,
         rank: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${photos.concertId} ORDER BY ${photos.starred} DESC, ${photos.takenAt} IS NULL, ${photos.takenAt}, ${photos.id})`.as('strip_rank'),
         total: sql<number>`COUNT(*) OVER (PARTITION BY ${photos.concertId})`.as('photo_total'),
       })
@@ -211,7 +223,7 @@ export class ConcertRepository {
     const rows = await this.db
       .select({
         id: ranked.id, concertId: ranked.concertId, total: ranked.total, thumbnailKey: ranked.thumbnailKey, variantsKey: ranked.variantsKey,
-        blurPlaceholder: ranked.blurPlaceholder, width: ranked.width,
+        blurPlaceholder: ranked.blurPlaceholder, width: ranked.width, height: ranked.height,
       })
       .from(ranked)
       .where(lte(ranked.rank, STRIP_SIZE))

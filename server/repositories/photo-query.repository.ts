@@ -47,6 +47,8 @@ export class PhotoQueryRepository {
       .select({
         id: photos.id,
         takenAt: photos.takenAt,
+        // The zone where it was taken: its time reads as the clocks there showed it.
+        timeZone: photos.timeZone,
         ...renditionColumns,
         height: photos.height,
         starred: photos.starred,

@@ -1,4 +1,4 @@
-import { loginInput, signupInput } from '../../shared/auth.schema.js';
+import { deleteAccountInput, loginInput, signupInput } from '../../shared/auth.schema.js';
 import { protectedProcedure, publicProcedure, router } from '../trpc/init.js';
 
 export const authRouter = router({
@@ -20,4 +20,11 @@ export const authRouter = router({
   }),
 
   me: publicProcedure.query(({ ctx }) => ctx.session.user),
+
+  /** Deletes the account and all its data after checking the password, then ends the session. */
+  deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.accounts.delete(ctx.user.id, input.password);
+    await ctx.session.destroy();
+    return { ok: true as const };
+  }),
 });

@@ -6,6 +6,8 @@ import { protectedProcedure, router } from '../trpc/init.js';
 export const concertsRouter = router({
   list: protectedProcedure.input(concertListInput).query(({ ctx, input }) => ctx.services.concerts.list(ctx.user.id, input)),
 
+  years: protectedProcedure.query(({ ctx }) => ctx.services.concerts.years(ctx.user.id)),
+
   get: protectedProcedure.input(concertGetInput).query(({ ctx, input }) => ctx.services.concerts.get(ctx.user.id, input.id)),
 
   create: protectedProcedure

@@ -32,6 +32,11 @@ export class ConcertService {
     return { ...page, items: page.items.map((item) => ({ ...item, photos: item.photos.map((photo) => presentPhoto(this.mediaUrls, photo)) })) };
   }
 
+  /** Which years hold concerts (newest first), with their counts: the timeline's year filter. */
+  years(userId: number) {
+    return this.concerts.years(userId);
+  }
+
   async get(userId: number, id: number) {
     await this.access.requireOwned('concert', userId, id);
     const concert = await this.concerts.get(userId, id);

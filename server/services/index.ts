@@ -9,8 +9,10 @@ import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
 import { setlistFmArtistSearch, setlistFmConcertLookup } from '../matching/setlistfm-concert-lookup.js';
 import { JobQueues } from '../queue/queues.js';
 import { createGlobalThrottle } from '../rate-limit/global-throttle.js';
+import { AccountRepository } from '../repositories/account.repository.js';
 import { ArtistRepository } from '../repositories/artist.repository.js';
 import { ConcertRepository } from '../repositories/concert.repository.js';
+import { ExportRepository } from '../repositories/export.repository.js';
 import { PhotoQueryRepository } from '../repositories/photo-query.repository.js';
 import { InboxRepository } from '../repositories/inbox.repository.js';
 import { MatchRepository } from '../repositories/match.repository.js';
@@ -22,6 +24,7 @@ import { ProcessedFileRepository } from '../repositories/processed-file.reposito
 import { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
 import { ScanRepository } from '../repositories/scan.repository.js';
 import { SourceRepository } from '../repositories/source.repository.js';
+import { StatsRepository } from '../repositories/stats.repository.js';
 import { UploadRepository } from '../repositories/upload.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { createGoogleDriveSource } from '../sources/google-drive/google-drive-source.js';
@@ -31,6 +34,7 @@ import { SourceAccessError } from '../sources/photo-source.js';
 import { createStorage } from '../storage/index.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import { AccessService } from './access.js';
+import { AccountService } from './account.service.js';
 import { ArtistService } from './artist.service.js';
 import { AuthService } from './auth.service.js';
 import { ConcertService } from './concert.service.js';
@@ -44,11 +48,13 @@ import { VenueDetectionService } from './venue-detection.service.js';
 import { VenueStageService } from './venue-stage.service.js';
 import { DedupService } from './dedup.service.js';
 import { DuplicateService } from './duplicate.service.js';
+import { ExportService } from './export.service.js';
 import { argon2PasswordHasher, type PasswordHasher } from './password-hasher.js';
 import { PhotoIngestService } from './photo-ingest.service.js';
 import { ScanListingService } from './scan-listing.service.js';
 import { ScanService } from './scan.service.js';
 import { SourceService } from './source.service.js';
+import { StatsService } from './stats.service.js';
 import { UploadService } from './upload.service.js';
 
 export interface ServiceDependencies {
@@ -80,6 +86,9 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     inbox: new InboxRepository(db),
     concerts: new ConcertRepository(db),
     photoQueries: new PhotoQueryRepository(db),
+    accounts: new AccountRepository(db),
+    exportRows: new ExportRepository(db),
+    stats: new StatsRepository(db),
   };
   const r = repositories;
   const queues = new JobQueues(queueRedis, config);
@@ -101,6 +110,8 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     storage,
     access,
     auth: new AuthService(r.users, passwordHasher),
+    accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage),
+    exports: new ExportService(r.exportRows),
     sources,
     uploads: new UploadService(sources, r.uploads, storage, config),
     scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues),
@@ -109,6 +120,7 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     artists,
     concerts,
     photoCuration,
+    stats: new StatsService(r.stats),
     scanListing: new ScanListingService(sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues),
     photoIngest: new PhotoIngestService(sources, r.photos, r.processedFiles, r.scanProgress, storage, queues, config),
     photoVariants: new PhotoVariantsService(r.photos, sources, storage, config),

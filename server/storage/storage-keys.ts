@@ -17,6 +17,8 @@ function hexHash(value: string): string {
 }
 
 export const storageKeys = {
+  /** Everything of one user (what account deletion empties). */
+  userPrefix: (userId: number) => `users/${positiveId(userId, 'user id')}/`,
   /** Thumbnails are addressed by content: identical files share one, and rewriting is idempotent. */
   thumbnail: (userId: number, contentHash: string) =>
     `users/${positiveId(userId, 'user id')}/thumbnails/${hexHash(contentHash)}.webp`,

@@ -5,6 +5,7 @@ import { inboxRouter } from '../routers/inbox.router.js';
 import { photosRouter } from '../routers/photos.router.js';
 import { scansRouter } from '../routers/scans.router.js';
 import { sourcesRouter } from '../routers/sources.router.js';
+import { statsRouter } from '../routers/stats.router.js';
 import { router } from './init.js';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   concerts: concertsRouter,
   artists: artistsRouter,
   inbox: inboxRouter,
+  stats: statsRouter,
 });
 
 /** The only thing the client imports from the server. */

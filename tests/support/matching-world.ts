@@ -25,9 +25,14 @@ export interface MatchingWorldOptions {
   /** Which processes reach the stand-ins: a worker without them stands for an outage or a missing API key. */
   outside: { web: boolean; worker: boolean };
   setlistfmFaults?: SetlistFmStandInOptions['faults'];
+  /** Extra environment for the web app only (e.g. CLIENT_MODE 'vite' for browser tests). */
+  appEnv?: Record<string, string>;
 }
 
-export async function startMatchingWorld({ label, concerts, outside, setlistfmFaults }: MatchingWorldOptions) {
+/** The password of every fan importDemoLibrary signs up, for tests that log in as them (in a browser). */
+export const FAN_PASSWORD = 'correct horse battery';
+
+export async function startMatchingWorld({ label, concerts, outside, setlistfmFaults, appEnv = {} }: MatchingWorldOptions) {
   const libraryRoot = await mkdtemp(join(tmpdir(), `ch-${label}-`));
   const folder = join(libraryRoot, 'demo');
   const manifest = await generateDemoLibrary(folder, { concerts, photosPerConcert: 4 });
@@ -37,17 +42,19 @@ export async function startMatchingWorld({ label, concerts, outside, setlistfmFa
   const base = testEnv({ DATABASE_URL: database.url, LOCAL_IMPORT_ROOTS: libraryRoot, DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')) });
   const reachOut = { SETLISTFM_API_URL: setlistfm.url, SETLISTFM_API_KEY: API_KEY, OVERPASS_URL: overpass.url };
   const worker = await startWorkerProcess(outside.worker ? { ...base, ...reachOut } : base);
-  const app = await startTestApp(outside.web ? { ...base, ...reachOut } : base);
+  const app = await startTestApp({ ...(outside.web ? { ...base, ...reachOut } : base), ...appEnv });
 
   return {
     app,
     manifest,
+    /** The demo library's folder, to add as a source. */
+    folder,
     setlistfm,
     overpass,
     /** A new user imports the demo library and watches the scan to its end. */
     async importDemoLibrary() {
       const { client } = trpcHttpClient(app.url);
-      const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: 'correct horse battery', name: 'Fan' });
+      const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: FAN_PASSWORD, name: 'Fan' });
       const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: folder });
       const { scanId } = await client.scans.start.mutate({ sourceId });
       const snapshots = await watchScan(client, scanId, 240_000);

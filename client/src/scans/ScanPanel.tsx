@@ -77,12 +77,15 @@ export function ScanPanel({ scanId, title, failureMessage, notice, focusOnMount,
       watchedLive.current = true;
       return;
     }
-    // It just finished in front of us: the libraries' "last scanned", the scan list
-    // and the duplicates have changed.
+    // It just finished in front of us: the libraries' "last scanned", the scan list,
+    // the photos, duplicates, concerts, inbox and stats have all changed.
     if (!watchedLive.current) return;
     void utils.scans.list.invalidate();
     void utils.sources.list.invalidate();
-    void utils.photos.duplicates.invalidate();
+    void utils.photos.invalidate();
+    void utils.concerts.invalidate();
+    void utils.inbox.invalidate();
+    void utils.stats.invalidate();
   }, [status]);
 
   useEffect(() => {

@@ -6,19 +6,31 @@ import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { Logo } from '../ui/Logo.js';
-import { ConcertsView } from './ConcertsView.js';
-import { hrefOf, useRoute, type Route } from './route.js';
+import { hrefOf, useRoute, type Route, type View } from './route.js';
 
 // Each view is its own chunk, fetched when first opened (or when its link is hovered or focused).
+const loadTimelineView = () => import('../concerts/TimelineView.js');
+const loadConcertPage = () => import('../concerts/ConcertPage.js');
+const loadInboxView = () => import('../inbox/InboxView.js');
+const loadStatsView = () => import('../stats/StatsView.js');
 const loadLibraryView = () => import('../library/LibraryView.js');
 const loadDuplicatesView = () => import('../duplicates/DuplicatesView.js');
+const loadSettingsView = () => import('../settings/SettingsView.js');
+const TimelineView = lazy(() => loadTimelineView().then((m) => ({ default: m.TimelineView })));
+const ConcertPage = lazy(() => loadConcertPage().then((m) => ({ default: m.ConcertPage })));
+const InboxView = lazy(() => loadInboxView().then((m) => ({ default: m.InboxView })));
+const StatsView = lazy(() => loadStatsView().then((m) => ({ default: m.StatsView })));
 const LibraryView = lazy(() => loadLibraryView().then((m) => ({ default: m.LibraryView })));
 const DuplicatesView = lazy(() => loadDuplicatesView().then((m) => ({ default: m.DuplicatesView })));
+const SettingsView = lazy(() => loadSettingsView().then((m) => ({ default: m.SettingsView })));
 
-const NAV: ReadonlyArray<{ route: Route; label: string; preload?: () => Promise<unknown> }> = [
-  { route: { view: 'concerts' }, label: 'Concerts' },
+const NAV: ReadonlyArray<{ route: Route; label: string; preload: () => Promise<unknown>; also?: View[] }> = [
+  { route: { view: 'concerts' }, label: 'Concerts', preload: loadTimelineView, also: ['concert'] },
+  { route: { view: 'inbox' }, label: 'Review', preload: loadInboxView },
+  { route: { view: 'stats' }, label: 'Stats', preload: loadStatsView },
   { route: { view: 'library', scanId: null }, label: 'Photos library', preload: loadLibraryView },
   { route: { view: 'duplicates' }, label: 'Duplicates', preload: loadDuplicatesView },
+  { route: { view: 'settings' }, label: 'Settings', preload: loadSettingsView },
 ];
 
 export function AppShell({ user }: { user: User }) {
@@ -69,7 +81,7 @@ export function AppShell({ user }: { user: User }) {
                 <a
                   className="shell-nav__link"
                   href={hrefOf(item.route)}
-                  aria-current={route.view === item.route.view ? 'page' : undefined}
+                  aria-current={route.view === item.route.view || item.also?.includes(route.view) ? 'page' : undefined}
                   onPointerEnter={() => void item.preload?.().catch(() => {})}
                   onFocus={() => void item.preload?.().catch(() => {})}
                 >
@@ -93,22 +105,30 @@ export function AppShell({ user }: { user: User }) {
           />
         )}
         {/* Keyed by view: a failed chunk in one view doesn't stick to the others. */}
-        <ErrorBoundary inline key={route.view}>
-          <Suspense fallback={<Loading inline />}>{renderView(route)}</Suspense>
+        <ErrorBoundary inline key={hrefOf(route)}>
+          <Suspense fallback={<Loading inline />}>{renderView(route, user)}</Suspense>
         </ErrorBoundary>
       </main>
     </div>
   );
 }
 
-function renderView(route: Route) {
+function renderView(route: Route, user: User) {
   switch (route.view) {
+    case 'concerts':
+      return <TimelineView />;
+    case 'concert':
+      return <ConcertPage concertId={route.concertId} />;
+    case 'inbox':
+      return <InboxView />;
+    case 'stats':
+      return <StatsView />;
     case 'library':
       return <LibraryView scanId={route.scanId} />;
     case 'duplicates':
       return <DuplicatesView />;
-    case 'concerts':
-      return <ConcertsView />;
+    case 'settings':
+      return <SettingsView user={user} />;
   }
 }
 

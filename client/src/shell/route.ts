@@ -2,24 +2,39 @@ import { useSyncExternalStore } from 'react';
 
 /**
  * Hash routes, so a reload or a shared link lands on the same view and no server
- * route is needed:  #/ (concerts)  #/library  #/library/scans/42  #/duplicates
+ * route is needed:  #/ (timeline)  #/concerts/42  #/inbox  #/duplicates  #/stats
+ * #/library  #/library/scans/42  #/settings
  */
 export type Route =
   | { view: 'concerts' }
+  | { view: 'concert'; concertId: number }
+  | { view: 'inbox' }
+  | { view: 'duplicates' }
+  | { view: 'stats' }
   | { view: 'library'; scanId: number | null }
-  | { view: 'duplicates' };
+  | { view: 'settings' };
 
 export type View = Route['view'];
+
+function positiveId(text: string | undefined): number | null {
+  const id = Number(text);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split(/[/?]/).filter(Boolean);
   switch (parts[0]) {
-    case 'library': {
-      const id = parts[1] === 'scans' ? Number(parts[2]) : NaN;
-      return { view: 'library', scanId: Number.isSafeInteger(id) && id > 0 ? id : null };
+    case 'concerts': {
+      const concertId = positiveId(parts[1]);
+      return concertId ? { view: 'concert', concertId } : { view: 'concerts' };
     }
+    case 'library':
+      return { view: 'library', scanId: parts[1] === 'scans' ? positiveId(parts[2]) : null };
+    case 'inbox':
     case 'duplicates':
-      return { view: 'duplicates' };
+    case 'stats':
+    case 'settings':
+      return { view: parts[0] };
     default:
       return { view: 'concerts' };
   }
@@ -27,12 +42,14 @@ export function parseHash(hash: string): Route {
 
 export function hrefOf(route: Route): string {
   switch (route.view) {
+    case 'concert':
+      return `#/concerts/${route.concertId}`;
     case 'library':
       return route.scanId ? `#/library/scans/${route.scanId}` : '#/library';
-    case 'duplicates':
-      return '#/duplicates';
     case 'concerts':
       return '#/';
+    default:
+      return `#/${route.view}`;
   }
 }
 

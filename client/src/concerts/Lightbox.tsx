@@ -1,0 +1,145 @@
+import { useId, type KeyboardEvent } from 'react';
+import { formatTakenAt } from '../lib/format.js';
+import { PhotoImage } from '../ui/PhotoImage.js';
+import { Dialog } from './Dialog.js';
+import type { ConcertPhoto } from './useConcertPhotos.js';
+
+interface LightboxProps {
+  photos: ConcertPhoto[];
+  index: number;
+  /** All the concert's photos, loaded or not. */
+  total: number;
+  describe: (photo: ConcertPhoto, index: number) => string;
+  onIndex: (index: number) => void;
+  onClose: () => void;
+  onStar: (photo: ConcertPhoto) => void;
+  /** More photos exist beyond the loaded ones: Next asks for them. */
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+  awaitingVariants: boolean;
+  starError: string | null;
+}
+
+/**
+ * One photo at a time, as large as the screen allows (the largest rendition the
+ * srcset offers for it). ← and → step through the photos, Escape closes.
+ */
+export function Lightbox(props: LightboxProps) {
+  const { photos, index, total, describe, onIndex, onClose, onStar, hasMore, loadingMore, onLoadMore, awaitingVariants, starError } = props;
+  const titleId = useId();
+  const photo = photos[index];
+  if (!photo) return null;
+  const hasPrevious = index > 0;
+  const hasNext = index < photos.length - 1 || hasMore;
+
+  const previous = () => {
+    if (hasPrevious) onIndex(index - 1);
+  };
+  const next = () => {
+    if (index < photos.length - 1) onIndex(index + 1);
+    else if (hasMore && !loadingMore) onLoadMore();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === 'ArrowLeft') {
+      event.preventDefault();
+      previous();
+    } else if (event.key === 'ArrowRight') {
+      event.preventDefault();
+      next();
+    }
+  };
+
+  const variantsNote = photo.variants.length
+    ? null
+    : photo.starred
+      ? awaitingVariants
+        ? 'Preparing the full-size version…'
+        : null
+      : 'Star this photo to keep a full-size version.';
+
+  return (
+    <Dialog labelledBy={titleId} onClose={onClose} onKeyDown={onKeyDown} className="lightbox" closeOnBackdrop>
+      <div className="lightbox__inner" data-testid="lightbox" data-photo-id={photo.id}>
+        <div className="lightbox__bar">
+          <div className="lightbox__caption">
+            <h2 className="lightbox__title" id={titleId} aria-live="polite">
+              Photo {index + 1} of {Math.max(total, photos.length)}
+            </h2>
+            <p className="lightbox__date">
+              {photo.takenAt ? (
+                <time dateTime={photo.takenAt.toISOString()}>{formatTakenAt(photo.takenAt, photo.timeZone)}</time>
+              ) : (
+                'Time unknown'
+              )}
+            </p>
+          </div>
+          <button
+            type="button"
+            className={photo.starred ? 'button button--ghost lightbox__star is-starred' : 'button button--ghost lightbox__star'}
+            aria-pressed={photo.starred}
+            onClick={() => onStar(photo)}
+          >
+            <StarIcon filled={photo.starred} />
+            {/* One name whatever the state: aria-pressed says whether it is on. */}
+            Star
+          </button>
+          <button type="button" className="button button--ghost lightbox__close" onClick={onClose} data-autofocus>
+            <span aria-hidden="true">✕</span>
+            <span className="visually-hidden">Close</span>
+          </button>
+        </div>
+        <div className="lightbox__stage">
+          <button
+            type="button"
+            className="lightbox__nav lightbox__nav--previous"
+            onClick={previous}
+            aria-disabled={!hasPrevious}
+            aria-label="Previous photo"
+          >
+            <span aria-hidden="true">‹</span>
+          </button>
+          <figure className="lightbox__figure">
+            {/* Keyed by photo: each one starts from its own placeholder, not the last one's loaded state. */}
+            <PhotoImage key={photo.id} className="lightbox__img" photo={photo} alt={describe(photo, index)} sizes="100vw" eager />
+          </figure>
+          <button
+            type="button"
+            className="lightbox__nav lightbox__nav--next"
+            onClick={next}
+            aria-disabled={!hasNext || loadingMore}
+            aria-busy={loadingMore}
+            aria-label="Next photo"
+          >
+            <span aria-hidden="true">›</span>
+          </button>
+        </div>
+        <div className="lightbox__footer">
+          {starError && (
+            <p className="lightbox__error" role="alert">
+              {starError}
+            </p>
+          )}
+          {variantsNote && <p className="lightbox__note">{variantsNote}</p>}
+          <p className="lightbox__hint">Use ← and → to move between photos, Escape to close.</p>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+export function StarIcon({ filled }: { filled: boolean }) {
+  return (
+    <svg className="star-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <path
+        d="M12 3.2l2.7 5.5 6 .9-4.4 4.3 1 6-5.3-2.8-5.3 2.8 1-6-4.4-4.3 6-.9z"
+        fill={filled ? 'currentColor' : 'none'}
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}

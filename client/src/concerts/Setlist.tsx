@@ -1,0 +1,62 @@
+import { useId } from 'react';
+import type { SetlistSet } from '../../../shared/concert.schema.js';
+import { plural } from '../lib/format.js';
+
+/** "Encore", "Encore 2", a set's own name, or "Set 2" when a show had several plain sets. */
+function setLabel(set: SetlistSet, index: number, plainSets: number): string | null {
+  if (set.name) return set.name;
+  if (set.encore) return set.encore > 1 ? `Encore ${set.encore}` : 'Encore';
+  return plainSets > 1 ? `Set ${index + 1}` : null;
+}
+
+/**
+ * The show's setlist as setlist.fm has it: sets and encores, songs played from
+ * tape marked as such, covers credited. Their terms ask for a link back wherever
+ * the data is shown, so the attribution always comes with it.
+ */
+export function Setlist({ sets, setlistfmUrl }: { sets: SetlistSet[]; setlistfmUrl: string | null }) {
+  const headingId = useId();
+  const plainSets = sets.filter((set) => !set.encore && !set.name).length;
+  const songCount = sets.reduce((sum, set) => sum + set.songs.filter((song) => !song.tape).length, 0);
+  let plainIndex = 0;
+
+  return (
+    <section className="card concert-section setlist" aria-labelledby={headingId} data-testid="setlist">
+      <div className="card__header">
+        <h2 className="card__title" id={headingId}>
+          Setlist
+        </h2>
+        <span className="muted setlist__count">{plural(songCount, 'song')}</span>
+      </div>
+      {sets.map((set, index) => {
+        const label = setLabel(set, set.encore || set.name ? index : plainIndex++, plainSets);
+        const setKey = `${index}-${set.name ?? ''}`;
+        return (
+          <div className="setlist__set" key={setKey}>
+            {label && <h3 className="setlist__label">{label}</h3>}
+            <ol className="setlist__songs">
+              {set.songs.map((song, songIndex) => (
+                <li key={`${songIndex}-${song.name}`} className={song.tape ? 'setlist__song setlist__song--tape' : 'setlist__song'}>
+                  <span className="setlist__name">{song.name || 'Unknown song'}</span>
+                  {song.coverOf && <span className="setlist__cover"> ({song.coverOf} cover)</span>}
+                  {song.tape && <span className="badge setlist__tape">from tape</span>}
+                  {song.info && <span className="setlist__info">{song.info}</span>}
+                </li>
+              ))}
+            </ol>
+          </div>
+        );
+      })}
+      {setlistfmUrl ? (
+        <p className="setlist__attribution">
+          <a href={setlistfmUrl} target="_blank" rel="noopener noreferrer" data-testid="setlistfm-attribution">
+            Setlist from setlist.fm
+            <span className="visually-hidden"> (opens in a new tab)</span>
+          </a>
+        </p>
+      ) : (
+        <p className="setlist__attribution muted">Setlist from setlist.fm</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,254 @@
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { formatConcertDate, placeLine, UNKNOWN_ARTIST } from '../concerts/format.js';
+import { describeError } from '../lib/errors.js';
+import { plural } from '../lib/format.js';
+import { hrefOf } from '../shell/route.js';
+import { trpc, type RouterOutputs } from '../trpc.js';
+import { ErrorState } from '../ui/ErrorState.js';
+import { Loading } from '../ui/Loading.js';
+import { ViewHeading } from '../ui/ViewHeading.js';
+import { CandidatesPanel } from './Candidates.js';
+import { useRefreshAfterChange, useUnmatchedPhotos } from './hooks.js';
+import { ConcertStrip } from './PhotoStrip.js';
+import { GroupItem, type UnmatchedGroup } from './UnmatchedGroup.js';
+import { useChoosing, type Resolved } from './useChoosing.js';
+import { ItemToggle } from './ItemToggle.js';
+import './inbox.css';
+
+/** What inbox.list is asked for: the newest events and photo groups. */
+const LIMIT = 30;
+const LIST_INPUT = { limit: LIMIT };
+
+type InboxList = RouterOutputs['inbox']['list'];
+type InboxEvent = InboxList['events'][number];
+
+interface Announcement {
+  text: string;
+  concertId: number | null;
+}
+
+const eventKey = (event: Pick<InboxEvent, 'id'>) => `concert:${event.id}`;
+
+/** Groups have no id of their own: evening and place name them, a counter tells apart two of one place. */
+function keyedGroups(groups: readonly UnmatchedGroup[]) {
+  const seen = new Map<string, number>();
+  return groups.map((group) => {
+    const base = `photos:${group.evening ?? 'undated'}:${group.place?.city ?? ''}:${group.place?.countryCode ?? ''}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return { key: `${base}:${n}`, group };
+  });
+}
+
+function itemKeys(list: InboxList | undefined): string[] {
+  if (!list) return [];
+  return [...list.events.map(eventKey), ...keyedGroups(list.unmatched.groups).map((item) => item.key)];
+}
+
+/** The list without one item: what the user sees the moment it is settled, before the refresh confirms it. */
+function withoutItem(list: InboxList, key: string): InboxList {
+  const groups = keyedGroups(list.unmatched.groups);
+  const gone = groups.find((item) => item.key === key)?.group;
+  return {
+    events: list.events.filter((event) => eventKey(event) !== key),
+    unmatched: {
+      total: list.unmatched.total - (gone?.photoCount ?? 0),
+      groups: groups.filter((item) => item.key !== key).map((item) => item.group),
+    },
+  };
+}
+
+/**
+ * The review inbox: concerts the machine could not confirm and photos it could not
+ * place, newest first. Each item opens onto its one-click candidates; a settled item
+ * leaves the list, focus moves to the next one, and the result is announced.
+ */
+export function InboxView() {
+  const inbox = trpc.inbox.list.useQuery(LIST_INPUT);
+  const utils = trpc.useUtils();
+  const refresh = useRefreshAfterChange();
+  const [announcement, setAnnouncement] = useState<Announcement | null>(null);
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  const listsRef = useRef<HTMLDivElement>(null);
+  const emptyRef = useRef<HTMLHeadingElement>(null);
+  const summaryRef = useRef<HTMLParagraphElement>(null);
+
+  const groups = useMemo(() => keyedGroups(inbox.data?.unmatched.groups ?? []), [inbox.data]);
+  const wantedPhotoIds = useMemo(() => groups.flatMap((item) => item.group.photoIds), [groups]);
+  const unmatchedPhotos = useUnmatchedPhotos(wantedPhotoIds);
+
+  useEffect(() => {
+    if (focusIndex === null || inbox.isFetching) return;
+    const headings = listsRef.current?.querySelectorAll<HTMLElement>('[data-item-heading]');
+    const target = headings?.length ? headings[Math.min(focusIndex, headings.length - 1)] : (emptyRef.current ?? summaryRef.current);
+    target?.focus();
+    setFocusIndex(null);
+  }, [focusIndex, inbox.isFetching, inbox.data]);
+
+  /** After an item was settled or changed: refresh, say what happened, and move focus on when the item left. */
+  async function afterChange(key: string, text: string, concertId: number, { settled }: { settled: boolean }) {
+    const index = itemKeys(utils.inbox.list.getData(LIST_INPUT)).indexOf(key);
+    if (settled) utils.inbox.list.setData(LIST_INPUT, (list) => list && withoutItem(list, key));
+    await refresh();
+    const list = utils.inbox.list.getData(LIST_INPUT);
+    const waiting = list?.events.some((event) => event.id === concertId) ?? false;
+    setAnnouncement({ text: waiting ? `${text} The concert still needs its artist, so it stays in the list.` : text, concertId });
+    if (!itemKeys(list).includes(key)) setFocusIndex(Math.max(0, index));
+  }
+
+  const onResolved = (key: string) => (resolved: Resolved) =>
+    // A venue alone may leave the concert waiting for its artist; a setlist or a concert settles it.
+    afterChange(key, resolved.message, resolved.concertId, { settled: !('venueId' in resolved.choice) });
+
+  let content;
+  if (inbox.data) {
+    const { events, unmatched } = inbox.data;
+    content =
+      events.length === 0 && groups.length === 0 ? (
+        <div className="empty-state">
+          <h2 className="empty-state__title" ref={emptyRef} tabIndex={-1}>
+            Nothing to review
+          </h2>
+          <p className="empty-state__text">
+            Every concert is named and every photo has a home. Concerts or photos that a scan can't place on its own wait here.
+          </p>
+          <a className="button button--secondary" href={hrefOf({ view: 'concerts' })}>
+            See your concerts
+          </a>
+        </div>
+      ) : (
+        <div className="inbox" ref={listsRef}>
+          <p className="muted" ref={summaryRef} tabIndex={-1} data-testid="inbox-summary">
+            {[
+              events.length ? `${plural(events.length, 'concert')} to name` : null,
+              unmatched.total ? `${plural(unmatched.total, 'photo')} in no concert` : null,
+            ]
+              .filter(Boolean)
+              .join(' and ')}
+            .{events.length >= LIMIT && ` The ${LIMIT} most recent concerts are shown; more appear as you settle these.`}
+          </p>
+          {events.length > 0 && (
+            <section className="inbox-section" aria-labelledby="inbox-events-title">
+              <h2 className="inbox-section__title" id="inbox-events-title">
+                Concerts to review
+              </h2>
+              <ol className="inbox-list">
+                {events.map((event) => (
+                  <EventItem key={eventKey(event)} event={event} onResolved={onResolved(eventKey(event))} />
+                ))}
+              </ol>
+            </section>
+          )}
+          {groups.length > 0 && (
+            <section className="inbox-section" aria-labelledby="inbox-photos-title">
+              <h2 className="inbox-section__title" id="inbox-photos-title">
+                Photos in no concert
+              </h2>
+              <p className="muted">Grouped by evening and place. Place a whole group with one choice, or select some photos.</p>
+              {unmatchedPhotos.error && (
+                <ErrorState
+                  compact
+                  title="Couldn't load the photos' previews"
+                  message={describeError(unmatchedPhotos.error).message}
+                  onRetry={() => void unmatchedPhotos.refetch()}
+                />
+              )}
+              <ol className="inbox-list">
+                {groups.map(({ key, group }) => (
+                  <GroupItem
+                    key={key}
+                    itemKey={key}
+                    group={group}
+                    photosById={unmatchedPhotos.byId}
+                    onResolved={onResolved(key)}
+                    onChanged={(text, concertId) => afterChange(key, text, concertId, { settled: false })}
+                  />
+                ))}
+              </ol>
+            </section>
+          )}
+        </div>
+      );
+  } else if (inbox.error) {
+    content = (
+      <ErrorState
+        title="Couldn't load your inbox"
+        message={describeError(inbox.error).message}
+        onRetry={() => void inbox.refetch()}
+        retrying={inbox.isFetching}
+      />
+    );
+  } else {
+    content = <Loading inline label="Loading your inbox…" />;
+  }
+
+  return (
+    <>
+      <ViewHeading title="Review">Review</ViewHeading>
+      <p className="view-intro">
+        What a scan couldn't settle on its own: concerts without a name and photos without a concert. Pick the right
+        answer and the whole evening is sorted.
+      </p>
+      {inbox.data && inbox.error && (
+        <ErrorState
+          compact
+          title="Couldn't refresh the inbox"
+          message={describeError(inbox.error).message}
+          onRetry={() => void inbox.refetch()}
+          retrying={inbox.isFetching}
+        />
+      )}
+      <div className="inbox-announcement" hidden={!announcement} data-testid="inbox-announcement">
+        <p aria-hidden="true">{announcement?.text}</p>
+        {announcement?.concertId && (
+          <a className="inbox-announcement__link" href={hrefOf({ view: 'concert', concertId: announcement.concertId })}>
+            Open the concert
+          </a>
+        )}
+      </div>
+      <p className="visually-hidden" role="status">
+        {announcement?.text}
+      </p>
+      {content}
+    </>
+  );
+}
+
+function EventItem({ event, onResolved }: { event: InboxEvent; onResolved: (resolved: Resolved) => Promise<void> }) {
+  const headingId = useId();
+  const panelId = useId();
+  const [expanded, setExpanded] = useState(false);
+  const target = useMemo(() => ({ concertId: event.id }), [event.id]);
+  const choosing = useChoosing(target, onResolved);
+  const date = formatConcertDate(event.concertDate);
+  const known = [event.artist?.name ?? `${UNKNOWN_ARTIST}`, event.venue?.name ?? 'Venue unknown', placeLine(event.city, event.countryCode)];
+
+  return (
+    <li className="card inbox-item" data-testid="inbox-event" data-concert-id={event.id} aria-labelledby={headingId}>
+      <div className="inbox-item__top">
+        <div className="inbox-item__text">
+          <h3 className="inbox-item__title" id={headingId} tabIndex={-1} data-item-heading>
+            <time dateTime={event.concertDate}>{date}</time>
+          </h3>
+          <p className="inbox-item__meta">{known.filter(Boolean).join(' · ')}</p>
+          <p className="inbox-item__meta">{plural(event.photoCount, 'photo')}</p>
+        </div>
+        <ItemToggle expanded={expanded} panelId={panelId} action="Find the concert" subject={date} onToggle={() => setExpanded((open) => !open)} />
+      </div>
+      <ConcertStrip concertId={event.id} photoCount={event.photoCount} label={`Photos of ${date}`} />
+      <div className="inbox-item__panel" id={panelId} hidden={!expanded}>
+        {expanded && (
+          <>
+            <CandidatesPanel target={target} kind="concert" dated choosing={choosing} />
+            <p className="inbox-item__aside">
+              Not among these?{' '}
+              <a className="inbox-candidate__link" href={hrefOf({ view: 'concert', concertId: event.id })}>
+                Open the concert to name it yourself
+              </a>
+            </p>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,149 @@
+/**
+ * The aggregate queries behind a user's stats. Each one groups in the database over
+ * an index that starts with user_id (concerts: (user_id, concert_date),
+ * (user_id, artist_id), (user_id, venue_id, concert_date)), so a long history costs
+ * a handful of index scans and never a row per concert in Node.
+ *
+ * Every concert of the user counts, confirmed or still "needs review": a concert
+ * waiting for its artist or venue was attended all the same.
+ */
+import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
+import type { Database } from '../db/client.js';
+import { visiblePhoto } from './photo-query.repository.js';
+
+export class StatsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Concerts per (year, ISO weekday): at most 7 rows a year, enough for the totals, the years and the weekdays. */
+  calendar(userId: number) {
+    const year = sql<number>`YEAR(${concerts.concertDate})`.mapWith(Number);
+    // WEEKDAY() is 0 for Monday: +1 makes it ISO.
+    const weekday = sql<number>`WEEKDAY(${concerts.concertDate}) + 1`.mapWith(Number);
+    return this.db
+      .select({ year, weekday, count: count() })
+      .from(concerts)
+      .where(eq(concerts.userId, userId))
+      .groupBy(year, weekday);
+  }
+
+  /** How many different artists and venues the user has seen. */
+  async distinct(userId: number): Promise<{ artists: number; venues: number }> {
+    const [row] = await this.db
+      .select({
+        artists: sql<number>`COUNT(DISTINCT ${concerts.artistId})`.mapWith(Number),
+        venues: sql<number>`COUNT(DISTINCT ${concerts.venueId})`.mapWith(Number),
+      })
+      .from(concerts)
+      .where(eq(concerts.userId, userId));
+    return row ?? { artists: 0, venues: 0 };
+  }
+
+  async visiblePhotoCount(userId: number): Promise<number> {
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), visiblePhoto));
+    return row?.n ?? 0;
+  }
+
+  topArtists(userId: number, limit: number) {
+    const n = count();
+    return this.db
+      .select({ id: artists.id, name: artists.name, count: n })
+      .from(concerts)
+      .innerJoin(artists, eq(artists.id, concerts.artistId))
+      .where(eq(concerts.userId, userId))
+      .groupBy(artists.id, artists.name)
+      .orderBy(desc(n), asc(artists.name), asc(artists.id))
+      .limit(limit);
+  }
+
+  topVenues(userId: number, limit: number) {
+    const n = count();
+    return this.db
+      .select({ id: venues.id, name: venues.name, city: venues.city, countryCode: venues.countryCode, count: n })
+      .from(concerts)
+      .innerJoin(venues, eq(venues.id, concerts.venueId))
+      .where(eq(concerts.userId, userId))
+      .groupBy(venues.id, venues.name, venues.city, venues.countryCode)
+      .orderBy(desc(n), asc(venues.name), asc(venues.id))
+      .limit(limit);
+  }
+
+  /** Concerts per (city, country), unknown cities included: the countries are summed from these rows. */
+  places(userId: number) {
+    const n = count();
+    return this.db
+      .select({ city: concerts.city, countryCode: concerts.countryCode, count: n })
+      .from(concerts)
+      .where(eq(concerts.userId, userId))
+      .groupBy(concerts.city, concerts.countryCode)
+      .orderBy(desc(n), asc(concerts.city));
+  }
+
+  /**
+   * The n-th concert of the history for each of `ranks` (1-based, in date order, the
+   * id breaking ties on one evening), with its artist and venue. One query: the
+   * ranking runs over the (user_id, concert_date) index, only the picked rows are joined.
+   */
+  async nthConcerts(userId: number, ranks: readonly number[]) {
+    if (!ranks.length) return [];
+    const ranked = this.db
+      .select({
+        id: concerts.id,
+        rank: sql<number>`ROW_NUMBER() OVER (ORDER BY ${concerts.concertDate}, ${concerts.id})`.mapWith(Number).as('concert_rank'),
+      })
+      .from(concerts)
+      .where(eq(concerts.userId, userId))
+      .as('ranked');
+    return this.db
+      .select({
+        rank: ranked.rank,
+        id: concerts.id,
+        concertDate: concerts.concertDate,
+        city: concerts.city,
+        countryCode: concerts.countryCode,
+        artist: { id: artists.id, name: artists.name },
+        venue: { id: venues.id, name: venues.name },
+      })
+      .from(ranked)
+      .innerJoin(concerts, and(eq(concerts.userId, userId), eq(concerts.id, ranked.id)))
+      .leftJoin(artists, eq(artists.id, concerts.artistId))
+      .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .where(inArray(ranked.rank, [...ranks]))
+      .orderBy(asc(ranked.rank));
+  }
+
+  /**
+   * The songs heard live most often, from the stored setlists (sets → songs, see
+   * shared/concert.schema.ts) unnested by JSON_TABLE: a song counts once per
+   * concert however often it was played that night, tape songs (intros, outros
+   * played from a recording) not at all. Grouped by the performing artist and the
+   * name, compared as the column collation does (case and trailing spaces ignored).
+   */
+  topSongs(userId: number, limit: number) {
+    const songs = sql`JSON_TABLE(${concerts.setlist}, '$[*]' COLUMNS (NESTED PATH '$.songs[*]' COLUMNS (
+      song VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PATH '$.name',
+      tape VARCHAR(5) PATH '$.tape'
+    ))) AS played`;
+    const song = sql<string>`played.song`;
+    const concertsHeard = sql<number>`COUNT(DISTINCT ${concerts.id})`.mapWith(Number);
+    return this.db
+      .select({ song, artist: { id: artists.id, name: artists.name }, count: concertsHeard })
+      .from(concerts)
+      .crossJoin(songs)
+      .innerJoin(artists, eq(artists.id, concerts.artistId))
+      .where(
+        and(
+          eq(concerts.userId, userId),
+          isNotNull(concerts.setlist),
+          sql`${song} <> ''`,
+          sql`(played.tape IS NULL OR played.tape <> 'true')`,
+        ),
+      )
+      .groupBy(artists.id, artists.name, song)
+      .orderBy(desc(concertsHeard), asc(song), asc(artists.name))
+      .limit(limit);
+  }
+}

@@ -1,0 +1,72 @@
+import { ISO_WEEKDAYS, MILESTONES, TOP_ARTISTS, TOP_CITIES, TOP_SONGS, TOP_VENUES } from '../../shared/stats.schema.js';
+import type { StatsRepository } from '../repositories/stats.repository.js';
+
+/**
+ * A user's history in figures (`stats.summary`). Every concert of the user counts as
+ * attended, confirmed or still "needs review" (those wait for a name, not for proof
+ * the user was there). The queries run side by side; each is one indexed aggregate.
+ */
+export class StatsService {
+  constructor(private readonly stats: StatsRepository) {}
+
+  async summary(userId: number) {
+    const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs] = await Promise.all([
+      this.stats.calendar(userId),
+      this.stats.distinct(userId),
+      this.stats.visiblePhotoCount(userId),
+      this.stats.topArtists(userId, TOP_ARTISTS),
+      this.stats.topVenues(userId, TOP_VENUES),
+      this.stats.places(userId),
+      this.stats.nthConcerts(userId, MILESTONES),
+      this.stats.topSongs(userId, TOP_SONGS),
+    ]);
+    const totalConcerts = calendar.reduce((sum, row) => sum + row.count, 0);
+    const cities = places.filter((place): place is typeof place & { city: string } => place.city !== null);
+    const milestones = reached.map(({ rank, ...concert }) => ({ n: rank, concert }));
+
+    return {
+      totalConcerts,
+      totalPhotos,
+      totalArtists: distinct.artists,
+      totalVenues: distinct.venues,
+      perYear: concertsPerYear(calendar),
+      perWeekday: ISO_WEEKDAYS.map((weekday) => ({
+        weekday,
+        count: calendar.reduce((sum, row) => sum + (row.weekday === weekday ? row.count : 0), 0),
+      })),
+      topArtists,
+      topVenues,
+      cities: { total: cities.length, top: cities.slice(0, TOP_CITIES) },
+      countries: countriesOf(places),
+      firstConcert: milestones.find((milestone) => milestone.n === 1)?.concert ?? null,
+      milestones,
+      /** The next milestone still ahead, for "12 more to your 50th". */
+      nextMilestone: MILESTONES.find((n) => n > totalConcerts) ?? null,
+      topSongs,
+    };
+  }
+}
+
+export type StatsSummary = Awaited<ReturnType<StatsService['summary']>>;
+
+/** Every year from the first concert's to the last one's, the years without a concert included (as zero). */
+function concertsPerYear(calendar: ReadonlyArray<{ year: number; count: number }>) {
+  if (!calendar.length) return [];
+  const byYear = new Map<number, number>();
+  for (const row of calendar) byYear.set(row.year, (byYear.get(row.year) ?? 0) + row.count);
+  const years = [...byYear.keys()];
+  const first = Math.min(...years);
+  const last = Math.max(...years);
+  return Array.from({ length: last - first + 1 }, (_, i) => ({ year: first + i, count: byYear.get(first + i) ?? 0 }));
+}
+
+/** Concerts per country, most first; concerts whose country is unknown are left out. */
+function countriesOf(places: ReadonlyArray<{ countryCode: string | null; count: number }>) {
+  const byCountry = new Map<string, number>();
+  for (const place of places) {
+    if (place.countryCode) byCountry.set(place.countryCode, (byCountry.get(place.countryCode) ?? 0) + place.count);
+  }
+  return [...byCountry]
+    .map(([countryCode, count]) => ({ countryCode, count }))
+    .sort((a, b) => b.count - a.count || a.countryCode.localeCompare(b.countryCode));
+}

@@ -1,0 +1,52 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concerts } from '../../drizzle/schema/index.js';
+import { startTestApp, type RunningApp } from '../support/test-app.js';
+import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { trpcHttpClient } from '../support/trpc-http-client.js';
+
+let app: RunningApp;
+beforeAll(async () => {
+  app = await startTestApp(testEnv({ DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')) }));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function newUser() {
+  const { client } = trpcHttpClient(app.url);
+  const user = await client.auth.signup.mutate({ email: uniqueEmail('years'), password: 'correct horse battery', name: 'Fan' });
+  return { client, user };
+}
+
+async function insertConcerts(userId: number, dates: string[]) {
+  await app.database.db.insert(concerts).values(dates.map((concertDate) => ({ userId, concertDate, status: 'confirmed' as const })));
+}
+
+describe('concerts.years', () => {
+  it('lists the years that have concerts, newest first, with how many, counting only the caller’s own', async () => {
+    const { client, user } = await newUser();
+    const other = await newUser();
+    await insertConcerts(user.id, ['2019-07-05', '2012-11-09', '2019-12-31', '2014-03-21', '2019-01-01']);
+    await insertConcerts(other.user.id, ['2019-02-02', '2021-06-01']);
+
+    expect(await client.concerts.years.query()).toEqual([
+      { year: 2019, count: 3 },
+      { year: 2014, count: 1 },
+      { year: 2012, count: 1 },
+    ]);
+    expect(await other.client.concerts.years.query()).toEqual([
+      { year: 2021, count: 1 },
+      { year: 2019, count: 1 },
+    ]);
+  });
+
+  it('is empty for a user without concerts, and refused without a session', async () => {
+    const { client } = await newUser();
+    expect(await client.concerts.years.query()).toEqual([]);
+    const anonymous = trpcHttpClient(app.url).client;
+    await expect(anonymous.concerts.years.query()).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+  });
+});
