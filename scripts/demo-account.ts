@@ -23,7 +23,7 @@ export async function ensureDemoAccount(config: AppConfig, services: Services): 
     user = await services.auth.signup(DEMO_ACCOUNT);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    user = await services.auth.login(DEMO_ACCOUNT);
+    user = await services.auth.login(DEMO_ACCOUNT, '127.0.0.1');
   }
   const sources = await services.sources.list(user.id);
   if (!sources.some((source) => source.localPath === folder)) {

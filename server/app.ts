@@ -13,6 +13,7 @@ import { requestContext } from './http/request-context.js';
 import { createSessionMiddleware } from './http/session.js';
 import { googleRoutes } from './http/google.routes.js';
 import { mediaRoutes } from './http/media.routes.js';
+import { metricsRoutes } from './http/metrics.routes.js';
 import { uploadRoutes } from './http/upload.routes.js';
 import { createExpressContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
@@ -20,16 +21,17 @@ import { appRouter } from './trpc/router.js';
 export interface AppDependencies {
   config: AppConfig;
   logger: Logger;
-  runtime: Pick<WebRuntime, 'database' | 'redis' | 'services' | 'progressFeed'>;
+  runtime: Pick<WebRuntime, 'database' | 'redis' | 'services' | 'progressFeed' | 'metrics'>;
 }
 
 export async function createApp({ config, logger, runtime }: AppDependencies) {
-  const { database, redis, services, progressFeed } = runtime;
+  const { database, redis, services, progressFeed, metrics } = runtime;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
 
   app.use(requestContext(logger));
+  app.use(metrics.middleware);
   app.use(
     helmet({
       // Vite's dev server injects inline scripts for hot reload; the built client needs none.
@@ -44,6 +46,7 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   app.use(compression({ filter: (req, res) => req.get('accept') !== 'text/event-stream' && compression.filter(req, res) }));
 
   app.use('/media', mediaRoutes(services.storage, services.mediaUrls));
+  app.use(metricsRoutes(metrics));
   app.use(healthRoutes({ database: () => database.ping(), redis: async () => void (await redis.ping()) }));
 
   const session = createSessionMiddleware(config, redis);

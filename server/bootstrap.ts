@@ -7,6 +7,7 @@ import { createDatabase } from './db/client.js';
 import type { Logger } from './logger.js';
 import { createQueueRedis, createRedis } from './redis.js';
 import { ScanProgressFeed } from './repositories/scan-progress-feed.js';
+import { createMetrics } from './observability/metrics.js';
 import { createServices } from './services/index.js';
 
 export function createWebRuntime(config: AppConfig, logger: Logger) {
@@ -17,13 +18,20 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
   for (const [name, connection] of Object.entries({ redis, queueRedis, subscriber })) {
     connection.on('error', (error) => logger.warn({ connection: name, err: error.message }, 'redis connection error'));
   }
-  const services = createServices({ config, db: database.db, redis, queueRedis });
+  const services = createServices({ config, db: database.db, redis, queueRedis, logger });
+  const metrics = createMetrics({
+    queues: services.queues,
+    pool: database.primaryPool,
+    poolSize: config.database.poolSize,
+    cacheCounts: services.viewCache.counts,
+  });
   const progressFeed = new ScanProgressFeed(subscriber, (scanId) => services.repositories.scanProgress.channel(scanId));
   return {
     database,
     redis,
     services,
     progressFeed,
+    metrics,
     async close() {
       await Promise.allSettled([services.queues.close(), progressFeed.close(), database.close()]);
       redis.disconnect();

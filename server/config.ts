@@ -63,12 +63,14 @@ const envSchema = z
     DATABASE_POOL_SIZE: intFrom(10, 1, 500),
     DATABASE_SLOW_QUERY_MS: intFrom(200, 0, 600_000),
     REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+    RATE_LIMIT_API_PER_MIN: intFrom(100, 0, 1_000_000),
     REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('ch'),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKER_QUEUES: queueList,
     WORKER_CONCURRENCY: concurrencyMap,
     WORKER_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
     WORKER_LOCK_DURATION_MS: intFrom(30_000, 1_000, 600_000),
+    WORKER_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     DATA_DIR: z.string().min(1).default('.data'),
     STORAGE: z.enum(['local', 's3']).default('local'),
     S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -175,6 +177,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       slowQueryMs: e.DATABASE_SLOW_QUERY_MS,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    /** Per-user tRPC calls a minute (sliding window); 0 turns the limit off. Scan and login limits are fixed. */
+    rateLimits: { apiPerMinute: e.RATE_LIMIT_API_PER_MIN },
     session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, maxAgeMs: 30 * 24 * 60 * 60 * 1000 },
     dataDir: resolve(e.DATA_DIR),
     storage: storageConfig(e),
@@ -223,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
       /** A crashed worker's jobs go back to the queue this long after its last lock renewal. */
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      /** Where a worker serves GET /metrics (job durations); null: not served. */
+      metricsPort: e.WORKER_METRICS_PORT ?? null,
     },
   };
 }

@@ -20,7 +20,7 @@ export function createWorkerRuntime(config: AppConfig, logger: Logger) {
   for (const [name, connection] of Object.entries({ redis, queueRedis })) {
     connection.on('error', (error) => logger.warn({ connection: name, err: error.message }, 'redis connection error'));
   }
-  const services = createServices({ config, db: database.db, redis, queueRedis });
+  const services = createServices({ config, db: database.db, redis, queueRedis, logger });
   return {
     services,
     async close() {

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
 import { createWorkerRuntime } from './bootstrap.js';
 import { JobRegistry } from './job-registry.js';
+import { createWorkerMetrics } from './metrics.js';
 import { jobHandlers } from './jobs/index.js';
 import { closeOnSignals, startWorkers } from './runtime.js';
 
@@ -10,8 +11,11 @@ const config = loadConfigOrExit();
 const logger = createLogger(config, { role: 'worker' });
 const runtime = createWorkerRuntime(config, logger);
 const registry = new JobRegistry(jobHandlers(runtime.services));
-const workers = startWorkers(config, registry, logger);
+const metrics = createWorkerMetrics();
+const workers = startWorkers(config, registry, logger, metrics);
+const metricsServer = config.worker.metricsPort === null ? null : await metrics.serve(config.worker.metricsPort, config.http.host);
 closeOnSignals(async () => {
+  metricsServer?.close();
   await workers.close();
   await runtime.close();
 }, logger);

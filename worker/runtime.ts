@@ -4,12 +4,13 @@ import type { Logger } from '../server/logger.js';
 import { bullPrefix } from '../server/queue/bullmq-options.js';
 import { createQueueRedis } from '../server/redis.js';
 import type { JobRegistry } from './job-registry.js';
+import type { WorkerMetrics } from './metrics.js';
 
 /**
  * Starts one BullMQ worker per configured queue and returns a close() that stops
  * taking jobs, lets the jobs in flight finish, and disconnects.
  */
-export function startWorkers(config: AppConfig, registry: JobRegistry, logger: Logger) {
+export function startWorkers(config: AppConfig, registry: JobRegistry, logger: Logger, metrics?: WorkerMetrics) {
   const workers = config.worker.queues.map((queue) => {
     const worker = new Worker(queue, (job) => registry.dispatch(queue, job, logger), {
       connection: createQueueRedis(config.redis),
@@ -29,6 +30,7 @@ export function startWorkers(config: AppConfig, registry: JobRegistry, logger: L
       }
     });
     worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
+    metrics?.watch(queue, worker);
     logger.info({ queue, concurrency: config.worker.concurrency[queue], jobs: registry.jobsOf(queue) }, 'worker started');
     return worker;
   });

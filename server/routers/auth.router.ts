@@ -9,7 +9,7 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const user = await ctx.services.auth.login(input);
+    const user = await ctx.services.auth.login(input, ctx.clientIp);
     await ctx.session.establish(user);
     return user;
   }),

@@ -1,3 +1,4 @@
+import { noCacheInvalidation, type UserCacheInvalidator } from '../cache/versioned-cache.js';
 import { InvalidCredentialsError, NotFoundError } from '../errors.js';
 import type { AccountRepository, UserScopedTableName } from '../repositories/account.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
@@ -32,6 +33,7 @@ export class AccountService {
     private readonly hasher: PasswordHasher,
     private readonly progress: ScanProgressRepository,
     private readonly storage: ObjectStorage,
+    private readonly cache: UserCacheInvalidator = noCacheInvalidation,
   ) {}
 
   async delete(userId: number, password: string): Promise<AccountDeletion> {
@@ -43,6 +45,7 @@ export class AccountService {
     // works, so jobs still queued for this user end as no-ops instead of writing new rows.
     for (const scanId of await this.accounts.activeScanIds(userId)) await this.progress.finish(scanId, 'cancelled');
     const rows = await this.accounts.deleteUserRows(userId);
+    await this.cache.bumpUser(userId);
     const storageObjects = await this.deleteStoredObjects(userId);
     // Last: until here a failed deletion can be retried by the same user, with the same password.
     await this.accounts.deleteUser(userId);

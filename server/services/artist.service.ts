@@ -1,5 +1,6 @@
 import type { ArtistRef } from '../../shared/concert.schema.js';
 import { NotFoundError } from '../errors.js';
+import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 import type { ArtistRepository, ArtistSummary } from '../repositories/artist.repository.js';
 
 /** An outside catalogue of artists (setlist.fm), asked when ours has no exact match. */
@@ -17,10 +18,19 @@ export class ArtistService {
   constructor(
     private readonly artists: ArtistRepository,
     private readonly external: ExternalArtistSearch | null,
+    private readonly cache: ViewCache = noViewCache,
   ) {}
 
-  /** Our artists first, then the outside catalogue's, each artist once (by mbid, else by name). */
-  async search(text: string, limit: number): Promise<ArtistSearchResult[]> {
+  /**
+   * Our artists first, then the outside catalogue's, each artist once (by mbid, else by name).
+   * The same for every user, so cached under one shared key for an hour: an artist added
+   * meanwhile may be missing from an autocomplete that long (naming it still finds it).
+   */
+  search(text: string, limit: number): Promise<ArtistSearchResult[]> {
+    return this.cache.shared('artists.search', { q: text.toLowerCase(), limit }, CACHE_TTL.artistSearch, () => this.searchNow(text, limit));
+  }
+
+  private async searchNow(text: string, limit: number): Promise<ArtistSearchResult[]> {
     const local: ArtistSearchResult[] = await this.artists.search(text, limit);
     const wanted = text.toLowerCase();
     if (!this.external || text.length < EXTERNAL_MIN_LENGTH || local.some((artist) => artist.name.toLowerCase() === wanted)) {

@@ -1,5 +1,6 @@
 import type { LoginInput, SignupInput } from '../../shared/auth.schema.js';
 import { ConflictError, InvalidCredentialsError } from '../errors.js';
+import type { LoginLimits } from '../rate-limit/limits.js';
 import type { UserRepository, UserSummary } from '../repositories/user.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 
@@ -10,6 +11,7 @@ export class AuthService {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
+    private readonly loginLimits: Pick<LoginLimits, 'check' | 'failed' | 'succeeded'>,
   ) {}
 
   async signup(input: SignupInput): Promise<UserSummary> {
@@ -19,7 +21,20 @@ export class AuthService {
     return user;
   }
 
-  async login(input: LoginInput): Promise<UserSummary> {
+  /** `clientIp` feeds the brute-force limits (see LoginLimits); they are checked before the password. */
+  async login(input: LoginInput, clientIp: string): Promise<UserSummary> {
+    await this.loginLimits.check(input.email, clientIp);
+    try {
+      const user = await this.verify(input);
+      await this.loginLimits.succeeded(input.email, clientIp);
+      return user;
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) await this.loginLimits.failed(input.email, clientIp);
+      throw error;
+    }
+  }
+
+  private async verify(input: LoginInput): Promise<UserSummary> {
     const found = await this.users.findCredentialsByEmail(input.email);
     if (!found) {
       this.decoyHash ??= this.hasher.hash('decoy password for timing');

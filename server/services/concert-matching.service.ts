@@ -68,6 +68,7 @@ export class ConcertMatchingService {
     const venue = payload.venueId ? await this.venues.find(payload.venueId) : null;
     const concertId = (await this.match.concertOfEvent(payload.userId, payload.eventKey)) ?? (await this.createConcert(payload, venue, null));
     await this.match.linkEventPhotos(payload.userId, payload.eventKey, concertId);
+    await this.finisher.viewsChanged(payload.userId);
     const { finishing } = await this.progress.markEventDone(payload.scanId, payload.eventKey);
     if (finishing) await this.finisher.complete(payload.userId, payload.scanId, logger);
   }

@@ -9,6 +9,7 @@ import type { VenueAliasRepository } from '../repositories/venue-alias.repositor
 import type { VenueRepository } from '../repositories/venue.repository.js';
 import type { MediaUrls } from '../media/media-urls.js';
 import { presentPhoto } from '../media/photo-media.js';
+import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 import type { AccessService } from './access.js';
 import type { ArtistService } from './artist.service.js';
 
@@ -25,11 +26,14 @@ export class ConcertService {
     private readonly venueAliases: VenueAliasRepository,
     private readonly photos: PhotoQueryRepository,
     private readonly mediaUrls: MediaUrls,
+    private readonly cache: ViewCache = noViewCache,
   ) {}
 
-  async list(userId: number, input: ConcertListInput) {
-    const page = await this.concerts.list(userId, input);
-    return { ...page, items: page.items.map((item) => ({ ...item, photos: item.photos.map((photo) => presentPhoto(this.mediaUrls, photo)) })) };
+  list(userId: number, input: ConcertListInput) {
+    return this.cache.forUser(userId, 'concerts.list', input, CACHE_TTL.concertList, async () => {
+      const page = await this.concerts.list(userId, input);
+      return { ...page, items: page.items.map((item) => ({ ...item, photos: item.photos.map((photo) => presentPhoto(this.mediaUrls, photo)) })) };
+    });
   }
 
   /** Which years hold concerts (newest first), with their counts: the timeline's year filter. */
@@ -37,11 +41,18 @@ export class ConcertService {
     return this.concerts.years(userId);
   }
 
-  async get(userId: number, id: number) {
-    await this.access.requireOwned('concert', userId, id);
-    const concert = await this.concerts.get(userId, id);
-    if (!concert) throw new NotFoundError('Concert');
-    return concert;
+  /**
+   * The ownership check runs inside the loader: keys are per user, and losing a
+   * concert (delete, merge, account deletion) bumps the user's version, so a hit is
+   * always a concert the user owns. Failures are never cached.
+   */
+  get(userId: number, id: number) {
+    return this.cache.forUser(userId, 'concerts.get', id, CACHE_TTL.concertDetail, async () => {
+      await this.access.requireOwned('concert', userId, id);
+      const concert = await this.concerts.get(userId, id);
+      if (!concert) throw new NotFoundError('Concert');
+      return concert;
+    });
   }
 
   /** A concert the user adds, usually from unmatched photos: it stands where they were taken. */
@@ -72,6 +83,7 @@ export class ConcertService {
       photoIds,
     );
     if (venue && place) await this.venueAliases.remember(userId, venue.id, place);
+    await this.cache.bumpUser(userId);
     return id;
   }
 
@@ -107,6 +119,7 @@ export class ConcertService {
 
     await this.concerts.update(userId, input.id, patch);
     if (venueChanged && place) await this.venueAliases.remember(userId, venue.id, place);
+    await this.cache.bumpUser(userId);
   }
 
   async merge(userId: number, { targetId, sourceIds }: ConcertMergeInput): Promise<void> {
@@ -114,11 +127,13 @@ export class ConcertService {
     if (sources.includes(targetId)) throw new ValidationError('A concert cannot be merged into itself');
     await this.access.requireOwned('concert', userId, [targetId, ...sources]);
     await this.concerts.merge(userId, targetId, sources);
+    await this.cache.bumpUser(userId);
   }
 
   async delete(userId: number, id: number): Promise<void> {
     await this.access.requireOwned('concert', userId, id);
     await this.concerts.delete(userId, id);
+    await this.cache.bumpUser(userId);
   }
 
   /** An existing venue, or a new one named by the user, placed where the concert is: venues are places. */

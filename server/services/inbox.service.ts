@@ -20,6 +20,7 @@ import type { ConcertLookup } from './concert-matching.service.js';
 import type { ConcertService } from './concert.service.js';
 import type { PhotoCurationService } from './photo-curation.service.js';
 import type { VenueDetectionService } from './venue-detection.service.js';
+import { noCacheInvalidation, type UserCacheInvalidator } from '../cache/versioned-cache.js';
 
 /** What a target stands for: an evening, maybe a place, maybe already a concert. */
 interface TargetContext {
@@ -51,6 +52,7 @@ export class InboxService {
     private readonly setlistfm: SetlistFmClient | null,
     private readonly concertLookup: ConcertLookup | null,
     private readonly config: Pick<AppConfig, 'matching'>,
+    private readonly cache: UserCacheInvalidator = noCacheInvalidation,
   ) {}
 
   async list(userId: number, limit: number) {
@@ -111,6 +113,7 @@ export class InboxService {
     const concert = context.concert ?? (await this.concertFromPhotos(userId, context));
     if (venue) await this.applyVenue(userId, concert, venue, logger);
     if (setlist) await this.applySetlist(userId, concert, setlist);
+    await this.cache.bumpUser(userId);
     return { concertId: concert.id };
   }
 

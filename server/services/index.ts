@@ -2,6 +2,8 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import { JsonCache } from '../cache/json-cache.js';
+import { VersionedCache, type CacheEvents } from '../cache/versioned-cache.js';
+import type { Logger } from '../logger.js';
 import { MediaUrls } from '../media/media-urls.js';
 import { OVERPASS_SERVICE, OverpassClient } from '../integrations/overpass/overpass-client.js';
 import { SETLISTFM_SERVICE, SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
@@ -9,6 +11,7 @@ import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
 import { setlistFmArtistSearch, setlistFmConcertLookup } from '../matching/setlistfm-concert-lookup.js';
 import { JobQueues } from '../queue/queues.js';
 import { createGlobalThrottle } from '../rate-limit/global-throttle.js';
+import { RateLimits } from '../rate-limit/limits.js';
 import { AccountRepository } from '../repositories/account.repository.js';
 import { ArtistRepository } from '../repositories/artist.repository.js';
 import { ConcertRepository } from '../repositories/concert.repository.js';
@@ -66,10 +69,18 @@ export interface ServiceDependencies {
   queueRedis: Redis;
   storage?: ObjectStorage;
   passwordHasher?: PasswordHasher;
+  /** The read-through cache of user views; built on `redis` when not given. */
+  viewCache?: VersionedCache;
+  /** Hit/miss hooks and warn logger of the default view cache. */
+  cacheEvents?: CacheEvents;
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Wires repositories into services once per process; web and worker share it. */
-export function createServices({ config, db, redis, queueRedis, storage = createStorage(config.storage), passwordHasher = argon2PasswordHasher }: ServiceDependencies) {
+export function createServices({
+  config, db, redis, queueRedis, storage = createStorage(config.storage), passwordHasher = argon2PasswordHasher, cacheEvents, logger,
+  viewCache = new VersionedCache(redis, { keyPrefix: config.redis.keyPrefix, events: cacheEvents, logger }),
+}: ServiceDependencies) {
   const repositories = {
     users: new UserRepository(db),
     sources: new SourceRepository(db),
@@ -93,34 +104,37 @@ export function createServices({ config, db, redis, queueRedis, storage = create
   const r = repositories;
   const queues = new JobQueues(queueRedis, config);
   const access = new AccessService(db);
+  const rateLimits = new RateLimits(redis, config);
   const sources = new SourceService(r.sources, r.uploads, storage, config);
   const google = config.google && connectGoogleDrive(config.google, sources);
   const outside = connectOutsideWorld(config, redis);
-  const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm));
-  const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match);
+  const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm), viewCache);
+  const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match, viewCache);
   const venueDetection = new VenueDetectionService(r.venues, r.venueAliases, outside.cache, outside.overpass, config);
   const concertLookup = outside.setlistfm && setlistFmConcertLookup(outside.setlistfm, r.venues);
   const mediaUrls = new MediaUrls(config.media);
-  const concerts = new ConcertService(access, r.concerts, artists, r.venues, r.venueAliases, r.photoQueries, mediaUrls);
-  const photoCuration = new PhotoCurationService(access, r.photoQueries, r.concerts, queues, mediaUrls);
+  const concerts = new ConcertService(access, r.concerts, artists, r.venues, r.venueAliases, r.photoQueries, mediaUrls, viewCache);
+  const photoCuration = new PhotoCurationService(access, r.photoQueries, r.concerts, queues, mediaUrls, viewCache);
   return {
     google,
     repositories,
     queues,
+    viewCache,
     storage,
     access,
-    auth: new AuthService(r.users, passwordHasher),
-    accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage),
+    rateLimits,
+    auth: new AuthService(r.users, passwordHasher, rateLimits.login),
+    accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage, viewCache),
     exports: new ExportService(r.exportRows),
     sources,
     uploads: new UploadService(sources, r.uploads, storage, config),
-    scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues),
+    scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues, rateLimits),
     mediaUrls,
     duplicates: new DuplicateService(access, r.duplicateGroups, mediaUrls),
     artists,
     concerts,
     photoCuration,
-    stats: new StatsService(r.stats),
+    stats: new StatsService(r.stats, viewCache),
     scanListing: new ScanListingService(sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues),
     photoIngest: new PhotoIngestService(sources, r.photos, r.processedFiles, r.scanProgress, storage, queues, config),
     photoVariants: new PhotoVariantsService(r.photos, sources, storage, config),
@@ -132,7 +146,7 @@ export function createServices({ config, db, redis, queueRedis, storage = create
     concertMatching: new ConcertMatchingService(r.match, r.venues, r.artists, r.scanProgress, scanFinisher, concertLookup),
     inbox: new InboxService(
       access, r.inbox, r.concerts, concerts, photoCuration, venueDetection, r.venues, r.venueAliases, r.artists, outside.setlistfm,
-      concertLookup, config,
+      concertLookup, config, viewCache,
     ),
   };
 }

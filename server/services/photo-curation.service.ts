@@ -4,6 +4,7 @@ import type { PhotoQueryRepository } from '../repositories/photo-query.repositor
 import type { MediaUrls } from '../media/media-urls.js';
 import { presentPhoto } from '../media/photo-media.js';
 import type { JobQueues } from '../queue/queues.js';
+import { noCacheInvalidation, type UserCacheInvalidator } from '../cache/versioned-cache.js';
 import type { AccessService } from './access.js';
 
 /** The user's browsing and sorting of their photos: by concert or unmatched, starring, moving. */
@@ -14,6 +15,7 @@ export class PhotoCurationService {
     private readonly concerts: ConcertRepository,
     private readonly queues: JobQueues,
     private readonly mediaUrls: MediaUrls,
+    private readonly cache: UserCacheInvalidator = noCacheInvalidation,
   ) {}
 
   async list(userId: number, input: PhotoListInput) {
@@ -31,6 +33,7 @@ export class PhotoCurationService {
   async star(userId: number, photoId: number, starred: boolean, requestId?: string): Promise<void> {
     await this.access.requireOwned('photo', userId, photoId);
     await this.photos.setStarred(userId, photoId, starred);
+    await this.cache.bumpUser(userId);
     if (starred) await this.queues.renderVariants({ userId, photoId, requestId });
   }
 
@@ -40,8 +43,10 @@ export class PhotoCurationService {
     await this.access.requireOwned('photo', userId, ids);
     if (concertId !== null) await this.access.requireOwned('concert', userId, concertId);
     await this.photos.move(userId, ids, concertId);
-    if (concertId === null) return;
-    const place = await this.photos.placeOf(userId, ids);
-    if (place) await this.concerts.placeIfUnplaced(userId, concertId, place);
+    if (concertId !== null) {
+      const place = await this.photos.placeOf(userId, ids);
+      if (place) await this.concerts.placeIfUnplaced(userId, concertId, place);
+    }
+    await this.cache.bumpUser(userId);
   }
 }

@@ -1,3 +1,4 @@
+import { noCacheInvalidation, type UserCacheInvalidator } from '../cache/versioned-cache.js';
 import type { Logger } from '../logger.js';
 import type { MatchRepository } from '../repositories/match.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
@@ -11,13 +12,24 @@ export class ScanFinisher {
     private readonly scans: ScanRepository,
     private readonly progress: ScanProgressRepository,
     private readonly match: MatchRepository,
+    private readonly cache: UserCacheInvalidator = noCacheInvalidation,
   ) {}
 
-  /** Photos of the scan now in a concert, counted from the database so retries never count one twice. */
+  /**
+   * Photos of the scan now in a concert, counted from the database so retries never count one twice.
+   * Grouping and matching call it right after they put photos into concerts, so it is also
+   * where the user's cached views (lists, counts, stats) go stale.
+   */
   async refreshMatched(userId: number, scanId: number): Promise<number> {
+    await this.cache.bumpUser(userId);
     const matched = await this.match.countMatchedOfScan(userId, scanId);
     await this.progress.setCounts(scanId, { matched });
     return matched;
+  }
+
+  /** Photos went into a concert outside a counted step (an abandoned match): the user's cached views are stale. */
+  viewsChanged(userId: number): Promise<void> {
+    return this.cache.bumpUser(userId);
   }
 
   async complete(userId: number, scanId: number, logger: Logger, note?: string): Promise<void> {

@@ -2,6 +2,7 @@ import { isTerminal } from '../../shared/scan-progress.js';
 import type { ScanProgress } from '../../shared/scan.schema.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { JobQueues } from '../queue/queues.js';
+import type { RateLimits } from '../rate-limit/limits.js';
 import type { PhotoRepository } from '../repositories/photo.repository.js';
 import type { ProcessedFileRepository } from '../repositories/processed-file.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
@@ -34,12 +35,15 @@ export class ScanService {
     private readonly photos: PhotoRepository,
     private readonly processedFiles: ProcessedFileRepository,
     private readonly queues: JobQueues,
+    private readonly rateLimits: Pick<RateLimits, 'checkScanStart' | 'countScanStart'>,
   ) {}
 
   async start(userId: number, sourceId: number, requestId?: string): Promise<{ scanId: number }> {
     await this.access.requireOwned('source', userId, sourceId);
+    await this.rateLimits.checkScanStart(userId);
     const scanId = await this.scans.insertQueued(userId, sourceId);
     if (!scanId) throw new ConflictError('A scan of this library is already running');
+    await this.rateLimits.countScanStart(userId);
     await this.progress.init(scanId);
     await this.queues.scanSource({ scanId, userId, sourceId, requestId });
     return { scanId };

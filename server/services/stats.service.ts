@@ -1,4 +1,5 @@
 import { ISO_WEEKDAYS, MILESTONES, TOP_ARTISTS, TOP_CITIES, TOP_SONGS, TOP_VENUES } from '../../shared/stats.schema.js';
+import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 import type { StatsRepository } from '../repositories/stats.repository.js';
 
 /**
@@ -7,9 +8,16 @@ import type { StatsRepository } from '../repositories/stats.repository.js';
  * the user was there). The queries run side by side; each is one indexed aggregate.
  */
 export class StatsService {
-  constructor(private readonly stats: StatsRepository) {}
+  constructor(
+    private readonly stats: StatsRepository,
+    private readonly cache: ViewCache = noViewCache,
+  ) {}
 
-  async summary(userId: number) {
+  summary(userId: number) {
+    return this.cache.forUser(userId, 'stats.summary', null, CACHE_TTL.stats, () => this.compute(userId));
+  }
+
+  private async compute(userId: number) {
     const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs] = await Promise.all([
       this.stats.calendar(userId),
       this.stats.distinct(userId),

@@ -23,6 +23,8 @@ export interface InnerContext {
   progressFeed: ScanProgressFeedPort;
   session: SessionPort;
   requestId: string;
+  /** The caller's address (X-Forwarded-For only when TRUST_PROXY is on), for the login limits. */
+  clientIp: string;
   logger: Logger;
 }
 
@@ -34,5 +36,5 @@ export type Context = ReturnType<typeof createInnerContext>;
 
 export function createExpressContextFactory(services: Services, progressFeed: ScanProgressFeedPort) {
   return ({ req }: CreateExpressContextOptions): Context =>
-    createInnerContext({ services, progressFeed, session: expressSessionPort(req), requestId: req.id, logger: req.log });
+    createInnerContext({ services, progressFeed, session: expressSessionPort(req), requestId: req.id, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', logger: req.log });
 }

@@ -35,11 +35,18 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(mapDomainErrors);
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  const user = ctx.session.user;
-  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please log in first' });
-  return next({ ctx: { ...ctx, user } });
-});
+export const protectedProcedure = publicProcedure
+  .use(({ ctx, next }) => {
+    const user = ctx.session.user;
+    if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please log in first' });
+    return next({ ctx: { ...ctx, user } });
+  })
+  // Per-user API limit (RATE_LIMIT_API_PER_MIN). A subscription is one long call whose reconnects
+  // must not eat the budget of the page's other calls.
+  .use(async ({ ctx, type, next }) => {
+    if (type !== 'subscription') await ctx.services.rateLimits.api(ctx.user.id);
+    return next();
+  });
 
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Administrators only' });

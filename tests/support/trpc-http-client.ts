@@ -16,8 +16,11 @@ export class CookieJar {
   }
 }
 
-/** A real tRPC client over HTTP (subscriptions over SSE) with a cookie jar and the browser's Origin header. */
-export function trpcHttpClient(baseUrl: string, jar = new CookieJar()) {
+/**
+ * A real tRPC client over HTTP (subscriptions over SSE) with a cookie jar and the browser's Origin header;
+ * `headers` go along on queries and mutations (e.g. X-Forwarded-For).
+ */
+export function trpcHttpClient(baseUrl: string, jar = new CookieJar(), headers: Record<string, string> = {}) {
   const client = createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -35,7 +38,7 @@ export function trpcHttpClient(baseUrl: string, jar = new CookieJar()) {
         false: httpLink({
         url: `${baseUrl}/trpc`,
         transformer: superjson,
-        headers: () => ({ origin: baseUrl, ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
+        headers: () => ({ ...headers, origin: baseUrl, ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           jar.capture(response);

@@ -10,6 +10,8 @@ export interface DescribedError {
 interface ErrorShapeData {
   code?: string;
   httpStatus?: number;
+  /** Set by the server's errorFormatter on TOO_MANY_REQUESTS. */
+  retryAfterSeconds?: number | null;
 }
 
 function statusOf(error: TRPCClientError<never>): number | undefined {
@@ -34,8 +36,14 @@ export function describeError(error: unknown): DescribedError {
   if (!(error instanceof TRPCClientError)) {
     return { message: error instanceof Error ? error.message : 'Something went wrong.', retryable: true };
   }
+  const data = error.data as ErrorShapeData | undefined;
+  // Rate limited: say when to come back; retrying at once would only be refused again.
+  if (data?.code === 'TOO_MANY_REQUESTS') {
+    const seconds = data.retryAfterSeconds;
+    return { message: seconds ? `Too many requests — try again in ${seconds} s` : 'Too many requests — try again later', retryable: false };
+  }
   const status = statusOf(error);
-  const retryable = status === undefined || status >= 500 || status === 429 || status === 408;
+  const retryable = status === undefined || status >= 500 || status === 408;
   // A tRPC error shape: the server's message is meant for people.
   if (error.data) return { message: error.message, retryable };
   const plain = plainBodyMessage(error);
