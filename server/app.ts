@@ -7,6 +7,7 @@ import type { WebRuntime } from './bootstrap.js';
 import type { Logger } from './logger.js';
 import { mountClient } from './http/client-assets.js';
 import { csrfProtection } from './http/csrf.js';
+import { adminQueuesRoutes } from './http/admin-queues.routes.js';
 import { exportRoutes } from './http/export.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
@@ -14,6 +15,8 @@ import { createSessionMiddleware } from './http/session.js';
 import { googleRoutes } from './http/google.routes.js';
 import { mediaRoutes } from './http/media.routes.js';
 import { metricsRoutes } from './http/metrics.routes.js';
+import { captureError } from './observability/sentry.js';
+import { maxmemoryPolicy, maxmemoryPolicyWarning } from './redis.js';
 import { uploadRoutes } from './http/upload.routes.js';
 import { createExpressContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
@@ -21,11 +24,11 @@ import { appRouter } from './trpc/router.js';
 export interface AppDependencies {
   config: AppConfig;
   logger: Logger;
-  runtime: Pick<WebRuntime, 'database' | 'redis' | 'services' | 'progressFeed' | 'metrics'>;
+  runtime: Pick<WebRuntime, 'database' | 'redis' | 'cacheRedis' | 'services' | 'progressFeed' | 'metrics'>;
 }
 
 export async function createApp({ config, logger, runtime }: AppDependencies) {
-  const { database, redis, services, progressFeed, metrics } = runtime;
+  const { database, redis, cacheRedis, services, progressFeed, metrics } = runtime;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
@@ -47,13 +50,24 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
 
   app.use('/media', mediaRoutes(services.storage, services.mediaUrls));
   app.use(metricsRoutes(metrics));
-  app.use(healthRoutes({ database: () => database.ping(), redis: async () => void (await redis.ping()) }));
+  app.use(
+    healthRoutes(
+      {
+        database: () => database.ping(),
+        redis: async () => void (await redis.ping()),
+        ...(cacheRedis !== redis ? { cacheRedis: async () => void (await cacheRedis.ping()) } : {}),
+      },
+      // `redis` is on the queue Redis's URL and fails fast, unlike the BullMQ connections.
+      { queueRedisMaxmemoryPolicy: async () => maxmemoryPolicyNote(await maxmemoryPolicy(redis)) },
+    ),
+  );
 
-  const session = createSessionMiddleware(config, redis);
+  const session = createSessionMiddleware(config, cacheRedis);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
   app.use('/api/export', session, exportRoutes(services));
   app.use('/api/sources/google', session);
   app.use(googleRoutes(services, config));
+  app.use(adminQueuesRoutes(services.queues, session, config.http.publicUrl));
   app.use('/trpc', csrfProtection(config.http.publicUrl), session);
   app.use(
     '/trpc',
@@ -61,7 +75,9 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
       router: appRouter,
       createContext: createExpressContextFactory(services, progressFeed),
       onError({ error, path, req }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+        req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        captureError(error.cause ?? error, { requestId: req.id, tags: { procedure: path } });
       },
     }),
   );
@@ -71,11 +87,17 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   return { app, close: closeClient };
 }
 
+function maxmemoryPolicyNote(policy: string) {
+  const warning = maxmemoryPolicyWarning(policy);
+  return warning ? { value: policy, warning } : { value: policy };
+}
+
 /** Last resort: a dependency failure before tRPC (e.g. the session store) answers fast and clearly. */
 const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const redisDown = /redis|stream isn't writeable|connection is closed|ECONNREFUSED/i.test(String(error?.message));
   const status = redisDown ? 503 : typeof error?.status === 'number' ? error.status : 500;
   req.log.error({ err: error }, 'request failed');
+  if (status >= 500) captureError(error, { requestId: req.id, tags: { path: req.path } });
   if (res.headersSent) return;
   const message = redisDown
     ? 'Service temporarily unavailable: the session store (Redis) cannot be reached. Please retry shortly.'

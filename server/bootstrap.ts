@@ -5,7 +5,7 @@
 import type { AppConfig } from './config.js';
 import { createDatabase } from './db/client.js';
 import type { Logger } from './logger.js';
-import { createQueueRedis, createRedis } from './redis.js';
+import { createCacheRedis, createQueueRedis, createRedis, warnOnEvictingQueueRedis } from './redis.js';
 import { ScanProgressFeed } from './repositories/scan-progress-feed.js';
 import { createMetrics } from './observability/metrics.js';
 import { createServices } from './services/index.js';
@@ -14,11 +14,15 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
   const database = createDatabase(config.database, logger);
   const redis = createRedis(config.redis);
   const queueRedis = createQueueRedis(config.redis);
+  const cacheRedis = createCacheRedis(config.redis, redis);
   const subscriber = createRedis(config.redis, { enableOfflineQueue: true });
-  for (const [name, connection] of Object.entries({ redis, queueRedis, subscriber })) {
+  const connections: Record<string, typeof redis> = { redis, queueRedis, subscriber };
+  if (cacheRedis !== redis) connections.cacheRedis = cacheRedis;
+  for (const [name, connection] of Object.entries(connections)) {
     connection.on('error', (error) => logger.warn({ connection: name, err: error.message }, 'redis connection error'));
   }
-  const services = createServices({ config, db: database.db, redis, queueRedis, logger });
+  void warnOnEvictingQueueRedis(redis, logger);
+  const services = createServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger });
   const metrics = createMetrics({
     queues: services.queues,
     pool: database.primaryPool,
@@ -29,6 +33,8 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
   return {
     database,
     redis,
+    /** Sessions and view cache; the same object as `redis` unless REDIS_CACHE_URL differs. */
+    cacheRedis,
     services,
     progressFeed,
     metrics,
@@ -36,6 +42,7 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
       await Promise.allSettled([services.queues.close(), progressFeed.close(), database.close()]);
       redis.disconnect();
       queueRedis.disconnect();
+      if (cacheRedis !== redis) cacheRedis.disconnect();
     },
   };
 }

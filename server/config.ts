@@ -63,6 +63,10 @@ const envSchema = z
     DATABASE_POOL_SIZE: intFrom(10, 1, 500),
     DATABASE_SLOW_QUERY_MS: intFrom(200, 0, 600_000),
     REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+    REDIS_CACHE_URL: z.preprocess(emptyAsUndefined, redisUrl.optional()),
+    SENTRY_DSN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, message: 'must be a Sentry DSN (https://key@host/project)' }).optional()),
+    SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0.1)),
+    SENTRY_ENVIRONMENT: optionalString,
     RATE_LIMIT_API_PER_MIN: intFrom(100, 0, 1_000_000),
     REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('ch'),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -176,7 +180,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       poolSize: e.DATABASE_POOL_SIZE,
       slowQueryMs: e.DATABASE_SLOW_QUERY_MS,
     },
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    /** cacheUrl: sessions and the view cache, which may evict; url: queues, scan progress, rate limits (noeviction). */
+    redis: { url: e.REDIS_URL, cacheUrl: e.REDIS_CACHE_URL ?? e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    /** Null without a DSN: Sentry is not initialised and nothing is sent. */
+    sentry: e.SENTRY_DSN
+      ? { dsn: e.SENTRY_DSN, tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE, environment: e.SENTRY_ENVIRONMENT ?? e.NODE_ENV }
+      : null,
     /** Per-user tRPC calls a minute (sliding window); 0 turns the limit off. Scan and login limits are fixed. */
     rateLimits: { apiPerMinute: e.RATE_LIMIT_API_PER_MIN },
     session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, maxAgeMs: 30 * 24 * 60 * 60 * 1000 },

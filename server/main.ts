@@ -4,8 +4,10 @@ import { loadConfigOrExit } from './config.js';
 import { createApp } from './app.js';
 import { createWebRuntime } from './bootstrap.js';
 import { createLogger } from './logger.js';
+import { flushSentry, initSentry } from './observability/sentry.js';
 
 const config = loadConfigOrExit();
+initSentry(config, 'web');
 const logger = createLogger(config, { role: 'web' });
 const runtime = createWebRuntime(config, logger);
 const { app, close: closeClient } = await createApp({ config, logger, runtime });
@@ -29,7 +31,7 @@ async function shutdown(signal: string) {
   }, 25_000);
   forceExit.unref();
   server.close(async () => {
-    await Promise.allSettled([closeClient(), runtime.close()]);
+    await Promise.allSettled([closeClient(), runtime.close(), flushSentry()]);
     logger.info('web server stopped');
     process.exit(0);
   });

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { AppConfig } from '../server/config.js';
 import { createDatabase } from '../server/db/client.js';
 import type { Logger } from '../server/logger.js';
-import { createQueueRedis, createRedis } from '../server/redis.js';
+import { createQueueRedis, createRedis, warnOnEvictingQueueRedis } from '../server/redis.js';
 import { createServices } from '../server/services/index.js';
 
 /**
@@ -20,13 +20,21 @@ export function createWorkerRuntime(config: AppConfig, logger: Logger) {
   for (const [name, connection] of Object.entries({ redis, queueRedis })) {
     connection.on('error', (error) => logger.warn({ connection: name, err: error.message }, 'redis connection error'));
   }
-  const services = createServices({ config, db: database.db, redis, queueRedis, logger });
+  // Workers write cache invalidations too, so they wait for the cache Redis as for the other.
+  const cacheRedis =
+    config.redis.cacheUrl === config.redis.url
+      ? redis
+      : createRedis({ ...config.redis, url: config.redis.cacheUrl }, { enableOfflineQueue: true, maxRetriesPerRequest: null });
+  if (cacheRedis !== redis) cacheRedis.on('error', (error) => logger.warn({ connection: 'cacheRedis', err: error.message }, 'redis connection error'));
+  void warnOnEvictingQueueRedis(redis, logger);
+  const services = createServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger });
   return {
     services,
     async close() {
       await Promise.allSettled([services.queues.close(), database.close()]);
       redis.disconnect();
       queueRedis.disconnect();
+      if (cacheRedis !== redis) cacheRedis.disconnect();
     },
   };
 }

@@ -1,6 +1,7 @@
 /** Entrypoint of a worker process: `npm run worker`, or `node dist/worker/main.js`. */
 import { loadConfigOrExit } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
+import { flushSentry, initSentry } from '../server/observability/sentry.js';
 import { createWorkerRuntime } from './bootstrap.js';
 import { JobRegistry } from './job-registry.js';
 import { createWorkerMetrics } from './metrics.js';
@@ -8,6 +9,7 @@ import { jobHandlers } from './jobs/index.js';
 import { closeOnSignals, startWorkers } from './runtime.js';
 
 const config = loadConfigOrExit();
+initSentry(config, 'worker');
 const logger = createLogger(config, { role: 'worker' });
 const runtime = createWorkerRuntime(config, logger);
 const registry = new JobRegistry(jobHandlers(runtime.services));
@@ -18,5 +20,6 @@ closeOnSignals(async () => {
   metricsServer?.close();
   await workers.close();
   await runtime.close();
+  await flushSentry();
 }, logger);
 console.log(`Concert History worker is running for queues: ${config.worker.queues.join(', ')}`);

@@ -25,7 +25,6 @@ export function initialRouteBudget(budgetKiB: number): Plugin {
       const line = `initial route JS: ${kib.toFixed(1)} KiB gzipped in ${initial.size} chunk(s) (budget ${budgetKiB} KiB)`;
       if (kib > budgetKiB) this.error(`${line}: over budget`);
       this.info(line);
-      console.log(line);
     },
   };
 }

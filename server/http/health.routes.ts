@@ -2,10 +2,12 @@ import { Router } from 'express';
 import { APP_VERSION } from '../version.js';
 
 export type DependencyCheck = () => Promise<void>;
+/** Reported in readiness without deciding it: a value, and a warning for the operator. */
+export type ReadinessNote = () => Promise<{ value: string; warning?: string }>;
 
 const CHECK_TIMEOUT_MS = 1_000;
 
-function withTimeout(check: DependencyCheck): Promise<void> {
+function withTimeout<T>(check: () => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
     check().then(resolve, reject).finally(() => clearTimeout(timer));
@@ -13,7 +15,7 @@ function withTimeout(check: DependencyCheck): Promise<void> {
 }
 
 /** Liveness says the process answers; readiness says it can do its work (MySQL and Redis reachable). */
-export function healthRoutes(checks: Record<string, DependencyCheck>): Router {
+export function healthRoutes(checks: Record<string, DependencyCheck>, notes: Record<string, ReadinessNote> = {}): Router {
   const router = Router();
   const startedAt = Date.now();
 
@@ -35,10 +37,24 @@ export function healthRoutes(checks: Record<string, DependencyCheck>): Router {
       }),
     );
     const down = names.filter((_, i) => outcomes[i]!.status === 'rejected');
+    const noteNames = Object.keys(notes);
+    const noteOutcomes = await Promise.allSettled(noteNames.map((name) => withTimeout(notes[name]!)));
+    const info: Record<string, string> = {};
+    const warnings: string[] = [];
+    noteNames.forEach((name, i) => {
+      const outcome = noteOutcomes[i]!;
+      info[name] = outcome.status === 'fulfilled' ? outcome.value.value : 'unknown';
+      if (outcome.status === 'fulfilled' && outcome.value.warning) warnings.push(outcome.value.warning);
+    });
     res
       .status(down.length ? 503 : 200)
       .set('Cache-Control', 'no-store')
-      .json(down.length ? { status: 'unavailable', down, checks: results } : { status: 'ready', checks: results });
+      .json({
+        ...(down.length ? { status: 'unavailable', down } : { status: 'ready' }),
+        checks: results,
+        ...info,
+        ...(warnings.length ? { warnings } : {}),
+      });
   });
 
   return router;

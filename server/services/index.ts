@@ -10,6 +10,7 @@ import { SETLISTFM_SERVICE, SetlistFmClient } from '../integrations/setlistfm/se
 import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
 import { setlistFmArtistSearch, setlistFmConcertLookup } from '../matching/setlistfm-concert-lookup.js';
 import { JobQueues } from '../queue/queues.js';
+import { WorkerConcurrencyStore } from '../queue/worker-concurrency.js';
 import { createGlobalThrottle } from '../rate-limit/global-throttle.js';
 import { RateLimits } from '../rate-limit/limits.js';
 import { AccountRepository } from '../repositories/account.repository.js';
@@ -54,6 +55,7 @@ import { DuplicateService } from './duplicate.service.js';
 import { ExportService } from './export.service.js';
 import { argon2PasswordHasher, type PasswordHasher } from './password-hasher.js';
 import { PhotoIngestService } from './photo-ingest.service.js';
+import { QueueAdminService } from './queue-admin.service.js';
 import { ScanListingService } from './scan-listing.service.js';
 import { ScanService } from './scan.service.js';
 import { SourceService } from './source.service.js';
@@ -67,6 +69,8 @@ export interface ServiceDependencies {
   redis: Redis;
   /** BullMQ producer connection (waits for Redis). */
   queueRedis: Redis;
+  /** Sessions and caches (REDIS_CACHE_URL, may evict); `redis` when not given. */
+  cacheRedis?: Redis;
   storage?: ObjectStorage;
   passwordHasher?: PasswordHasher;
   /** The read-through cache of user views; built on `redis` when not given. */
@@ -78,8 +82,8 @@ export interface ServiceDependencies {
 
 /** Wires repositories into services once per process; web and worker share it. */
 export function createServices({
-  config, db, redis, queueRedis, storage = createStorage(config.storage), passwordHasher = argon2PasswordHasher, cacheEvents, logger,
-  viewCache = new VersionedCache(redis, { keyPrefix: config.redis.keyPrefix, events: cacheEvents, logger }),
+  config, db, redis, queueRedis, cacheRedis = redis, storage = createStorage(config.storage), passwordHasher = argon2PasswordHasher, cacheEvents, logger,
+  viewCache = new VersionedCache(cacheRedis, { keyPrefix: config.redis.keyPrefix, events: cacheEvents, logger }),
 }: ServiceDependencies) {
   const repositories = {
     users: new UserRepository(db),
@@ -107,7 +111,7 @@ export function createServices({
   const rateLimits = new RateLimits(redis, config);
   const sources = new SourceService(r.sources, r.uploads, storage, config);
   const google = config.google && connectGoogleDrive(config.google, sources);
-  const outside = connectOutsideWorld(config, redis);
+  const outside = connectOutsideWorld(config, redis, cacheRedis);
   const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm), viewCache);
   const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match, viewCache);
   const venueDetection = new VenueDetectionService(r.venues, r.venueAliases, outside.cache, outside.overpass, config);
@@ -135,6 +139,7 @@ export function createServices({
     concerts,
     photoCuration,
     stats: new StatsService(r.stats, viewCache),
+    queueAdmin: new QueueAdminService(queues, new WorkerConcurrencyStore(queueRedis, config)),
     scanListing: new ScanListingService(sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues),
     photoIngest: new PhotoIngestService(sources, r.photos, r.processedFiles, r.scanProgress, storage, queues, config),
     photoVariants: new PhotoVariantsService(r.photos, sources, storage, config),
@@ -167,9 +172,9 @@ function connectGoogleDrive(google: NonNullable<AppConfig['google']>, sources: S
  * process: setlist.fm allows 2 requests/s with bursts of 10, Overpass asks for 1/s.
  * Either is off when not configured, and events then wait in the review inbox.
  */
-function connectOutsideWorld(config: AppConfig, redis: Redis) {
+function connectOutsideWorld(config: AppConfig, redis: Redis, cacheRedis: Redis) {
   const { keyPrefix } = config.redis;
-  const cache = new JsonCache(redis, keyPrefix);
+  const cache = new JsonCache(cacheRedis, keyPrefix);
   const { setlistfm: setlistfmConfig, overpassUrl } = config.matching;
   const setlistfm =
     setlistfmConfig &&

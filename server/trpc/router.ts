@@ -1,3 +1,4 @@
+import { adminRouter } from '../routers/admin.router.js';
 import { artistsRouter } from '../routers/artists.router.js';
 import { authRouter } from '../routers/auth.router.js';
 import { concertsRouter } from '../routers/concerts.router.js';
@@ -17,6 +18,7 @@ export const appRouter = router({
   artists: artistsRouter,
   inbox: inboxRouter,
   stats: statsRouter,
+  admin: adminRouter,
 });
 
 /** The only thing the client imports from the server. */

@@ -20,7 +20,11 @@ describe('health and readiness', () => {
   it('is ready when MySQL and Redis answer', async () => {
     const response = await fetch(`${app.url}/api/ready`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok' } });
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', redis: 'ok' },
+      queueRedisMaxmemoryPolicy: 'noeviction',
+    });
   });
 
   it('sends security headers', async () => {

@@ -1,0 +1,43 @@
+/**
+ * Error reporting to Sentry, for web servers and workers. Without a DSN nothing is
+ * initialised, so captureError() is a no-op and nothing leaves the process.
+ */
+import * as Sentry from '@sentry/node';
+import type { AppConfig } from '../config.js';
+import { APP_VERSION } from '../version.js';
+
+export type SentryRole = 'web' | 'worker';
+
+/** Call first in an entrypoint. Returns whether Sentry is on. */
+export function initSentry(config: Pick<AppConfig, 'sentry'>, role: SentryRole): boolean {
+  if (!config.sentry) return false;
+  Sentry.init({
+    dsn: config.sentry.dsn,
+    environment: config.sentry.environment,
+    tracesSampleRate: config.sentry.tracesSampleRate,
+    release: `concert-history@${APP_VERSION}`,
+    initialScope: { tags: { role } },
+  });
+  return true;
+}
+
+export interface ErrorContext {
+  requestId?: string;
+  tags?: Record<string, string | number | undefined>;
+  extra?: Record<string, unknown>;
+}
+
+export function captureError(error: unknown, context: ErrorContext = {}): void {
+  if (!Sentry.getClient()) return;
+  Sentry.withScope((scope) => {
+    if (context.requestId) scope.setTag('requestId', context.requestId);
+    for (const [key, value] of Object.entries(context.tags ?? {})) if (value !== undefined) scope.setTag(key, String(value));
+    if (context.extra) scope.setExtras(context.extra);
+    Sentry.captureException(error);
+  });
+}
+
+/** Sends what is queued; at shutdown, before the process exits. */
+export async function flushSentry(timeoutMs = 2_000): Promise<void> {
+  if (Sentry.getClient()) await Sentry.flush(timeoutMs);
+}
