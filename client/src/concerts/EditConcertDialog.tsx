@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { describeError, serverFieldErrors } from '../lib/errors.js';
 import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
+import { Field } from '../ui/Field.js';
 import { ArtistCombobox, type ArtistChoice } from './ArtistCombobox.js';
 import { Dialog } from './Dialog.js';
 import type { ConcertDetail, RouterInputs } from './types.js';
@@ -113,9 +114,9 @@ export function EditConcertDialog({ concert, onClose, onSaved }: { concert: Conc
           Edit concert
         </h2>
         <ArtistCombobox label="Artist" value={artist} onChange={setArtist} errors={errors.artist} hint="Pick a suggestion, or type a new name." />
-        <TextField label="Venue" name="venue" value={venue} onChange={setVenue} errors={errors.venue} maxLength={255} hint={concert.venue ? undefined : 'The venue where the photos were taken.'} />
-        <TextField label="Date" name="date" type="date" value={date} onChange={setDate} errors={errors.date} max={latestDate()} required />
-        <TextField label="Tour" name="tour" value={tour} onChange={setTour} errors={errors.tour} maxLength={255} hint="Optional." />
+        <Field label="Venue" name="venue" value={venue} onChange={(event) => setVenue(event.target.value)} errors={errors.venue} maxLength={255} hint={concert.venue ? undefined : 'The venue where the photos were taken.'} />
+        <Field label="Date" name="date" type="date" value={date} onChange={(event) => setDate(event.target.value)} errors={errors.date} max={latestDate()} required />
+        <Field label="Tour" name="tour" value={tour} onChange={(event) => setTour(event.target.value)} errors={errors.tour} maxLength={255} hint="Optional." />
         <NotesField value={notes} onChange={setNotes} errors={errors.notes} />
         {losesSetlist && (
           <p className="notice concert-form__warning" id={warningId}>
@@ -141,54 +142,6 @@ export function EditConcertDialog({ concert, onClose, onSaved }: { concert: Conc
         </div>
       </form>
     </Dialog>
-  );
-}
-
-interface TextFieldProps {
-  label: string;
-  name: FieldName;
-  value: string;
-  onChange: (value: string) => void;
-  errors: readonly string[] | undefined;
-  hint?: string | undefined;
-  type?: 'text' | 'date';
-  maxLength?: number;
-  max?: string;
-  required?: boolean;
-}
-
-function TextField({ label, name, value, onChange, errors, hint, type = 'text', maxLength, max, required }: TextFieldProps) {
-  const id = useId();
-  const invalid = !!errors && errors.length > 0;
-  return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        id={id}
-        className="field__input"
-        name={name}
-        type={type}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        maxLength={maxLength}
-        max={max}
-        required={required}
-        aria-invalid={invalid || undefined}
-        aria-describedby={[hint ? `${id}-hint` : null, invalid ? `${id}-error` : null].filter(Boolean).join(' ') || undefined}
-      />
-      {hint && (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {invalid && (
-        <p className="field__error" id={`${id}-error`} role="alert">
-          {errors.join(' ')}
-        </p>
-      )}
-    </div>
   );
 }
 
