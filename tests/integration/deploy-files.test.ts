@@ -267,6 +267,24 @@ describe('deploy files', () => {
       expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual(['web-1', 'web-2', 'web-3'].map((w) => `${w}:${DEFAULT_PORT}`));
     });
 
+    it('scrapes every worker pool on the WORKER_METRICS_PORT it is given (Compose and Kubernetes)', () => {
+      const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as Doc;
+      const workerJob = (prometheus.scrape_configs as Doc[]).find((c) => c.job_name === 'concert-history-worker')!;
+      const discovery = workerJob.dns_sd_configs[0] as Doc;
+      const composeWorkers = appServices.filter(([, s]) => s.command?.join(' ') === 'node dist/worker/main.js');
+      expect([...discovery.names].sort()).toEqual(composeWorkers.map(([name]) => name).sort());
+      for (const [name, s] of composeWorkers) {
+        expect(Number(s.environment.WORKER_METRICS_PORT), name).toBe(discovery.port);
+        expect(s.expose, name).toContain(String(discovery.port));
+      }
+      const port = Number(configMap.data.WORKER_METRICS_PORT);
+      for (const { owner, container } of appContainers.filter(({ container }) => container.command?.join(' ') === 'node dist/worker/main.js')) {
+        expect(container.ports.map((p: Doc) => p.containerPort), owner).toContain(port);
+        const pod = ofKind('Deployment').find((d) => d.metadata.name === owner)!.spec.template.metadata;
+        expect(pod.annotations['prometheus.io/port'], owner).toBe(String(port));
+      }
+    });
+
     it('has a Grafana dashboard whose panels query the metrics listed in docs/operations.md', () => {
       const dashboard = JSON.parse(read('deploy/grafana/concert-history.json')) as Doc;
       expect(dashboard.uid).toBe('concert-history');
