@@ -14,3 +14,5 @@ ALTER TABLE `duplicate_groups` PARTITION BY HASH(`user_id`) PARTITIONS 16;
 ALTER TABLE `processed_files` PARTITION BY HASH(`user_id`) PARTITIONS 64;
 ALTER TABLE `uploads` PARTITION BY HASH(`user_id`) PARTITIONS 16;
 ALTER TABLE `venue_aliases` PARTITION BY HASH(`user_id`) PARTITIONS 16;
+ALTER TABLE `history_exports` PARTITION BY HASH(`user_id`) PARTITIONS 16;
+ALTER TABLE `mail_deliveries` PARTITION BY HASH(`user_id`) PARTITIONS 16;

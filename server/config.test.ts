@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(config.database.url).toBe('mysql://root@127.0.0.1:3306/concert_history');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.http.port).toBe(3000);
-    expect(config.worker.queues).toEqual(['scan', 'photo', 'venue', 'match', 'image']);
+    expect(config.worker.queues).toEqual(['scan', 'photo', 'venue', 'match', 'image', 'schedule', 'mail', 'export']);
     expect(config.database.replicaUrls).toEqual([]);
     expect(config.clientMode).toBe('vite');
   });

@@ -67,6 +67,8 @@ const envSchema = z
     SENTRY_DSN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, message: 'must be a Sentry DSN (https://key@host/project)' }).optional()),
     SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0.1)),
     SENTRY_ENVIRONMENT: optionalString,
+    SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, message: 'must be smtp://user:password@host:port or smtps://…' }).optional()),
+    MAIL_FROM: z.string().min(3).default('Concert History <no-reply@concert-history.local>'),
     RATE_LIMIT_API_PER_MIN: intFrom(100, 0, 1_000_000),
     REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('ch'),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -162,7 +164,7 @@ function storageConfig(e: Env) {
 // cores image work takes. photo: one job per core plus one that is always between its I/O steps keeps
 // the cores busy without two jobs fighting over one; image: one per core (its decode and three encodes
 // are all CPU).
-const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: availableParallelism() + 1, venue: 2, match: 2, image: availableParallelism() };
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: availableParallelism() + 1, venue: 2, match: 2, image: availableParallelism(), schedule: 1, mail: 2, export: 1 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(env);
@@ -185,6 +187,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Null without a DSN: Sentry is not initialised and nothing is sent. */
     sentry: e.SENTRY_DSN
       ? { dsn: e.SENTRY_DSN, tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE, environment: e.SENTRY_ENVIRONMENT ?? e.NODE_ENV }
+      : null,
+    /** Null without SMTP_URL: no mail is sent (jobs that would send one record nothing). */
+    mail: e.SMTP_URL
+      ? {
+          smtpUrl: e.SMTP_URL,
+          from: e.MAIL_FROM,
+          /** Signs one-click unsubscribe links (they work without a session). Derived from the session secret. */
+          unsubscribeSecret: `unsubscribe:${e.SESSION_SECRET ?? DEV_SESSION_SECRET}`,
+        }
       : null,
     /** Per-user tRPC calls a minute (sliding window); 0 turns the limit off. Scan and login limits are fixed. */
     rateLimits: { apiPerMinute: e.RATE_LIMIT_API_PER_MIN },

@@ -32,3 +32,9 @@ export const deleteAccountInput = z.object({
   password: z.string().min(1, 'Enter your password to confirm').max(200),
 });
 export type DeleteAccountInput = z.infer<typeof deleteAccountInput>;
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, 'Enter your current password').max(200),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;

@@ -9,3 +9,5 @@ export * from './duplicate-groups.js';
 export * from './processed-files.js';
 export * from './uploads.js';
 export * from './venue-aliases.js';
+export * from './exports.js';
+export * from './mail-deliveries.js';

@@ -11,6 +11,8 @@ export const scans = mysqlTable(
     userId: refColumn('user_id').notNull(),
     sourceId: refColumn('source_id').notNull(),
     status: mysqlEnum('status', SCAN_STATUSES).notNull().default('queued'),
+    /** Started by the user, or by the source's rescan schedule. */
+    trigger: mysqlEnum('trigger', ['manual', 'scheduled']).notNull().default('manual'),
     /**
      * Equals source_id while the scan is queued or running and NULL afterwards; the
      * unique key below then allows one active scan per source (NULLs never collide).

@@ -1,4 +1,4 @@
-import { mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { boolean, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { idColumn, timestamps } from './columns.js';
 
 export const users = mysqlTable(
@@ -10,6 +10,10 @@ export const users = mysqlTable(
     passwordHash: varchar('password_hash', { length: 255 }).notNull(),
     role: mysqlEnum('role', ['user', 'admin']).notNull().default('user'),
     timeZone: varchar('time_zone', { length: 64 }),
+    /** Which mails the user wants (issue 9); each can be turned off in settings or by a mail's unsubscribe link. */
+    mailScanFinished: boolean('mail_scan_finished').notNull().default(true),
+    mailMilestones: boolean('mail_milestones').notNull().default(true),
+    mailOnThisDay: boolean('mail_on_this_day').notNull().default(true),
     ...timestamps,
   },
   (t) => [primaryKey({ name: 'users_pk', columns: [t.id] }), uniqueIndex('users_email_uq').on(t.email)],

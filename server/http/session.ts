@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import type { UserSummary } from '../repositories/user.repository.js';
 import type { SessionPort } from '../trpc/context.js';
+import type { SessionIndex } from './session-index.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -43,18 +44,25 @@ export const requireSessionUser: RequestHandler = (req, res, next) => {
 const promisify = (run: (done: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
 
-export function expressSessionPort(req: Request): SessionPort {
+export function expressSessionPort(req: Request, index: SessionIndex): SessionPort {
   return {
     get user() {
       return req.session?.user ?? null;
+    },
+    get id() {
+      return req.sessionID;
     },
     async establish(user) {
       await promisify((done) => req.session.regenerate(done));
       req.session.user = user;
       await promisify((done) => req.session.save(done));
+      await index.add(user.id, req.sessionID);
     },
     async destroy() {
+      const userId = req.session?.user?.id;
+      const sessionId = req.sessionID;
       await promisify((done) => req.session.destroy(done));
+      if (userId !== undefined) await index.remove(userId, sessionId);
       req.res?.clearCookie(SESSION_COOKIE, { path: '/' });
     },
   };

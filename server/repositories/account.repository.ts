@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import {
-  concerts, duplicateGroups, photos, processedFiles, scans, sources, uploads, users, venueAliases,
+  concerts, duplicateGroups, historyExports, mailDeliveries, photos, processedFiles, scans, sources, uploads, users, venueAliases,
 } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 
@@ -19,6 +19,8 @@ export const USER_SCOPED_TABLES = {
   venueAliases,
   concerts,
   sources,
+  historyExports,
+  mailDeliveries,
 } as const;
 
 export type UserScopedTableName = keyof typeof USER_SCOPED_TABLES;

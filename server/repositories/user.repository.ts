@@ -11,6 +11,10 @@ export class UserRepository {
   constructor(private readonly db: Database) {}
 
   /** Login reads the primary: a replica may not have the account created a moment ago. */
+  async updatePasswordHash(userId: number, passwordHash: string): Promise<void> {
+    await this.db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+  }
+
   async findCredentialsByEmail(email: string) {
     const [row] = await this.db.$primary
       .select({ ...userSummaryColumns, passwordHash: users.passwordHash })
@@ -19,7 +23,6 @@ export class UserRepository {
       .limit(1);
     return row ?? null;
   }
-
 
   /** Returns null when the email is taken (the unique key decides, so two racing sign-ups cannot both win). */
   async insert(user: NewUser): Promise<UserSummary | null> {

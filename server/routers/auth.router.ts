@@ -1,4 +1,4 @@
-import { deleteAccountInput, loginInput, signupInput } from '../../shared/auth.schema.js';
+import { changePasswordInput, deleteAccountInput, loginInput, signupInput } from '../../shared/auth.schema.js';
 import { protectedProcedure, publicProcedure, router } from '../trpc/init.js';
 
 export const authRouter = router({
@@ -21,9 +21,17 @@ export const authRouter = router({
 
   me: publicProcedure.query(({ ctx }) => ctx.session.user),
 
-  /** Deletes the account and all its data after checking the password, then ends the session. */
+  /** A new password ends every other session of the user (on every device); this one stays. */
+  changePassword: protectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.auth.changePassword(ctx.user, input, ctx.clientIp);
+    const endedSessions = await ctx.services.sessions.endAll(ctx.user.id, { keep: ctx.session.id });
+    return { endedSessions };
+  }),
+
+  /** Deletes the account and all its data after checking the password, then ends all its sessions. */
   deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
     await ctx.services.accounts.delete(ctx.user.id, input.password);
+    await ctx.services.sessions.endAll(ctx.user.id, { keep: ctx.session.id });
     await ctx.session.destroy();
     return { ok: true as const };
   }),

@@ -1,6 +1,7 @@
-import type { LoginInput, SignupInput } from '../../shared/auth.schema.js';
-import { ConflictError, InvalidCredentialsError } from '../errors.js';
+import type { ChangePasswordInput, LoginInput, SignupInput } from '../../shared/auth.schema.js';
+import { ConflictError, InvalidCredentialsError, ValidationError } from '../errors.js';
 import type { LoginLimits } from '../rate-limit/limits.js';
+import type { AccountRepository } from '../repositories/account.repository.js';
 import type { UserRepository, UserSummary } from '../repositories/user.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 
@@ -12,6 +13,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly loginLimits: Pick<LoginLimits, 'check' | 'failed' | 'succeeded'>,
+    private readonly passwordHashes: Pick<AccountRepository, 'passwordHashOf'>,
   ) {}
 
   async signup(input: SignupInput): Promise<UserSummary> {
@@ -32,6 +34,20 @@ export class AuthService {
       if (error instanceof InvalidCredentialsError) await this.loginLimits.failed(input.email, clientIp);
       throw error;
     }
+  }
+
+  /**
+   * Checks the current password under the login limits (a stolen session must not
+   * become a password oracle), then stores the new one's hash.
+   */
+  async changePassword(user: UserSummary, input: ChangePasswordInput, clientIp: string): Promise<void> {
+    await this.loginLimits.check(user.email, clientIp);
+    const current = await this.passwordHashes.passwordHashOf(user.id);
+    if (!current || !(await this.hasher.verify(current, input.currentPassword))) {
+      await this.loginLimits.failed(user.email, clientIp);
+      throw new ValidationError('The current password is wrong');
+    }
+    await this.users.updatePasswordHash(user.id, await this.hasher.hash(input.newPassword));
   }
 
   private async verify(input: LoginInput): Promise<UserSummary> {

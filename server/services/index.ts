@@ -5,6 +5,7 @@ import { JsonCache } from '../cache/json-cache.js';
 import { VersionedCache, type CacheEvents } from '../cache/versioned-cache.js';
 import type { Logger } from '../logger.js';
 import { MediaUrls } from '../media/media-urls.js';
+import { SessionIndex } from '../http/session-index.js';
 import { OVERPASS_SERVICE, OverpassClient } from '../integrations/overpass/overpass-client.js';
 import { SETLISTFM_SERVICE, SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
 import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
@@ -127,7 +128,8 @@ export function createServices({
     storage,
     access,
     rateLimits,
-    auth: new AuthService(r.users, passwordHasher, rateLimits.login),
+    sessions: new SessionIndex(cacheRedis, config),
+    auth: new AuthService(r.users, passwordHasher, rateLimits.login, r.accounts),
     accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage, viewCache),
     exports: new ExportService(r.exportRows),
     sources,

@@ -13,6 +13,8 @@ import { expressSessionPort } from '../http/session.js';
 /** The procedures' view of the session, whatever stores it. */
 export interface SessionPort {
   readonly user: UserSummary | null;
+  /** This session's id, kept when the user ends all their other sessions. */
+  readonly id: string;
   /** Logs the user in on a fresh session id (no session fixation). */
   establish(user: UserSummary): Promise<void>;
   destroy(): Promise<void>;
@@ -36,5 +38,5 @@ export type Context = ReturnType<typeof createInnerContext>;
 
 export function createExpressContextFactory(services: Services, progressFeed: ScanProgressFeedPort) {
   return ({ req }: CreateExpressContextOptions): Context =>
-    createInnerContext({ services, progressFeed, session: expressSessionPort(req), requestId: req.id, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', logger: req.log });
+    createInnerContext({ services, progressFeed, session: expressSessionPort(req, services.sessions), requestId: req.id, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', logger: req.log });
 }

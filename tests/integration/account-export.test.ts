@@ -12,7 +12,8 @@ import { count, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  artists, concerts, duplicateGroups, photos, processedFiles, scans, sources, uploads, users, venueAliases, venues,
+  artists, concerts, duplicateGroups, historyExports, mailDeliveries, photos, processedFiles, scans, sources, uploads, users, venueAliases,
+  venues,
 } from '../../drizzle/schema/index.js';
 import { historyExportRowSchema, type HistoryExportRow } from '../../shared/export.schema.js';
 import { createLogger } from '../../server/logger.js';
@@ -308,7 +309,10 @@ describe('deleting an account', () => {
     const storageId = randomUUID();
     await db().insert(uploads).values({ userId, sourceId, storageId, fileName: 'a.jpg', byteSize: 3 });
     await db().insert(venueAliases).values({ userId, venueId: venue.insertId, latitude: 51.9, longitude: 4.47 });
+    const [historyExport] = await db().insert(historyExports).values({ userId, format: 'csv', status: 'completed' });
+    await db().insert(mailDeliveries).values({ userId, kind: 'milestone', idempotencyKey: 'milestone:10', status: 'sent' });
     const { storage } = app.services;
+    await storage.put(`users/${userId}/exports/${historyExport.insertId}.csv`, Buffer.from('Date'), 'text/csv');
     await storage.put(`users/${userId}/thumbnails/${'ab'.repeat(32)}.webp`, Buffer.from('thumb'), 'image/webp');
     await storage.put(`users/${userId}/variants/${'ab'.repeat(32)}/400.webp`, Buffer.from('v400'), 'image/webp');
     await storage.put(`users/${userId}/uploads/${sourceId}/${storageId}`, Buffer.from('jpg'), 'image/jpeg');
@@ -350,7 +354,7 @@ describe('deleting an account', () => {
     expect(error.data?.code).toBe('UNAUTHORIZED');
     expect(error.message).toBe('That password is not correct, so nothing was deleted');
     expect(await rowCounts(fan.user.id)).toEqual(before);
-    expect(await storedKeys(fan.user.id)).toHaveLength(3);
+    expect(await storedKeys(fan.user.id)).toHaveLength(4);
     // Still logged in.
     expect(await fan.client.auth.me.query()).toMatchObject({ id: fan.user.id });
   });
@@ -364,6 +368,9 @@ describe('deleting an account', () => {
     const otherKeys = await storedKeys(other.user.id);
     expect(Object.values(await rowCounts(fan.user.id)).every((n) => n >= 1)).toBe(true);
     const cookie = fan.jar.cookie!;
+    const otherDevice = trpcHttpClient(app.url);
+    await otherDevice.client.auth.login.mutate({ email: fan.email, password: PASSWORD });
+    expect(await otherDevice.client.auth.me.query()).toMatchObject({ id: fan.user.id });
 
     expect(await fan.client.auth.deleteAccount.mutate({ password: PASSWORD })).toEqual({ ok: true });
 
@@ -384,6 +391,8 @@ describe('deleting an account', () => {
     // And the account cannot be logged into again.
     const login = await failure(trpcHttpClient(app.url).client.auth.login.mutate({ email: fan.email, password: PASSWORD }));
     expect(login.data?.code).toBe('UNAUTHORIZED');
+    // A session on another device ended too.
+    expect(await otherDevice.client.auth.me.query()).toBeNull();
     // The other user is untouched and still logged in.
     expect(await other.client.auth.me.query()).toMatchObject({ id: other.user.id });
 

@@ -114,6 +114,39 @@ describe('accounts and sessions', () => {
     expect(await trpcHttpClient(app.url, replay).client.auth.me.query()).toBeNull();
   });
 
+  it('a password change ends every other session of the user, keeps this one, and needs the current password', async () => {
+    const email = uniqueEmail('change');
+    const here = trpcHttpClient(app.url);
+    const user = await here.client.auth.signup.mutate({ email, password, name: 'Grace' });
+    const laptop = trpcHttpClient(app.url);
+    const phone = trpcHttpClient(app.url);
+    await laptop.client.auth.login.mutate({ email, password });
+    await phone.client.auth.login.mutate({ email, password });
+    const someoneElse = trpcHttpClient(app.url);
+    await someoneElse.client.auth.signup.mutate({ email: uniqueEmail('bystander'), password, name: 'Other' });
+
+    const wrong = await errorOf(here.client.auth.changePassword.mutate({ currentPassword: 'not it at all', newPassword: 'a brand new password' }));
+    expect(wrong.data?.code).toBe('BAD_REQUEST');
+    expect(wrong.message).toBe('The current password is wrong');
+    expect(await laptop.client.auth.me.query()).toMatchObject({ id: user.id });
+
+    const tooShort = await errorOf(here.client.auth.changePassword.mutate({ currentPassword: password, newPassword: 'short' }));
+    expect(tooShort.data?.code).toBe('BAD_REQUEST');
+
+    const laptopCookie = laptop.jar.cookie!;
+    expect(await here.client.auth.changePassword.mutate({ currentPassword: password, newPassword: 'a brand new password' })).toEqual({
+      endedSessions: 2,
+    });
+    expect(await here.client.auth.me.query()).toMatchObject({ id: user.id });
+    expect(await laptop.client.auth.me.query()).toBeNull();
+    expect(await phone.client.auth.me.query()).toBeNull();
+    expect(await app.redis.exists(sessionKey(laptopCookie))).toBe(0);
+    expect(await someoneElse.client.auth.me.query()).not.toBeNull();
+
+    expect((await errorOf(trpcHttpClient(app.url).client.auth.login.mutate({ email, password }))).data?.code).toBe('UNAUTHORIZED');
+    expect(await trpcHttpClient(app.url).client.auth.login.mutate({ email, password: 'a brand new password' })).toMatchObject({ id: user.id });
+  });
+
   it('answers UNAUTHORIZED to a protected procedure without a session', async () => {
     const error = await errorOf(trpcHttpClient(app.url).client.auth.logout.mutate());
     expect(error.data?.code).toBe('UNAUTHORIZED');
