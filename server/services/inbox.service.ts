@@ -20,7 +20,7 @@ import type { ConcertLookup } from './concert-matching.service.js';
 import type { ConcertService } from './concert.service.js';
 import type { PhotoCurationService } from './photo-curation.service.js';
 import type { VenueDetectionService } from './venue-detection.service.js';
-import { noCacheInvalidation, type UserCacheInvalidator } from '../cache/versioned-cache.js';
+import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 
 /** What a target stands for: an evening, maybe a place, maybe already a concert. */
 interface TargetContext {
@@ -52,10 +52,15 @@ export class InboxService {
     private readonly setlistfm: SetlistFmClient | null,
     private readonly concertLookup: ConcertLookup | null,
     private readonly config: Pick<AppConfig, 'matching'>,
-    private readonly cache: UserCacheInvalidator = noCacheInvalidation,
+    private readonly cache: ViewCache = noViewCache,
   ) {}
 
-  async list(userId: number, limit: number) {
+  /** Events to review and the unmatched photos' counts by evening; cached like the other photo counts. */
+  list(userId: number, limit: number) {
+    return this.cache.forUser(userId, 'inbox.list', limit, CACHE_TTL.photoCounts, () => this.listNow(userId, limit));
+  }
+
+  private async listNow(userId: number, limit: number) {
     const [events, unmatchedTotal, unmatched] = await Promise.all([
       this.inbox.needsReview(userId, limit),
       this.inbox.countUnmatched(userId),

@@ -134,7 +134,7 @@ export function createServices({
     exports: new ExportService(r.exportRows),
     sources,
     uploads: new UploadService(sources, r.uploads, storage, config),
-    scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues, rateLimits),
+    scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues, rateLimits, viewCache),
     mediaUrls,
     duplicates: new DuplicateService(access, r.duplicateGroups, mediaUrls),
     artists,

@@ -1,5 +1,6 @@
 import { isTerminal } from '../../shared/scan-progress.js';
 import type { ScanProgress } from '../../shared/scan.schema.js';
+import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { JobQueues } from '../queue/queues.js';
 import type { RateLimits } from '../rate-limit/limits.js';
@@ -36,6 +37,7 @@ export class ScanService {
     private readonly processedFiles: ProcessedFileRepository,
     private readonly queues: JobQueues,
     private readonly rateLimits: Pick<RateLimits, 'checkScanStart' | 'countScanStart'>,
+    private readonly cache: ViewCache = noViewCache,
   ) {}
 
   async start(userId: number, sourceId: number, requestId?: string): Promise<{ scanId: number }> {
@@ -46,6 +48,7 @@ export class ScanService {
     await this.rateLimits.countScanStart(userId);
     await this.progress.init(scanId);
     await this.queues.scanSource({ scanId, userId, sourceId, requestId });
+    await this.cache.bumpUser(userId);
     return { scanId };
   }
 
@@ -56,8 +59,9 @@ export class ScanService {
     return (await this.progress.get(scanId)) ?? progressFromRow(row);
   }
 
+  /** The scan history with each scan's counts; running scans' live counts come from `get`. */
   list(userId: number, limit: number) {
-    return this.scans.listByUser(userId, limit);
+    return this.cache.forUser(userId, 'scans.list', limit, CACHE_TTL.scanStats, () => this.scans.listByUser(userId, limit));
   }
 
   async cancel(userId: number, scanId: number): Promise<ScanProgress> {
@@ -68,6 +72,7 @@ export class ScanService {
     await this.scans.finish(userId, scanId, 'cancelled', live?.counts ?? null);
     // Jobs still queued see the flag and do nothing; the scan job stops at its next page.
     await this.progress.finish(scanId, 'cancelled');
+    await this.cache.bumpUser(userId);
     return this.get(userId, scanId);
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LatLon } from '../../shared/geo.js';
 import type { JsonCache } from '../cache/json-cache.js';
+import { CACHE_TTL } from '../cache/versioned-cache.js';
 import type { AppConfig } from '../config.js';
 import { reverseGeocode } from '../geo/reverse-geocoder.js';
 import type { OsmPlace } from '../integrations/overpass/overpass-client.js';
@@ -14,7 +15,6 @@ export interface DetectedVenue {
   confidence: number;
 }
 
-const VENUE_CACHE_TTL_SECONDS = 24 * 3600;
 const cachedLookup = z.object({ venueId: z.number().int().positive().nullable(), confidence: z.number() });
 
 /**
@@ -45,7 +45,7 @@ export class VenueDetectionService {
     const osm = this.osm;
     // About 100 m cells: events at one venue share the answer.
     const cell = `venue-near:${point.latitude.toFixed(3)},${point.longitude.toFixed(3)}`;
-    const found = await this.cache.getOrLoad(cell, cachedLookup, VENUE_CACHE_TTL_SECONDS, async () => {
+    const found = await this.cache.getOrLoad(cell, cachedLookup, CACHE_TTL.venues, async () => {
       const best = await findVenue(osm, point);
       if (!best) return { venueId: null, confidence: 0 };
       return { venueId: await this.saveOsmPlace(best.place), confidence: round(best.confidence) };

@@ -4,7 +4,7 @@
  * concurrent misses (in one process and across two), other users untouched, and
  * reads that still work when the cache's Redis is gone.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -71,6 +71,28 @@ describe('the view cache', () => {
 
     await client.concerts.delete.mutate({ id });
     expect((await client.concerts.list.query({})).items).toEqual([]);
+  });
+
+  it('caches the scan history and the inbox counts, and a scan start or any write makes them fresh', async () => {
+    const { client } = await newUser('scans');
+    const folder = join(app.config.dataDir, 'libraries', `empty-${tag}`);
+    await mkdir(folder, { recursive: true });
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: folder });
+    expect(await client.scans.list.query({})).toEqual([]);
+    const scansBefore = counts('scans.list');
+    expect(await client.scans.list.query({})).toEqual([]);
+    expect(counts('scans.list')).toEqual({ hits: scansBefore.hits + 1, misses: scansBefore.misses });
+
+    const { scanId } = await client.scans.start.mutate({ sourceId });
+    expect((await client.scans.list.query({})).map((scan) => scan.id)).toEqual([scanId]);
+
+    const inbox = await client.inbox.list.query({});
+    const inboxBefore = counts('inbox.list');
+    expect(await client.inbox.list.query({})).toEqual(inbox);
+    expect(counts('inbox.list')).toEqual({ hits: inboxBefore.hits + 1, misses: inboxBefore.misses });
+    await client.concerts.create.mutate({ date: '2019-07-08', artist: { artistName: `Inbox ${tag}` } });
+    await client.inbox.list.query({});
+    expect(counts('inbox.list')).toEqual({ hits: inboxBefore.hits + 1, misses: inboxBefore.misses + 1 });
   });
 
   it('goes stale when the worker puts photos into concerts', async () => {
