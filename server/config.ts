@@ -60,6 +60,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: mysqlUrl.default('mysql://root@127.0.0.1:3306/concert_history'),
     DATABASE_REPLICA_URLS: z.preprocess((v) => commaList(emptyAsUndefined(v)) ?? [], z.array(mysqlUrl)),
+    DATABASE_READ_YOUR_WRITES_MS: intFrom(5_000, 0, 600_000),
     DATABASE_POOL_SIZE: intFrom(10, 1, 500),
     DATABASE_SLOW_QUERY_MS: intFrom(200, 0, 600_000),
     REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
@@ -179,6 +180,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: {
       url: e.DATABASE_URL,
       replicaUrls: e.DATABASE_REPLICA_URLS,
+      /** After a user's own write, that user's reads go to the primary this long (replicas only). */
+      readYourWritesMs: e.DATABASE_READ_YOUR_WRITES_MS,
       poolSize: e.DATABASE_POOL_SIZE,
       slowQueryMs: e.DATABASE_SLOW_QUERY_MS,
     },

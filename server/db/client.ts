@@ -1,7 +1,8 @@
 /**
  * One mysql2 pool per process for the primary (and one per replica), wrapped in
  * drizzle. With DATABASE_REPLICA_URLS set, `db` sends selects to a replica and
- * writes to the primary; `db.$primary` forces the primary.
+ * writes to the primary; `db.$primary` forces the primary, and so does every read
+ * inside `readingFromPrimary` (read-your-writes, see read-your-writes.ts).
  */
 import { drizzle } from 'drizzle-orm/mysql2';
 import { withReplicas } from 'drizzle-orm/mysql-core';
@@ -9,6 +10,7 @@ import mysql from 'mysql2/promise';
 import * as schema from '../../drizzle/schema/index.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { replicaPicker } from './read-your-writes.js';
 
 export function createPool(url: string, config: AppConfig['database'], logger: Logger) {
   const pool = mysql.createPool({
@@ -71,7 +73,9 @@ export function createDatabase(config: AppConfig['database'], logger: Logger) {
   const replicaPools = config.replicaUrls.map((url) => createPool(url, config, logger));
   const primary = wrap(primaryPool);
   const [firstReplica, ...otherReplicas] = replicaPools.map(wrap);
-  const db = firstReplica ? withReplicas(primary, [firstReplica, ...otherReplicas]) : withReplicas(primary, [primary]);
+  const db = firstReplica
+    ? withReplicas(primary, [firstReplica, ...otherReplicas], replicaPicker(primary))
+    : withReplicas(primary, [primary]);
   return {
     db,
     primaryPool,

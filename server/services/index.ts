@@ -6,6 +6,7 @@ import { VersionedCache, type CacheEvents } from '../cache/versioned-cache.js';
 import type { Logger } from '../logger.js';
 import { MediaUrls } from '../media/media-urls.js';
 import { SessionIndex } from '../http/session-index.js';
+import { RecentWriters } from '../db/read-your-writes.js';
 import { OVERPASS_SERVICE, OverpassClient } from '../integrations/overpass/overpass-client.js';
 import { SETLISTFM_SERVICE, SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
 import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
@@ -129,6 +130,11 @@ export function createServices({
     access,
     rateLimits,
     sessions: new SessionIndex(cacheRedis, config),
+    /** Null without replicas: every read already goes to the primary. */
+    recentWriters:
+      config.database.replicaUrls.length && config.database.readYourWritesMs
+        ? new RecentWriters(redis, config.redis.keyPrefix, config.database.readYourWritesMs)
+        : null,
     auth: new AuthService(r.users, passwordHasher, rateLimits.login, r.accounts),
     accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage, viewCache),
     exports: new ExportService(r.exportRows),

@@ -2,6 +2,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
+import { readingFromPrimary } from '../db/read-your-writes.js';
 import { DomainError, RateLimitedError } from '../errors.js';
 import type { Context } from './context.js';
 import { toTRPCError } from './error-map.js';
@@ -46,6 +47,17 @@ export const protectedProcedure = publicProcedure
   .use(async ({ ctx, type, next }) => {
     if (type !== 'subscription') await ctx.services.rateLimits.api(ctx.user.id);
     return next();
+  })
+  // Read-your-writes (only with replicas): a mutation and the user's requests for a few seconds after it read the primary.
+  .use(async ({ ctx, type, next }) => {
+    const writers = ctx.services.recentWriters;
+    if (!writers) return next();
+    if (type === 'mutation') {
+      const result = await readingFromPrimary(next);
+      await writers.wrote(ctx.user.id);
+      return result;
+    }
+    return (await writers.wroteRecently(ctx.user.id)) ? readingFromPrimary(next) : next();
   });
 
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
