@@ -10,6 +10,7 @@ import { csrfProtection } from './http/csrf.js';
 import { adminQueuesRoutes } from './http/admin-queues.routes.js';
 import { exportRoutes } from './http/export.routes.js';
 import { healthRoutes } from './http/health.routes.js';
+import { Drain } from './http/drain.js';
 import { requestContext } from './http/request-context.js';
 import { createSessionMiddleware } from './http/session.js';
 import { googleRoutes } from './http/google.routes.js';
@@ -33,7 +34,9 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   app.disable('x-powered-by');
   app.set('trust proxy', config.http.trustProxy);
 
+  const drain = new Drain();
   app.use(requestContext(logger));
+  app.use(drain.trackStreams);
   app.use(metrics.middleware);
   app.use(
     helmet({
@@ -59,6 +62,7 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
       },
       // `redis` is on the queue Redis's URL and fails fast, unlike the BullMQ connections.
       { queueRedisMaxmemoryPolicy: async () => maxmemoryPolicyNote(await maxmemoryPolicy(redis)) },
+      () => drain.isDraining,
     ),
   );
 
@@ -84,7 +88,7 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
 
   const closeClient = await mountClient(app, config.clientMode);
   app.use(errorHandler);
-  return { app, close: closeClient };
+  return { app, close: closeClient, drain };
 }
 
 function maxmemoryPolicyNote(policy: string) {

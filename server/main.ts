@@ -10,7 +10,7 @@ const config = loadConfigOrExit();
 initSentry(config, 'web');
 const logger = createLogger(config, { role: 'web' });
 const runtime = createWebRuntime(config, logger);
-const { app, close: closeClient } = await createApp({ config, logger, runtime });
+const { app, close: closeClient, drain } = await createApp({ config, logger, runtime });
 
 const server = app.listen(config.http.port, config.http.host, () => {
   const { port } = server.address() as AddressInfo;
@@ -30,6 +30,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 25_000);
   forceExit.unref();
+  drain.start();
   server.close(async () => {
     await Promise.allSettled([closeClient(), runtime.close(), flushSentry()]);
     logger.info('web server stopped');

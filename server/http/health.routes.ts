@@ -15,7 +15,11 @@ function withTimeout<T>(check: () => Promise<T>): Promise<T> {
 }
 
 /** Liveness says the process answers; readiness says it can do its work (MySQL and Redis reachable). */
-export function healthRoutes(checks: Record<string, DependencyCheck>, notes: Record<string, ReadinessNote> = {}): Router {
+export function healthRoutes(
+  checks: Record<string, DependencyCheck>,
+  notes: Record<string, ReadinessNote> = {},
+  isDraining: () => boolean = () => false,
+): Router {
   const router = Router();
   const startedAt = Date.now();
 
@@ -28,6 +32,11 @@ export function healthRoutes(checks: Record<string, DependencyCheck>, notes: Rec
   });
 
   router.get('/api/ready', async (_req, res) => {
+    // Shutting down: the load balancer must stop sending requests here, whatever the dependencies say.
+    if (isDraining()) {
+      res.status(503).set('Cache-Control', 'no-store').json({ status: 'draining' });
+      return;
+    }
     const names = Object.keys(checks);
     const outcomes = await Promise.allSettled(names.map((name) => withTimeout(checks[name]!)));
     const results = Object.fromEntries(

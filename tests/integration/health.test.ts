@@ -34,6 +34,19 @@ describe('health and readiness', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('turns not ready once draining starts (SIGTERM), while liveness still answers', async () => {
+    const draining = await startTestApp();
+    try {
+      draining.drain.start();
+      const response = await fetch(`${draining.url}/api/ready`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'draining' });
+      expect((await fetch(`${draining.url}/api/health`)).status).toBe(200);
+    } finally {
+      await draining.close();
+    }
+  });
 });
 
 describe('with Redis unreachable', () => {

@@ -13,6 +13,8 @@ export interface RunningApp {
   services: WebRuntime['services'];
   database: WebRuntime['database'];
   redis: WebRuntime['redis'];
+  /** What SIGTERM starts in server/main.ts. */
+  drain: Awaited<ReturnType<typeof createApp>>['drain'];
   close(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, { wai
   const logger = createLogger(config);
   const runtime = createWebRuntime(config, logger);
   if (waitForRedisReady) await waitForRedis(runtime.redis);
-  const { app, close: closeClient } = await createApp({ config, logger, runtime });
+  const { app, close: closeClient, drain } = await createApp({ config, logger, runtime });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -33,6 +35,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, { wai
     services: runtime.services,
     database: runtime.database,
     redis: runtime.redis,
+    drain,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
