@@ -2,8 +2,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { bullPrefix } from '../../server/queue/bullmq-options.js';
 import { startWebProcess, stop } from '../support/child-process.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { testConfig, testEnv, uniqueEmail } from '../support/test-env.js';
+import { startWorkerProcess } from '../support/worker-process.js';
 import { trpcHttpClient } from '../support/trpc-http-client.js';
 
 /** A local Sentry ingest: keeps every envelope posted to /api/<project>/envelope/. */
@@ -24,6 +28,8 @@ async function startSentryStandIn() {
     envelopes,
     /** Error events only: tracing may send transactions too. */
     errorEvents: () => envelopes.filter((e) => e.split('\n').some((line) => /"type":"event"/.test(line))),
+    /** Sampled traces: span envelopes whose segment is an incoming HTTP request. */
+    serverSpans: () => envelopes.filter((e) => /"type":"span"/.test(e) && /"sentry.op":\{"value":"http.server"/.test(e)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -76,5 +82,44 @@ describe('Sentry error reporting', () => {
       expect(await stop(child)).toBe(0);
     }
     expect(sentry.envelopes.length).toBe(before);
+  });
+
+  it('samples traces of incoming requests at SENTRY_TRACES_SAMPLE_RATE (1: every request, 0: none)', async () => {
+    const traced = (path: string) => sentry.serverSpans().filter((e) => e.includes(`"url.path":{"value":"${path}"`));
+    for (const [rate, expected] of [['1', 1], ['0', 0]] as const) {
+      const path = '/api/health';
+      const before = traced(path).length;
+      const { child, url } = await startWebProcess(testEnv({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: rate }));
+      try {
+        expect((await fetch(`${url}${path}`)).status).toBe(200);
+      } finally {
+        expect(await stop(child)).toBe(0);
+      }
+      expect(traced(path).length - before, `rate ${rate}`).toBe(expected);
+    }
+  });
+
+  it('sends a job that failed for good in a worker, with its queue, job name and request id', async () => {
+    const env = testEnv({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '0', WORKER_QUEUES: 'scan' });
+    const config = testConfig(env);
+    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue('scan', { connection: redis, prefix: bullPrefix(config) });
+    const worker = await startWorkerProcess(env);
+    try {
+      const requestId = '7d7e3c1e-5a7c-4c55-9a43-0c0ffee00001';
+      // A payload the worker refuses (no sourceId): it fails at once, for good, without retries.
+      const job = await queue.add('scan-source', { scanId: 1, userId: 1, requestId }, { attempts: 3 });
+      while (!(await job.isFailed())) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      expect(await stop(worker)).toBe(0);
+      await queue.close();
+      redis.disconnect();
+    }
+    const event = sentry.errorEvents().find((e) => e.includes('7d7e3c1e-5a7c-4c55-9a43-0c0ffee00001'));
+    expect(event, 'an error event carrying the job\'s request id').toBeDefined();
+    expect(event).toMatch(/Invalid payload for job \\"scan-source\\": sourceId/);
+    expect(event).toMatch(/"queue":"scan"/);
+    expect(event).toMatch(/"job":"scan-source"/);
+    expect(event).toMatch(/"role":"worker"/);
   });
 });
