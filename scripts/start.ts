@@ -9,7 +9,7 @@
  * demo runs against local stand-ins that speak their protocols and know the demo
  * library's venues and shows.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfigOrExit } from '../server/config.js';
 import { createWebRuntime } from '../server/bootstrap.js';
@@ -18,6 +18,7 @@ import { createLogger } from '../server/logger.js';
 import { ensureDemoAccount } from './demo-account.js';
 import { ensureDemoLibrary } from './demo-library/generate.js';
 import { startDemoStandIns } from './stand-ins/demo-stand-ins.js';
+import { ProcessGroup } from './topology/process-group.js';
 
 const config = loadConfigOrExit();
 
@@ -53,33 +54,8 @@ if (withDemo && !outsideConfigured && !process.argv.includes('--no-stand-ins')) 
   standInsNote = `setlist.fm and OpenStreetMap: local stand-ins knowing the demo shows (${standIns.env.SETLISTFM_API_URL}, ${standIns.env.OVERPASS_URL})`;
 }
 
-const children = new Map<string, ChildProcess>();
-let stopping = false;
-
-function run(name: string, entry: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit' });
-  children.set(name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping the rest.`);
-      stopAll(code ?? 1);
-    } else if (children.size === 0) {
-      process.exit(0);
-    }
-  });
-}
-
-function stopAll(exitCode = 0) {
-  stopping = true;
-  if (children.size === 0) process.exit(exitCode);
-  for (const child of children.values()) child.kill('SIGTERM');
-}
-
-process.on('SIGINT', () => stopAll());
-process.on('SIGTERM', () => stopAll());
-
-run('web', 'server/main.ts');
-run('worker', 'worker/main.ts');
+const group = new ProcessGroup();
+group.run('web', 'server/main.ts');
+group.run('worker', 'worker/main.ts');
 if (demoNote) console.log(demoNote);
 if (standInsNote) console.log(standInsNote);

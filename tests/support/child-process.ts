@@ -7,8 +7,8 @@ export interface Child {
 }
 
 /** Runs a TypeScript entrypoint under tsx, as `npm run web` / `npm run worker` do. */
-export function spawnTs(entry: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function spawnTs(entry: string, env: Record<string, string>, args: string[] = []): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
