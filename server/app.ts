@@ -19,6 +19,7 @@ import { metricsRoutes } from './http/metrics.routes.js';
 import { captureError } from './observability/sentry.js';
 import { maxmemoryPolicy, maxmemoryPolicyWarning } from './redis.js';
 import { uploadRoutes } from './http/upload.routes.js';
+import { unsubscribeRoutes } from './http/unsubscribe.routes.js';
 import { createExpressContextFactory } from './trpc/context.js';
 import { appRouter } from './trpc/router.js';
 
@@ -65,6 +66,9 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
       () => drain.isDraining,
     ),
   );
+
+  // No session: the signed token in the link is the credential.
+  app.use('/api/unsubscribe', unsubscribeRoutes(services));
 
   const session = createSessionMiddleware(config, cacheRedis);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));

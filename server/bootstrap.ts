@@ -9,6 +9,7 @@ import { createCacheRedis, createQueueRedis, createRedis, warnOnEvictingQueueRed
 import { ScanProgressFeed } from './repositories/scan-progress-feed.js';
 import { createMetrics } from './observability/metrics.js';
 import { createServices } from './services/index.js';
+import { runQueuesInline } from '../worker/inline-jobs.js';
 
 export function createWebRuntime(config: AppConfig, logger: Logger) {
   const database = createDatabase(config.database, logger);
@@ -23,6 +24,7 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
   }
   void warnOnEvictingQueueRedis(redis, logger);
   const services = createServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger });
+  runQueuesInline(services, config.worker.inlineQueues, logger);
   const metrics = createMetrics({
     queues: services.queues,
     pool: database.primaryPool,

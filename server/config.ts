@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { QUEUE_NAMES, isQueueName, type QueueName } from '../shared/queues.js';
 import { parseTokenEncryptionKey } from './sources/google-drive/token-crypto.js';
 
+/** Queues whose every job is small enough to run inside a web request when the queue is switched off. */
+const INLINE_ABLE_QUEUES = ['image'] as const;
+
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -77,6 +80,10 @@ const envSchema = z
     WORKER_CONCURRENCY: concurrencyMap,
     WORKER_SHUTDOWN_TIMEOUT_MS: intFrom(30_000, 100, 3_600_000),
     WORKER_LOCK_DURATION_MS: intFrom(30_000, 1_000, 600_000),
+    INLINE_QUEUES: z.preprocess(
+      (value) => commaList(emptyAsUndefined(value)) ?? [],
+      z.array(z.enum(INLINE_ABLE_QUEUES, { message: `only queues of small jobs can run inline: ${INLINE_ABLE_QUEUES.join(', ')}` })),
+    ),
     WORKER_METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     DATA_DIR: z.string().min(1).default('.data'),
     STORAGE: z.enum(['local', 's3']).default('local'),
@@ -252,6 +259,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       /** Where a worker serves GET /metrics (job durations); null: not served. */
       metricsPort: e.WORKER_METRICS_PORT ?? null,
+      /** Rollback switch: the web server runs these queues' jobs in the request instead of queueing them. */
+      inlineQueues: [...new Set(e.INLINE_QUEUES)] as QueueName[],
     },
   };
 }

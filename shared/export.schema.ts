@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONCERT_STATUSES } from './concert.schema.js';
+import { HISTORY_EXPORT_FORMATS } from './export.js';
 
 /**
  * One concert of the history export (GET /api/export/history.json answers an
@@ -34,3 +35,11 @@ export const historyExportRowSchema = z.strictObject({
   setlistfmUrl: z.string().nullable(),
 });
 export type HistoryExportRow = z.infer<typeof historyExportRowSchema>;
+
+const exportId = z.number().int().positive();
+
+/** `exports.start`: builds a file of the whole history in the background. */
+export const exportStartInput = z.object({ format: z.enum(HISTORY_EXPORT_FORMATS) });
+/** `exports.get`: one export's state, and its download link once built. */
+export const exportGetInput = z.object({ exportId });
+export const exportListInput = z.object({ limit: z.number().int().min(1).max(20).default(5) }).default({ limit: 5 });

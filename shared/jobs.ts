@@ -69,6 +69,28 @@ export const matchConcertPayload = z.object({
 /** A starred photo's 400/800/1200 px variants. */
 export const renderVariantsPayload = z.object({ userId: id, photoId: id, requestId });
 
+/** Builds one history export (a row of history_exports) into storage. */
+export const buildExportPayload = z.object({ exportId: id, userId: id, requestId });
+
+/** Deletes an export's file once its retention has passed. */
+export const expireExportPayload = z.object({ exportId: id, userId: id });
+
+/** A source's rescan schedule fired (queue `schedule`); the job template of its job scheduler. */
+export const rescanSourcePayload = z.object({ userId: id, sourceId: id });
+
+/** The hourly "on this day" sweep (queue `schedule`); the scheduler's jobs carry nothing. */
+export const onThisDaySweepPayload = z.object({});
+
+/** A scan completed: decide which mails it earns (scan finished, a milestone). */
+export const scanFinishedMailPayload = z.object({ scanId: id, userId: id, requestId });
+
+/** One mail for one event; the kind's facts are read again when it is sent. */
+export const sendMailPayload = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('scan_finished'), userId: id, scanId: id, requestId }),
+  z.object({ kind: z.literal('milestone'), userId: id, milestone: id, requestId }),
+  z.object({ kind: z.literal('on_this_day'), userId: id, date: z.iso.date(), requestId }),
+]);
+
 export const JOB_NAMES = {
   scanSource: 'scan-source',
   ingestPhoto: 'ingest-photo',
@@ -77,4 +99,10 @@ export const JOB_NAMES = {
   detectVenue: 'detect-venue',
   matchConcert: 'match-concert',
   renderVariants: 'render-variants',
+  buildExport: 'build-export',
+  expireExport: 'expire-export',
+  rescanSource: 'rescan-source',
+  onThisDaySweep: 'on-this-day-sweep',
+  scanFinishedMail: 'scan-finished-mail',
+  sendMail: 'send-mail',
 } as const;

@@ -7,6 +7,7 @@ import { JobRegistry } from './job-registry.js';
 import { createWorkerMetrics } from './metrics.js';
 import { jobHandlers } from './jobs/index.js';
 import { closeOnSignals, startWorkers } from './runtime.js';
+import { keepSchedules } from './schedule-keeper.js';
 
 const config = loadConfigOrExit();
 initSentry(config, 'worker');
@@ -15,9 +16,11 @@ const runtime = createWorkerRuntime(config, logger);
 const registry = new JobRegistry(jobHandlers(runtime.services));
 const metrics = createWorkerMetrics();
 const workers = startWorkers(config, registry, logger, metrics);
+const stopKeepingSchedules = keepSchedules(config, runtime.services, logger);
 const metricsServer = config.worker.metricsPort === null ? null : await metrics.serve(config.worker.metricsPort, config.http.host);
 closeOnSignals(async () => {
   metricsServer?.close();
+  stopKeepingSchedules();
   await workers.close();
   await runtime.close();
   await flushSentry();

@@ -4,7 +4,11 @@ import type { MediaUrls } from '../media/media-urls.js';
 import { assertSafeKey } from '../storage/storage-keys.js';
 import type { ObjectStorage } from '../storage/storage.js';
 
-const CONTENT_TYPES: Record<string, string> = { webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
+const CONTENT_TYPES: Record<string, string> = {
+  webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png',
+  // History exports (server/exports), served only through download links.
+  csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', pdf: 'application/pdf',
+};
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
@@ -22,12 +26,15 @@ export function mediaRoutes(storage: ObjectStorage, urls: MediaUrls): Router {
     } catch {
       return void refuse(res, 404, 'NOT_FOUND', 'No such media');
     }
-    const check = urls.check(key, text(req.query.e), text(req.query.s));
+    // A download link (`d`: the signed file name) saves the file as an attachment; personal data, so never cached.
+    const download = text(req.query.d);
+    const check = urls.check(key, text(req.query.e), text(req.query.s), Date.now(), download);
     if (check === 'expired') return void refuse(res, 403, 'EXPIRED', 'This media link has expired; reload the page for a fresh one');
     if (check === 'invalid') return void refuse(res, 403, 'FORBIDDEN', 'This media link is not valid');
 
     const etag = `"${createHash('sha256').update(key).digest('base64url').slice(0, 27)}"`;
-    res.set({ ETag: etag, 'Cache-Control': IMMUTABLE, 'X-Content-Type-Options': 'nosniff' });
+    res.set({ ETag: etag, 'Cache-Control': download === undefined ? IMMUTABLE : 'private, no-store', 'X-Content-Type-Options': 'nosniff' });
+    if (download !== undefined) res.set('Content-Disposition', `attachment; filename="${download}"`);
     if (req.get('if-none-match')?.split(',').some((tag) => tag.trim() === etag)) return void res.status(304).end();
     const object = await storage.get(key);
     if (!object) return void refuse(res, 404, 'NOT_FOUND', 'No such media');

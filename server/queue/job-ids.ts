@@ -19,4 +19,18 @@ export const jobIds = {
   detectVenue: (scanId: number, eventKey: string) => `venue-${scanId}-${digest(eventKey)}`,
   matchConcert: (scanId: number, eventKey: string) => `match-${scanId}-${digest(eventKey)}`,
   renderVariants: (userId: number, photoId: number) => `variants-${userId}-${photoId}`,
+  buildExport: (exportId: number) => `export-${exportId}`,
+  expireExport: (exportId: number) => `export-expiry-${exportId}`,
+  /** Job scheduler ids: one scheduler per source, so two servers setting a schedule upsert the same one. */
+  rescanScheduler: (userId: number, sourceId: number) => `rescan-${userId}-${sourceId}`,
+  onThisDaySweepScheduler: () => 'on-this-day-sweep',
+  scanFinishedMail: (scanId: number) => `scan-mail-${scanId}`,
+  /** One job per mail event (the database's idempotency key is the real guard; this saves the duplicate job). */
+  sendMail: (userId: number, idempotencyKey: string) => `mail-${userId}-${digest(idempotencyKey)}`,
 };
+
+/** The scheduler id's parts, or null for a scheduler that is not a source's rescan. */
+export function parseRescanSchedulerId(id: string): { userId: number; sourceId: number } | null {
+  const match = /^rescan-(\d+)-(\d+)$/.exec(id);
+  return match ? { userId: Number(match[1]), sourceId: Number(match[2]) } : null;
+}

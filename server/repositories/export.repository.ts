@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 import { visiblePhoto } from './photo-query.repository.js';
@@ -51,6 +51,37 @@ export class ExportRepository {
       .limit(limit);
     const counts = await this.photoCounts(userId, rows.map((row) => row.id));
     return rows.map((row) => ({ ...row, photoCount: counts.get(row.id)?.photos ?? 0, starredCount: counts.get(row.id)?.starred ?? 0 }));
+  }
+
+  /** How many concerts the export will hold (the progress bar's 100 %). */
+  async count(userId: number): Promise<number> {
+    const [row] = await this.db.$primary.select({ n: count() }).from(concerts).where(eq(concerts.userId, userId));
+    return row?.n ?? 0;
+  }
+
+  /**
+   * The first `perConcert` starred photos (by time taken) of each of these concerts,
+   * with the keys of their renditions: what the PDF concert book shows.
+   */
+  async starredPhotos(userId: number, concertIds: number[], perConcert: number) {
+    if (!concertIds.length) return [];
+    const ranked = this.db
+      .select({
+        id: photos.id,
+        concertId: photos.concertId,
+        variantsKey: photos.variantsKey,
+        thumbnailKey: photos.thumbnailKey,
+        rank: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${photos.concertId} ORDER BY ${photos.takenAt}, ${photos.id})`.as('photo_rank'),
+      })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), inArray(photos.concertId, concertIds), eq(photos.starred, true), visiblePhoto))
+      .as('ranked');
+    const rows = await this.db
+      .select({ id: ranked.id, concertId: ranked.concertId, variantsKey: ranked.variantsKey, thumbnailKey: ranked.thumbnailKey })
+      .from(ranked)
+      .where(lte(ranked.rank, perConcert))
+      .orderBy(asc(ranked.concertId), asc(ranked.rank));
+    return rows.flatMap((row) => (row.concertId === null ? [] : [{ ...row, concertId: row.concertId }]));
   }
 
   /** One grouped query for the page, on the (user_id, concert_id, starred) index. */

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { scans } from '../../drizzle/schema/index.js';
 import type { ScanCounts, ScanStatus } from '../../shared/scan.schema.js';
 import type { Database } from '../db/client.js';
@@ -8,6 +8,7 @@ export const scanColumns = {
   id: scans.id,
   sourceId: scans.sourceId,
   status: scans.status,
+  trigger: scans.trigger,
   listed: scans.listed,
   processed: scans.processed,
   failed: scans.failed,
@@ -19,13 +20,15 @@ export const scanColumns = {
   createdAt: scans.createdAt,
 } as const;
 
+export type ScanTrigger = (typeof scans.trigger.enumValues)[number];
+
 export class ScanRepository {
   constructor(private readonly db: Database) {}
 
   /** Null when a scan of this source is already queued or running (the unique key decides). */
-  async insertQueued(userId: number, sourceId: number): Promise<number | null> {
+  async insertQueued(userId: number, sourceId: number, trigger: ScanTrigger = 'manual'): Promise<number | null> {
     try {
-      const [result] = await this.db.insert(scans).values({ userId, sourceId, activeSourceId: sourceId, status: 'queued' });
+      const [result] = await this.db.insert(scans).values({ userId, sourceId, activeSourceId: sourceId, status: 'queued', trigger });
       return result.insertId;
     } catch (error) {
       if (isDuplicateKey(error)) return null;
@@ -40,6 +43,19 @@ export class ScanRepository {
       .where(and(eq(scans.userId, userId), eq(scans.id, scanId)))
       .limit(1);
     return row ?? null;
+  }
+
+  /** The latest scheduled scan of each of the user's sources: what their schedules last found. */
+  latestScheduled(userId: number) {
+    const latest = this.db
+      .select({ id: sql<number>`MAX(${scans.id})` })
+      .from(scans)
+      .where(and(eq(scans.userId, userId), eq(scans.trigger, 'scheduled')))
+      .groupBy(scans.sourceId);
+    return this.db.$primary
+      .select(scanColumns)
+      .from(scans)
+      .where(and(eq(scans.userId, userId), inArray(scans.id, latest)));
   }
 
   listByUser(userId: number, limit: number) {

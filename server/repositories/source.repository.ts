@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, ne } from 'drizzle-orm';
 import { sources } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 
@@ -47,6 +47,31 @@ export class SourceRepository {
       .orderBy(asc(sources.id))
       .limit(1);
     return row?.id ?? null;
+  }
+
+  /** False when the user has no such source. */
+  async setSchedule(userId: number, sourceId: number, rescanSchedule: SourceRow['rescanSchedule']): Promise<boolean> {
+    const [result] = await this.db.update(sources).set({ rescanSchedule }).where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
+    return result.affectedRows === 1;
+  }
+
+  async scheduleOf(userId: number, sourceId: number): Promise<SourceRow['rescanSchedule'] | null> {
+    const [row] = await this.db.$primary
+      .select({ rescanSchedule: sources.rescanSchedule })
+      .from(sources)
+      .where(and(eq(sources.userId, userId), eq(sources.id, sourceId)))
+      .limit(1);
+    return row?.rescanSchedule ?? null;
+  }
+
+  /** Sources with a rescan schedule, by id after `afterId`: what the job schedulers in Redis must match. */
+  scheduledPage(afterId: number, limit: number) {
+    return this.db.$primary
+      .select({ id: sources.id, userId: sources.userId, rescanSchedule: sources.rescanSchedule })
+      .from(sources)
+      .where(and(gt(sources.id, afterId), ne(sources.rescanSchedule, 'off')))
+      .orderBy(asc(sources.id))
+      .limit(limit);
   }
 
   async recordScan(userId: number, sourceId: number, changes: { lastScanAt: Date; changesPageToken?: string | null }) {

@@ -1,8 +1,16 @@
 import { z } from 'zod';
+import { RESCAN_SCHEDULES } from '../services/rescan-schedule-pattern.js';
 import { protectedProcedure, router } from '../trpc/init.js';
 
 export const sourcesRouter = router({
   list: protectedProcedure.query(({ ctx }) => ctx.services.sources.list(ctx.user.id)),
+
+  /** Each source's rescan schedule, next run and what its last scheduled run found. */
+  schedules: protectedProcedure.query(({ ctx }) => ctx.services.rescanSchedules.list(ctx.user.id)),
+
+  setSchedule: protectedProcedure
+    .input(z.object({ sourceId: z.number().int().positive(), schedule: z.enum(RESCAN_SCHEDULES) }))
+    .mutation(({ ctx, input }) => ctx.services.rescanSchedules.set(ctx.user.id, input.sourceId, input.schedule)),
 
   addLocalFolder: protectedProcedure
     .input(z.object({ path: z.string().trim().min(1, 'Give a folder path').max(1024) }))

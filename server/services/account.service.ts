@@ -34,6 +34,8 @@ export class AccountService {
     private readonly progress: ScanProgressRepository,
     private readonly storage: ObjectStorage,
     private readonly cache: UserCacheInvalidator = noCacheInvalidation,
+    /** The sources' rescan schedulers live in Redis and go with the sources. */
+    private readonly schedules: { removeAllOf(userId: number): Promise<void> } = { removeAllOf: async () => {} },
   ) {}
 
   async delete(userId: number, password: string): Promise<AccountDeletion> {
@@ -44,6 +46,7 @@ export class AccountService {
     // Scans still running are cancelled first: every pipeline job checks that flag before it
     // works, so jobs still queued for this user end as no-ops instead of writing new rows.
     for (const scanId of await this.accounts.activeScanIds(userId)) await this.progress.finish(scanId, 'cancelled');
+    await this.schedules.removeAllOf(userId);
     const rows = await this.accounts.deleteUserRows(userId);
     await this.cache.bumpUser(userId);
     const storageObjects = await this.deleteStoredObjects(userId);

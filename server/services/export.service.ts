@@ -27,6 +27,19 @@ const CSV_COLUMNS: ReadonlyArray<readonly [header: string, value: (row: HistoryE
 
 export const CSV_HEADER = CSV_COLUMNS.map(([header]) => header);
 
+/** How a data file is written: what opens it, each row (`index`: its place in the file), what closes it. */
+export interface RowFileFormat {
+  opening: string;
+  row(row: HistoryExportRow, index: number): string;
+  closing: string;
+}
+
+/** CSV (UTF-8 with a BOM, for spreadsheets) and JSON (an array, one row a line). */
+export const ROW_FILE_FORMATS: Record<ExportFormat, RowFileFormat> = {
+  csv: { opening: CSV_BOM + csvLine(CSV_HEADER), row: (row) => csvLine(CSV_COLUMNS.map(([, value]) => value(row))), closing: '' },
+  json: { opening: '[', row: (row, index) => `${index === 0 ? '' : ','}\n${JSON.stringify(row)}`, closing: '\n]\n' },
+};
+
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8; header=present',
   json: 'application/json; charset=utf-8',
@@ -72,10 +85,15 @@ export class ExportService {
 
   /** Every concert, oldest first, one page per step; always at least one (possibly empty) page. */
   async *rows(userId: number): AsyncGenerator<HistoryExportRow[]> {
+    for await (const page of this.pages(userId)) yield page.map(toExportRow);
+  }
+
+  /** The stored concerts (with their ids), page by page, as rows() reads them. */
+  async *pages(userId: number): AsyncGenerator<ExportConcert[]> {
     let after: ExportPosition | null = null;
     for (;;) {
       const page = await this.exports.page(userId, after, this.pageSize);
-      yield page.map(toExportRow);
+      yield page;
       const last = page.at(-1);
       if (page.length < this.pageSize || !last) return;
       after = { concertDate: last.concertDate, id: last.id };
@@ -88,19 +106,20 @@ export class ExportService {
    * of a truncated download.
    */
   async *chunks(userId: number, format: ExportFormat): AsyncGenerator<string> {
+    const file = ROW_FILE_FORMATS[format];
     let opened = false;
     let written = 0;
     for await (const rows of this.rows(userId)) {
       let text = '';
-      if (!opened) text += format === 'csv' ? CSV_BOM + csvLine(CSV_HEADER) : '[';
+      if (!opened) text += file.opening;
       opened = true;
       for (const row of rows) {
-        text += format === 'csv' ? csvLine(CSV_COLUMNS.map(([, value]) => value(row))) : `${written === 0 ? '' : ','}\n${JSON.stringify(row)}`;
+        text += file.row(row, written);
         written += 1;
       }
       // The opening goes out even for an empty history; a later empty page has nothing to add.
       if (text) yield text;
     }
-    if (format === 'json') yield '\n]\n';
+    if (file.closing) yield file.closing;
   }
 }

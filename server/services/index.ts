@@ -19,6 +19,7 @@ import { AccountRepository } from '../repositories/account.repository.js';
 import { ArtistRepository } from '../repositories/artist.repository.js';
 import { ConcertRepository } from '../repositories/concert.repository.js';
 import { ExportRepository } from '../repositories/export.repository.js';
+import { HistoryExportRepository } from '../repositories/history-export.repository.js';
 import { PhotoQueryRepository } from '../repositories/photo-query.repository.js';
 import { InboxRepository } from '../repositories/inbox.repository.js';
 import { MatchRepository } from '../repositories/match.repository.js';
@@ -55,11 +56,15 @@ import { VenueStageService } from './venue-stage.service.js';
 import { DedupService } from './dedup.service.js';
 import { DuplicateService } from './duplicate.service.js';
 import { ExportService } from './export.service.js';
+import { HistoryExportBuilder } from './history-export-builder.service.js';
+import { HistoryExportService } from './history-export.service.js';
 import { argon2PasswordHasher, type PasswordHasher } from './password-hasher.js';
 import { PhotoIngestService } from './photo-ingest.service.js';
 import { QueueAdminService } from './queue-admin.service.js';
 import { ScanListingService } from './scan-listing.service.js';
 import { ScanService } from './scan.service.js';
+import { RescanScheduleService } from './rescan-schedule.service.js';
+import { createMailServices } from '../mail/mail-module.js';
 import { SourceService } from './source.service.js';
 import { StatsService } from './stats.service.js';
 import { UploadService } from './upload.service.js';
@@ -105,6 +110,7 @@ export function createServices({
     photoQueries: new PhotoQueryRepository(db),
     accounts: new AccountRepository(db),
     exportRows: new ExportRepository(db),
+    historyExports: new HistoryExportRepository(db),
     stats: new StatsRepository(db),
   };
   const r = repositories;
@@ -115,10 +121,14 @@ export function createServices({
   const google = config.google && connectGoogleDrive(config.google, sources);
   const outside = connectOutsideWorld(config, redis, cacheRedis);
   const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm), viewCache);
-  const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match, viewCache);
+  // Without SMTP_URL a completed scan queues no mail job at all.
+  const afterScan = config.mail ? (userId: number, scanId: number) => queues.scanFinishedMail({ userId, scanId }) : undefined;
+  const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match, viewCache, afterScan);
   const venueDetection = new VenueDetectionService(r.venues, r.venueAliases, outside.cache, outside.overpass, config);
   const concertLookup = outside.setlistfm && setlistFmConcertLookup(outside.setlistfm, r.venues);
   const mediaUrls = new MediaUrls(config.media);
+  const scans = new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues, rateLimits, viewCache);
+  const rescanSchedules = new RescanScheduleService(access, r.sources, r.scans, scans, queues);
   const concerts = new ConcertService(access, r.concerts, artists, r.venues, r.venueAliases, r.photoQueries, mediaUrls, viewCache);
   const photoCuration = new PhotoCurationService(access, r.photoQueries, r.concerts, queues, mediaUrls, viewCache);
   return {
@@ -136,11 +146,15 @@ export function createServices({
         ? new RecentWriters(redis, config.redis.keyPrefix, config.database.readYourWritesMs)
         : null,
     auth: new AuthService(r.users, passwordHasher, rateLimits.login, r.accounts),
-    accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage, viewCache),
+    accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage, viewCache, rescanSchedules),
     exports: new ExportService(r.exportRows),
+    historyExports: new HistoryExportService(r.historyExports, queues, mediaUrls),
+    historyExportBuilder: new HistoryExportBuilder(r.historyExports, new ExportService(r.exportRows), r.exportRows, storage, queues),
     sources,
     uploads: new UploadService(sources, r.uploads, storage, config),
-    scans: new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues, rateLimits, viewCache),
+    scans,
+    rescanSchedules,
+    ...createMailServices(config, db, queues, mediaUrls),
     mediaUrls,
     duplicates: new DuplicateService(access, r.duplicateGroups, mediaUrls),
     artists,

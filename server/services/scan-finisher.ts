@@ -13,6 +13,8 @@ export class ScanFinisher {
     private readonly progress: ScanProgressRepository,
     private readonly match: MatchRepository,
     private readonly cache: UserCacheInvalidator = noCacheInvalidation,
+    /** Queues what follows a completed scan (its mails); idempotent per scan, so a retried completion queues nothing twice. */
+    private readonly afterComplete: (userId: number, scanId: number) => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -38,6 +40,7 @@ export class ScanFinisher {
     const counts = { ...(live?.counts ?? NO_COUNTS), matched };
     await this.scans.finish(userId, scanId, 'completed', counts, note);
     await this.progress.finish(scanId, 'completed');
+    await this.afterComplete(userId, scanId);
     logger.info({ scanId, ...counts }, 'scan completed');
   }
 }

@@ -52,6 +52,18 @@ export class ScanService {
     return { scanId };
   }
 
+  /**
+   * A rescan started by the source's schedule: not counted against the user's scan-start
+   * limit (the user did not ask for it). Null when a scan of the source is already active.
+   */
+  async startScheduled(userId: number, sourceId: number): Promise<{ scanId: number } | null> {
+    const scanId = await this.scans.insertQueued(userId, sourceId, 'scheduled');
+    if (!scanId) return null;
+    await this.progress.init(scanId);
+    await this.queues.scanSource({ scanId, userId, sourceId });
+    return { scanId };
+  }
+
   async get(userId: number, scanId: number): Promise<ScanProgress> {
     const row = await this.scans.find(userId, scanId);
     if (!row) throw new NotFoundError('Scan');

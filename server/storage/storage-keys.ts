@@ -32,6 +32,9 @@ export const storageKeys = {
     if (!UUID.test(uploadId)) throw new Error('Invalid upload id for a storage key');
     return `${storageKeys.uploadsPrefix(userId, sourceId)}${uploadId}`;
   },
+  /** A history export's file (`users/<id>/exports/<export id>.csv|json|pdf`): one object per export row. */
+  exportFile: (userId: number, exportId: number, extension: 'csv' | 'json' | 'pdf') =>
+    `users/${positiveId(userId, 'user id')}/exports/${positiveId(exportId, 'export id')}.${extension}`,
 };
 
 /** Keys are never taken from outside, but a second check costs nothing where they meet the disk. */

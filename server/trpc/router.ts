@@ -2,7 +2,9 @@ import { adminRouter } from '../routers/admin.router.js';
 import { artistsRouter } from '../routers/artists.router.js';
 import { authRouter } from '../routers/auth.router.js';
 import { concertsRouter } from '../routers/concerts.router.js';
+import { exportsRouter } from '../routers/exports.router.js';
 import { inboxRouter } from '../routers/inbox.router.js';
+import { notificationsRouter } from '../routers/notifications.router.js';
 import { photosRouter } from '../routers/photos.router.js';
 import { scansRouter } from '../routers/scans.router.js';
 import { sourcesRouter } from '../routers/sources.router.js';
@@ -18,7 +20,9 @@ export const appRouter = router({
   artists: artistsRouter,
   inbox: inboxRouter,
   stats: statsRouter,
+  exports: exportsRouter,
   admin: adminRouter,
+  notifications: notificationsRouter,
 });
 
 /** The only thing the client imports from the server. */

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artists, concerts, sources, users, venues } from '../../drizzle/schema/index.js';
 import { launchChromium, screenshotPath } from '../support/browser.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
+import type { Child } from '../support/child-process.js';
+import { startWorkerProcess, stop } from '../support/worker-process.js';
 
 const PASSWORD = 'a long enough password';
 // Artists and venues are shared by every test file of the run: names carry this run's tag.
@@ -16,6 +19,8 @@ const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
 describe('settings in Chromium', () => {
   let app: RunningApp;
   let browser: Browser;
+  // Builds the background exports (queue `export`).
+  let worker: Child;
   beforeAll(async () => {
     const env = testEnv({
       CLIENT_MODE: 'vite',
@@ -23,10 +28,12 @@ describe('settings in Chromium', () => {
       DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
     });
     app = await startTestApp(env);
+    worker = await startWorkerProcess(env);
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
+    if (worker) await stop(worker);
     await app?.close();
   });
 
@@ -98,6 +105,62 @@ describe('settings in Chromium', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByText('Wrong email or password').waitFor();
+    await page.close();
+  });
+
+  it('builds the PDF concert book in the background, shows its progress, and downloads it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', acceptDownloads: true });
+    const { userId } = await signUp(page, 'Nina');
+    await giveHistory(userId);
+    await page.goto(`${app.url}/#/settings`);
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+
+    await page.getByLabel(/Concert book \(PDF\)/).check();
+    await page.getByRole('button', { name: 'Build export' }).click();
+    const link = page.getByTestId('history-export-download');
+    await link.waitFor();
+    expect(await link.textContent()).toMatch(/^Download concert-book-\d{4}-\d{2}-\d{2}\.pdf$/);
+    await page.screenshot({ path: screenshotPath('settings-exports'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^concert-book-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const bytes = await readFile((await download.path())!);
+    const { totalPages, text: pages } = await extractText(await getDocumentProxy(new Uint8Array(bytes)), { mergePages: false });
+    expect(totalPages).toBe(3);
+    // Long names wrap onto a second line on the page.
+    const text = pages.map((page) => page.replace(/\s+/g, ' '));
+    expect(text[1]).toContain(`Nick Cave, the Bad Seeds ${tag}`);
+    expect(text[1]).toContain('Anthrocene');
+    expect(text[2]).toContain('Utrecht, NL');
+    await page.close();
+  });
+
+  it('changes the password, saying a wrong current one at its field, and logs the other device out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const { email } = await signUp(page, 'Grace');
+    const otherDevice = await browser.newContext();
+    const other = await otherDevice.newPage();
+    await other.goto(app.url);
+    await other.getByLabel('Email').fill(email);
+    await other.getByLabel('Password').fill(PASSWORD);
+    await other.getByRole('button', { name: 'Log in' }).click();
+    await other.getByTestId('user-name').waitFor();
+
+    await page.goto(`${app.url}/#/settings`);
+    const current = page.getByLabel('Current password');
+    await current.fill('not my password');
+    await page.getByLabel('New password', { exact: true }).fill('a much newer password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The current password is wrong').waitFor();
+    expect(await current.getAttribute('aria-invalid')).toBe('true');
+
+    await current.fill(PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Logged out of 1 other device.').waitFor();
+
+    await other.reload();
+    await other.getByRole('button', { name: 'Log in' }).waitFor();
+    await otherDevice.close();
     await page.close();
   });
 

@@ -8,6 +8,7 @@ import type { ScanRow } from '../scans/RecentScans.js';
 import { useStartScan, type StartedScan } from '../scans/useStartScan.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
+import { RescanSchedule } from './RescanSchedule.js';
 
 export type Source = RouterOutputs['sources']['list'][number];
 
@@ -95,6 +96,7 @@ function SourceCard({ source, activeScanId, openScanId, onScanStarted }: SourceC
             'Never scanned'
           )}
         </p>
+        {source.kind !== 'upload' && <RescanSchedule sourceId={source.id} />}
       </div>
       <div className="source-card__actions">
         {activeScanId !== null && activeScanId !== openScanId && (

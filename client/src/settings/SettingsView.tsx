@@ -6,7 +6,10 @@ import { trpc, type RouterOutputs, type User } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
+import { ChangePassword } from './ChangePassword.js';
 import { DeleteAccount } from './DeleteAccount.js';
+import { MailPreferences } from './MailPreferences.js';
+import { HistoryExports } from './HistoryExports.js';
 import './settings.css';
 
 type Source = RouterOutputs['sources']['list'][number];
@@ -39,8 +42,11 @@ export function SettingsView({ user }: { user: User }) {
         </dl>
       </section>
 
+      <ChangePassword />
       <ConnectedSources />
+      <MailPreferences />
       <ExportHistory />
+      <HistoryExports />
       <DeleteAccount />
     </>
   );
