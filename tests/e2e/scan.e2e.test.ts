@@ -43,6 +43,30 @@ describe('scanning a library in Chromium', () => {
     await page.getByTestId('user-name').waitFor();
   }
 
+  it('sets a library to rescan every day, shows the next run, and turns it off again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    await signUp(page);
+    await page.getByRole('link', { name: 'Photos library' }).click();
+    await page.getByLabel('Folder path').fill(library.folder);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+
+    const schedule = page.getByLabel('Rescan automatically');
+    await expect.poll(() => schedule.isEnabled()).toBe(true);
+    expect(await schedule.inputValue()).toBe('off');
+    await schedule.selectOption({ label: 'Every day' });
+    await page.getByText(/^Next run /).waitFor();
+
+    // The choice is stored on the server: a reload shows it.
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Rescan automatically').inputValue()).toBe('daily');
+    await page.getByText(/^Next run /).waitFor();
+    await page.screenshot({ path: screenshotPath('library-rescan-schedule'), fullPage: true });
+
+    await page.getByLabel('Rescan automatically').selectOption({ label: 'Off' });
+    await page.getByText(/^Next run /).waitFor({ state: 'detached' });
+    await page.close();
+  });
+
   it('adds a folder, watches the scan reach 100 %, sees the failed files with reasons, and keeps one copy of a duplicate', async () => {
     // Reduced motion: the screenshots show the progress bar where it ends, not mid-animation.
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });

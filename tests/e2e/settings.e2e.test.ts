@@ -164,6 +164,27 @@ describe('settings in Chromium', () => {
     await page.close();
   });
 
+  it('turns one kind of mail off and keeps the choice', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const { userId } = await signUp(page, 'Mae');
+    await page.goto(`${app.url}/#/settings`);
+    const milestones = page.getByRole('checkbox', { name: 'Milestones' });
+    await expect.poll(() => milestones.isChecked()).toBe(true);
+    await milestones.click();
+    await expect.poll(() => milestones.isChecked()).toBe(false);
+    await expect.poll(() => milestones.isEnabled()).toBe(true);
+
+    await page.reload();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Milestones' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'On this day' }).isChecked()).toBe(true);
+    const [stored] = await app.database.db
+      .select({ milestones: users.mailMilestones, onThisDay: users.mailOnThisDay })
+      .from(users)
+      .where(eq(users.id, userId));
+    expect(stored).toEqual({ milestones: false, onThisDay: true });
+    await page.close();
+  });
+
   it('asks for the typed confirmation and shows the settings on a phone-sized screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
     const { userId } = await signUp(page, 'Grace');

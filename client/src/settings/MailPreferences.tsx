@@ -47,6 +47,8 @@ function PreferenceForm({ preferences }: { preferences: Preferences }) {
     onSuccess: (next) => utils.notifications.preferences.setData(undefined, next),
   });
   const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // The box follows the click at once; the server's answer then confirms it (or the error below says why not).
+  const shown = (kind: Kind) => (update.isPending ? (update.variables?.[kind] ?? preferences[kind]) : preferences[kind]);
 
   return (
     <>
@@ -57,7 +59,7 @@ function PreferenceForm({ preferences }: { preferences: Preferences }) {
             <label>
               <input
                 type="checkbox"
-                checked={preferences[kind]}
+                checked={shown(kind)}
                 disabled={update.isPending}
                 onChange={(event) => update.mutate({ [kind]: event.target.checked })}
               />{' '}
