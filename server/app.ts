@@ -91,6 +91,10 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   );
 
   const closeClient = await mountClient(app, config.clientMode);
+  // Anything no route claimed: a JSON 404 that keeps the security headers set above.
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: `Nothing here: ${req.method} ${req.path}` } });
+  });
   app.use(errorHandler);
   return { app, close: closeClient, drain };
 }

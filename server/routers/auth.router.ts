@@ -30,7 +30,7 @@ export const authRouter = router({
 
   /** Deletes the account and all its data after checking the password, then ends all its sessions. */
   deleteAccount: protectedProcedure.input(deleteAccountInput).mutation(async ({ ctx, input }) => {
-    await ctx.services.accounts.delete(ctx.user.id, input.password);
+    await ctx.services.auth.underLoginLimits(ctx.user.email, ctx.clientIp, () => ctx.services.accounts.delete(ctx.user.id, input.password));
     await ctx.services.sessions.endAll(ctx.user.id, { keep: ctx.session.id });
     await ctx.session.destroy();
     return { ok: true as const };

@@ -25,13 +25,23 @@ export class AuthService {
 
   /** `clientIp` feeds the brute-force limits (see LoginLimits); they are checked before the password. */
   async login(input: LoginInput, clientIp: string): Promise<UserSummary> {
-    await this.loginLimits.check(input.email, clientIp);
-    try {
+    return this.underLoginLimits(input.email, clientIp, async () => {
       const user = await this.verify(input);
       await this.loginLimits.succeeded(input.email, clientIp);
       return user;
+    });
+  }
+
+  /**
+   * Runs another password check of a logged-in user (account deletion) under the
+   * login limits, like changePassword: a stolen session must not guess freely.
+   */
+  async underLoginLimits<T>(email: string, clientIp: string, check: () => Promise<T>): Promise<T> {
+    await this.loginLimits.check(email, clientIp);
+    try {
+      return await check();
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) await this.loginLimits.failed(input.email, clientIp);
+      if (error instanceof InvalidCredentialsError) await this.loginLimits.failed(email, clientIp);
       throw error;
     }
   }

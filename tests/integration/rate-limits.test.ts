@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_IP, SCAN_STARTS_PER_HOUR } from '../../server/rate-limit/limits.js';
+import { SCAN_STARTS_PER_HOUR } from '../../server/rate-limit/limits.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { uniqueEmail } from '../support/test-env.js';
 import { CookieJar, trpcHttpClient } from '../support/trpc-http-client.js';
@@ -99,49 +98,4 @@ describe('the scan start limit', () => {
   });
 });
 
-describe('the login limits', () => {
-  it('stops a brute force on one account while the real user still logs in from a known address', async () => {
-    const { email } = await signedUp(unlimited);
-    const home = '203.0.113.10';
-    await clientFrom(unlimited, home).auth.login.mutate({ email, password });
-
-    const attacker = clientFrom(unlimited, '192.0.2.66');
-    for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT; i++) {
-      expect((await failure(attacker.auth.login.mutate({ email, password: `guess ${i}` }))).code).toBe('UNAUTHORIZED');
-    }
-    // Blocked even with the right password, so a blocked client cannot learn that a guess was right.
-    const blocked = await failure(attacker.auth.login.mutate({ email, password }));
-    expect(blocked.code).toBe('TOO_MANY_REQUESTS');
-    expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
-    // Another attacker address meets the same account counter.
-    expect((await failure(clientFrom(unlimited, '192.0.2.67').auth.login.mutate({ email, password }))).code).toBe('TOO_MANY_REQUESTS');
-
-    const user = await clientFrom(unlimited, home).auth.login.mutate({ email: email.toUpperCase(), password });
-    expect(user.email).toBe(email);
-    // The known address lives in Redis under the hashed email, shared by every web server.
-    const account = createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32);
-    expect(await unlimited.redis.zscore(`${unlimited.config.redis.keyPrefix}:ratelimit:login:known-ips:${account}`, home)).not.toBeNull();
-  });
-
-  it('does not let the real user’s own typos lock them out of their known address', async () => {
-    const { email } = await signedUp(unlimited);
-    const home = clientFrom(unlimited, '203.0.113.20');
-    await home.auth.login.mutate({ email, password });
-    for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT + 2; i++) {
-      expect((await failure(home.auth.login.mutate({ email, password: `typo ${i}` }))).code).toBe('UNAUTHORIZED');
-    }
-    await expect(home.auth.login.mutate({ email, password })).resolves.toMatchObject({ email });
-  });
-
-  it('limits failed logins from one address across many accounts', async () => {
-    const sprayer = clientFrom(unlimited, '192.0.2.99');
-    for (let i = 0; i < LOGIN_FAILURES_PER_IP; i++) {
-      expect((await failure(sprayer.auth.login.mutate({ email: uniqueEmail('spray'), password }))).code).toBe('UNAUTHORIZED');
-    }
-    const { email } = await signedUp(unlimited);
-    const blocked = await failure(sprayer.auth.login.mutate({ email, password }));
-    expect(blocked.code).toBe('TOO_MANY_REQUESTS');
-    // The account itself is untouched: its owner logs in from elsewhere.
-    await expect(clientFrom(unlimited, '203.0.113.30').auth.login.mutate({ email, password })).resolves.toMatchObject({ email });
-  });
-});
+// The login limits (brute force) are in tests/security/brute-force.test.ts.

@@ -1,0 +1,122 @@
+/**
+ * A user with real things of every owned kind (two of each, so that procedures
+ * naming two things of one kind get two different ones), and a snapshot of
+ * everything a user owns, to prove that refused calls changed nothing.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { eq, inArray } from 'drizzle-orm';
+import {
+  artists, concerts, duplicateGroups, historyExports, photos, processedFiles, scans, sources, uploads, users, venues,
+} from '../../drizzle/schema/index.js';
+import type { OwnedKind, SharedKind } from './security-procedures.js';
+import type { RunningApp } from './test-app.js';
+import { uniqueEmail } from './test-env.js';
+import { trpcHttpClient } from './trpc-http-client.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export type User = Awaited<ReturnType<typeof signUp>>;
+
+export async function signUp(app: RunningApp, label: string, headers: Record<string, string> = {}) {
+  const { client, jar } = trpcHttpClient(app.url, undefined, headers);
+  const email = uniqueEmail(label);
+  const user = await client.auth.signup.mutate({ email, password: PASSWORD, name: label });
+  return { client, jar, email, user };
+}
+
+export type Owned = Record<OwnedKind, number[]>;
+
+let counter = 0;
+
+/**
+ * Two libraries (folders under `importRoot`), two finished scans, four photos (two
+ * of them a duplicate group, one failed in the first scan, one unmatched with a
+ * date and a place), two concerts made through the API and a history export.
+ */
+export async function buildOwned(app: RunningApp, owner: User, importRoot: string): Promise<Owned> {
+  const db = app.database.db;
+  const userId = owner.user.id;
+  const sourceIds: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    counter += 1;
+    const folder = join(importRoot, `library-${process.pid}-${counter}`);
+    await mkdir(folder, { recursive: true });
+    sourceIds.push((await owner.client.sources.addLocalFolder.mutate({ path: folder })).id);
+  }
+  const scanIds: number[] = [];
+  for (const sourceId of sourceIds) {
+    const now = new Date();
+    const [scan] = await db.insert(scans).values({
+      userId, sourceId, status: 'completed', listed: 3, processed: 2, failed: 1, startedAt: now, finishedAt: now,
+    });
+    scanIds.push(scan.insertId);
+  }
+  const photoIds: number[] = [];
+  const place = { latitude: 52.3622, longitude: 4.884, timeZone: 'Europe/Amsterdam' };
+  const fixtures: Array<Partial<typeof photos.$inferInsert>> = [
+    { contentHash: 'a'.repeat(64), ...place },
+    { contentHash: 'a'.repeat(64), ...place },
+    { status: 'failed', failureReason: 'The file is empty', width: null, height: null },
+    { ...place },
+  ];
+  for (const [i, fixture] of fixtures.entries()) {
+    const [row] = await db.insert(photos).values({
+      userId,
+      sourceId: sourceIds[0]!,
+      scanId: scanIds[0]!,
+      sourceFileId: `IMG_${i}.JPG`,
+      fileName: `IMG_${i}.JPG`,
+      status: 'ready',
+      width: 4000,
+      height: 3000,
+      takenAt: new Date(Date.UTC(2019, 6, 5, 19, 30, i)),
+      ...fixture,
+    });
+    photoIds.push(row.insertId);
+  }
+  const groupIds: number[] = [];
+  for (const members of [[photoIds[0]!, photoIds[1]!], [photoIds[3]!]]) {
+    const [group] = await db.insert(duplicateGroups).values({ userId, kind: 'exact', primaryPhotoId: members[0]! });
+    groupIds.push(group.insertId);
+    await db.update(photos).set({ duplicateGroupId: group.insertId }).where(inArray(photos.id, members));
+  }
+  const concertIds = [
+    (await owner.client.concerts.create.mutate({ date: '2019-07-05', artist: { artistName: `Owner band ${userId}` }, photoIds: [photoIds[1]!] })).id,
+    (await owner.client.concerts.create.mutate({ date: '2018-03-02', artist: { artistName: `Owner band ${userId}` } })).id,
+  ];
+  const exportIds: number[] = [];
+  for (const format of ['csv', 'json'] as const) {
+    const [row] = await db.insert(historyExports).values({ userId, format, status: 'failed', error: 'Built in a test' });
+    exportIds.push(row.insertId);
+  }
+  return { source: sourceIds, scan: scanIds, photo: photoIds, concert: concertIds, duplicateGroup: groupIds, export: exportIds };
+}
+
+/** Facts shared by every user, for the id fields that name them. */
+export async function sharedFacts(app: RunningApp): Promise<Record<SharedKind, number | string>> {
+  const db = app.database.db;
+  const tag = `security-${process.pid}-${Date.now()}`;
+  const [artist] = await db.insert(artists).values({ name: `Shared artist ${tag}` });
+  const [venue] = await db.insert(venues).values({ name: `Shared venue ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
+  return { artist: artist.insertId, venue: venue.insertId, setlist: '63de4613' };
+}
+
+/** Every row a user owns (and the account itself) and every stored object under their prefix. */
+export async function snapshotOf(app: RunningApp, userId: number) {
+  const db = app.database.db;
+  const storageKeys: string[] = [];
+  for await (const page of app.services.storage.list(`users/${userId}/`)) storageKeys.push(...page.map((object) => object.key));
+  return {
+    user: await db.select().from(users).where(eq(users.id, userId)),
+    sources: await db.select().from(sources).where(eq(sources.userId, userId)).orderBy(sources.id),
+    scans: await db.select().from(scans).where(eq(scans.userId, userId)).orderBy(scans.id),
+    photos: await db.select().from(photos).where(eq(photos.userId, userId)).orderBy(photos.id),
+    concerts: await db.select().from(concerts).where(eq(concerts.userId, userId)).orderBy(concerts.id),
+    duplicateGroups: await db.select().from(duplicateGroups).where(eq(duplicateGroups.userId, userId)).orderBy(duplicateGroups.id),
+    exports: await db.select().from(historyExports).where(eq(historyExports.userId, userId)).orderBy(historyExports.id),
+    uploads: await db.select().from(uploads).where(eq(uploads.userId, userId)).orderBy(uploads.id),
+    processedFiles: await db.select().from(processedFiles).where(eq(processedFiles.userId, userId)),
+    storageKeys: storageKeys.sort(),
+  };
+}
