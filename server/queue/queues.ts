@@ -41,6 +41,9 @@ export class JobQueues {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: bullPrefix(this.config) });
+      // Without a listener BullMQ console.errors every reconnect attempt while Redis is down; the connection's
+      // own 'error' listener (web and worker runtimes) already logs them, structured.
+      queue.on('error', () => {});
       this.queues.set(name, queue);
     }
     return queue;

@@ -40,6 +40,8 @@ return added`;
 /**
  * KEYS: hash, set of finished files. ARGV: outcome field, fileId, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}.
  * A cancelled scan's counters stay as they were at the cancel, whatever jobs were still in flight.
+ * A file counted already while the scan waits for dedup says `finishing` again: its job may be the retry of
+ * the one that finished the scan and died before it could queue dedup (whose job id makes a repeat a no-op).
  */
 const MARK_DONE = `${CHECK_FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
@@ -51,12 +53,20 @@ if added == 1 then
   redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
   finishing = checkFinish(KEYS[1])
   publish(KEYS[1], ARGV[4])
+elseif redis.call('HGET', KEYS[1], 'status') == 'running' and redis.call('HGET', KEYS[1], 'stage') == 'deduplicating' then
+  finishing = 1
 end
 return {added, finishing}`;
 
-/** KEYS: hash. ARGV: now, channel → finishing (0/1). */
+/**
+ * KEYS: hash. ARGV: now, channel → finishing (0/1). A re-run listing (its worker died after the first
+ * finished) never moves a scan back: past 'listing' it only says `finishing` again while dedup is due.
+ */
 const LISTING_DONE = `${CHECK_FINISH}
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+local stage = redis.call('HGET', KEYS[1], 'stage')
+if stage == 'deduplicating' then return 1 end
+if stage ~= 'listing' then return 0 end
 redis.call('HSET', KEYS[1], 'stage', 'processing', 'updatedAt', ARGV[1])
 local finishing = checkFinish(KEYS[1])
 publish(KEYS[1], ARGV[2])
@@ -65,26 +75,34 @@ return finishing`;
 /**
  * KEYS: hash. ARGV: now, channel, events → 1 when this call moved a deduplicated scan to matching
  * (a retried call changes nothing), 2 when it did so with no events, so the scan is finishing now.
+ * A retried call on a running scan with no events says 2 again: the first caller died before completing it.
  */
 const START_MATCHING = `${CHECK_FINISH}
+if redis.call('HGET', KEYS[1], 'status') == 'running' and redis.call('HGET', KEYS[1], 'stage') == 'matching'
+  and tonumber(redis.call('HGET', KEYS[1], 'events')) == 0 then return 2 end
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' or redis.call('HGET', KEYS[1], 'stage') ~= 'deduplicating' then return 0 end
 redis.call('HSET', KEYS[1], 'stage', 'matching', 'events', ARGV[3], 'eventsDone', 0, 'updatedAt', ARGV[1])
 publish(KEYS[1], ARGV[2])
 if tonumber(ARGV[3]) == 0 then return 2 end
 return 1`;
 
-/** KEYS: hash, set of matched events. ARGV: eventKey, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}. */
+/**
+ * KEYS: hash, set of matched events. ARGV: eventKey, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}.
+ * An event counted already says `finishing` again while every event is done and the scan still runs: its job
+ * may be the retry of the one whose completion failed (a dropped database connection) or died half-way.
+ */
 const MARK_EVENT_DONE = `${CHECK_FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return {0, 0} end
 local added = redis.call('SADD', KEYS[2], ARGV[1])
-local finishing = 0
+local done = tonumber(redis.call('HGET', KEYS[1], 'eventsDone'))
 if added == 1 then
-  local done = redis.call('HINCRBY', KEYS[1], 'eventsDone', 1)
+  done = redis.call('HINCRBY', KEYS[1], 'eventsDone', 1)
   redis.call('HSET', KEYS[1], 'updatedAt', ARGV[2])
-  if redis.call('HGET', KEYS[1], 'stage') == 'matching' and done == tonumber(redis.call('HGET', KEYS[1], 'events')) then finishing = 1 end
   publish(KEYS[1], ARGV[3])
 end
+local finishing = 0
+if redis.call('HGET', KEYS[1], 'stage') == 'matching' and done == tonumber(redis.call('HGET', KEYS[1], 'events')) then finishing = 1 end
 return {added, finishing}`;
 
 /** KEYS: hash. ARGV: now, channel, field, value, ... → 1 when the scan exists. */

@@ -61,8 +61,10 @@ export class ScanListingService {
         const { files, removedFileIds = [] } = next.value;
         const known = await this.processedFiles.fingerprintsOf(userId, sourceId, files.map((f) => f.fileId));
         const fresh = files.filter((file) => known.get(file.fileId) !== file.fingerprint);
-        await this.queues.ingestPhotos(fresh.map((file) => ({ scanId, userId, sourceId, requestId, file: toJobFile(file) })));
+        // Listed before queued: were the worker to die in between, a file already ingested would be skipped by its
+        // fingerprint on the re-run and never listed, leaving the scan waiting for ever (listed < processed).
         await this.progress.addListed(scanId, fresh.map((file) => file.fileId));
+        await this.queues.ingestPhotos(fresh.map((file) => ({ scanId, userId, sourceId, requestId, file: toJobFile(file) })));
         // Gone from the library: forget the sync state so a file that comes back is read again. Photos stay.
         await this.processedFiles.forget(userId, sourceId, removedFileIds);
         queued += fresh.length;
