@@ -20,11 +20,18 @@ export function hammingDistance(a: bigint, b: bigint): number {
   return popcount32(Number(x & 0xffffffffn)) + popcount32(Number(x >> 32n));
 }
 
-function popcount32(value: number): number {
+/** Set bits of a 32-bit value. */
+export function popcount32(value: number): number {
   let v = value - ((value >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   v = (v + (v >>> 4)) & 0x0f0f0f0f;
   return Math.imul(v, 0x01010101) >>> 24;
+}
+
+/** The high and low 32 bits of a 64-bit hash, for comparing many hashes without bigint arithmetic. */
+export function hashHalves(hash: bigint): [high: number, low: number] {
+  const h = BigInt.asUintN(HASH_BITS, hash);
+  return [Number(h >> 32n), Number(h & 0xffffffffn)];
 }
 
 /** The four 16-bit chunks of a hash, most significant first (phash_0..phash_3). */

@@ -63,6 +63,8 @@ export const photos = mysqlTable(
     index('photos_user_hash_idx').on(t.userId, t.contentHash),
     index('photos_user_group_idx').on(t.userId, t.duplicateGroupId),
     index('photos_user_scan_status_idx').on(t.userId, t.scanId, t.status),
+    /** Counts of what the user sees (all, unmatched, per concert) read this index alone, never the rows. */
+    index('photos_user_visible_idx').on(t.userId, t.status, t.hidden, t.concertId),
   ],
 );
 

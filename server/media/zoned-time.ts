@@ -22,8 +22,31 @@ export function wallTimeAsUtc(wall: WallTime): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.millisecond);
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (+02:00 → 7_200_000). */
+const QUARTER_HOUR_MS = 900_000;
+const OFFSET_CACHE_LIMIT = 50_000;
+/** 1980-01-01: before it, some zones still changed offset at odd instants (local mean time), so nothing is remembered. */
+const CACHEABLE_FROM_MS = 315_532_800_000;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset from UTC at an instant, in milliseconds (+02:00 → 7_200_000).
+ * Remembered per zone and quarter hour: since 1980 offsets change only on
+ * quarter-hour instants, and Intl's formatToParts is slow
+ * enough to dominate grouping thousands of photos into evenings.
+ */
 export function zoneOffsetAt(instantMs: number, timeZone: string): number {
+  if (instantMs < CACHEABLE_FROM_MS) return computeZoneOffset(instantMs, timeZone);
+  const key = `${timeZone}@${Math.floor(instantMs / QUARTER_HOUR_MS)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = computeZoneOffset(instantMs, timeZone);
+    if (offsets.size >= OFFSET_CACHE_LIMIT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function computeZoneOffset(instantMs: number, timeZone: string): number {
   const wholeSecond = Math.floor(instantMs / 1000) * 1000;
   const parts = formatterFor(timeZone).formatToParts(new Date(wholeSecond));
   const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value);

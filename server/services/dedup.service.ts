@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { classifyPhotos, pickBestPhoto, type DuplicateKind } from '../../shared/dedup.js';
-import { candidateChunkQueries } from '../../shared/hamming.js';
 import type { dedupScanPayload } from '../../shared/jobs.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -42,7 +41,7 @@ export class DedupService {
     const index = fresh.length ? new DuplicateIndex(await this.groups.comparablePhotos(userId)) : null;
     for (const photo of fresh) {
       if (!index || photo.perceptualHash === null) continue;
-      const candidates = index.candidates(photo, candidateChunkQueries(photo.perceptualHash, this.config.dedup.nearThreshold));
+      const candidates = index.related(photo, this.config.dedup.nearThreshold);
       const current = withCurrentGroup(photo, groupOf);
       if (await this.groupPhoto(userId, current, candidates, groupOf)) grouped += 1;
     }

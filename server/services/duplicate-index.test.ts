@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateChunkQueries } from '../../shared/hamming.js';
+import { hammingDistance, hashFromChunks } from '../../shared/hamming.js';
 import type { DedupPhoto } from '../repositories/photo.repository.js';
 import { DuplicateIndex } from './duplicate-index.js';
 
@@ -18,15 +18,31 @@ describe('DuplicateIndex', () => {
   ]);
 
   it('finds every photo within the threshold, and copies by content hash, never the photo itself', () => {
-    const found = index.candidates(photo(1, base, 'a'), candidateChunkQueries(base, 10)).map((p) => p.id).sort();
-    expect(found).toContain(2);
-    expect(found).toContain(4);
-    expect(found).not.toContain(1);
+    expect(index.related(photo(1, base, 'a'), 10).map((p) => p.id).sort()).toEqual([2, 4]);
   });
 
-  it('does not return photos far from every chunk searched', () => {
-    const found = index.candidates(photo(9, base), candidateChunkQueries(base, 3)).map((p) => p.id);
-    expect(found).not.toContain(3);
-    expect(found).not.toContain(5);
+  it('leaves out photos beyond the threshold, even when a chunk matches', () => {
+    // 2 is 3 bits away: within 3, not within 2 (its changed bits are all in the last chunk, which the search still probes).
+    expect(index.related(photo(9, base), 3).map((p) => p.id)).toEqual([1, 2]);
+    expect(index.related(photo(9, base), 2).map((p) => p.id)).toEqual([1]);
+    expect(index.related(photo(9, base ^ 0xffff_0000_0000_0000n), 15).map((p) => p.id)).toEqual([]);
+  });
+
+  it('agrees with a comparison of every pair on random hashes', () => {
+    let seed = 7;
+    const random16 = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 0xffff;
+    const hashOf = () => hashFromChunks([random16(), random16(), random16(), random16()]);
+    const centre = hashOf();
+    // Half near one hash (a few flipped bits), half anywhere.
+    const photos = Array.from({ length: 400 }, (_, i) =>
+      photo(100 + i, i % 2 ? hashOf() : centre ^ (1n << BigInt(random16() % 64)) ^ (1n << BigInt(random16() % 64)) ^ (1n << BigInt(random16() % 64))),
+    );
+    const many = new DuplicateIndex(photos);
+    for (const threshold of [4, 10, 15]) {
+      for (const query of photos.slice(0, 40)) {
+        const expected = photos.filter((p) => p.id !== query.id && hammingDistance(p.perceptualHash!, query.perceptualHash!) <= threshold).map((p) => p.id);
+        expect(many.related(query, threshold).map((p) => p.id).sort((a, b) => a - b)).toEqual(expected);
+      }
+    }
   });
 });

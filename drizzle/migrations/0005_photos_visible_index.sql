@@ -1,0 +1,1 @@
+CREATE INDEX `photos_user_visible_idx` ON `photos` (`user_id`,`status`,`hidden`,`concert_id`);
