@@ -49,8 +49,9 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
       hsts: config.isProduction,
     }),
   );
-  // Server-sent events must flow as they are written, not wait in a gzip buffer.
-  app.use(compression({ filter: (req, res) => req.get('accept') !== 'text/event-stream' && compression.filter(req, res) }));
+  // Server-sent events must flow as they are written, not wait in a gzip buffer. Level 1: our JSON (hashes,
+  // signed URLs) compresses to a few per cent more than at the default level 6 for a third less CPU (bench:load).
+  app.use(compression({ level: 1, filter: (req, res) => req.get('accept') !== 'text/event-stream' && compression.filter(req, res) }));
 
   app.use('/media', mediaRoutes(services.storage, services.mediaUrls));
   app.use(metricsRoutes(metrics));
