@@ -20,8 +20,9 @@ export function RescanSchedule({ sourceId }: { sourceId: number }) {
 
   return (
     <div className="rescan-schedule" data-testid={`rescan-schedule-${sourceId}`}>
-      <label htmlFor={selectId}>Rescan automatically</label>{' '}
+      <label htmlFor={selectId}>Rescan automatically</label>
       <select
+        className="field__input"
         id={selectId}
         value={schedule}
         disabled={!info || set.isPending}
