@@ -120,7 +120,7 @@ describe('settings in Chromium', () => {
     const link = page.getByTestId('history-export-download');
     await link.waitFor();
     expect(await link.textContent()).toMatch(/^Download concert-book-\d{4}-\d{2}-\d{2}\.pdf$/);
-    await page.screenshot({ path: screenshotPath('settings-exports'), fullPage: true });
+    await page.getByRole('region', { name: 'Concert book and saved exports' }).screenshot({ path: screenshotPath('settings-exports') });
 
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toMatch(/^concert-book-\d{4}-\d{2}-\d{2}\.pdf$/);
