@@ -39,6 +39,15 @@ const { values } = parseArgs({
     'web-node-args': { type: 'string', default: '' },
   },
 });
+/** The spike's steady connections; the rest of the peak's join them. */
+const SPIKE_BASE = 50;
+for (const name of ['users', 'baseline', 'peak', 'seconds', 'peak-seconds'] as const) {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1, got "${values[name]}"`);
+}
+if (values.scenarios.includes('spike') && Number(values.peak) <= SPIKE_BASE) {
+  throw new Error(`--peak must be above ${SPIKE_BASE} for the spike scenario (its ${SPIKE_BASE} steady connections are joined by the rest of the peak's), or leave spike out of --scenarios`);
+}
 const PASSWORD = 'load benchmark password';
 const TARGET_P95_MS = 200;
 const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
@@ -159,7 +168,7 @@ try {
 
   if (scenarios.has('spike')) {
     // Spike: 50 connections browse steadily for 30 s; at 10 s, the rest of the peak's connections open at once and stay 10 s.
-    const base = 50;
+    const base = SPIKE_BASE;
     const surge = Number(values.peak) - base;
     log(`spike: ${base} connections for 30 s, joined by ${surge} more from 10 s to 20 s…`);
     const { result: spike, note: spikeNote } = await measured('spike', async () => {

@@ -13,6 +13,7 @@
  * frames in 0–4.
  */
 import { hashChunks } from '../../shared/hamming.js';
+import { createRandom } from '../../scripts/demo-library/random.js';
 
 export interface SeedParameters {
   users: number;
@@ -68,25 +69,14 @@ const SONG_WORDS = ['Love', 'Night', 'Fire', 'Road', 'Home', 'Heart', 'Summer', 
 const CAMERAS = [['Apple', 'iPhone 12'], ['Apple', 'iPhone 15 Pro'], ['Sony', 'ILCE-7M3'], ['Canon', 'EOS R6'], ['Google', 'Pixel 8'], ['FUJIFILM', 'X-T4']] as const;
 const LAST_DAY = Date.UTC(2026, 9, 31);
 
-/** mulberry32: small, fast, and the same numbers on every machine. */
+/** The demo generator's seeded PRNG, with the draws this seed needs: the same numbers on every machine. */
 export function randomSource(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return {
-    next,
-    int,
-    chance: (p: number) => next() < p,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+  const random = createRandom(seed);
+  const { next } = random;
+  return Object.assign(random, {
     hex: (length: number) => Array.from({ length }, () => Math.floor(next() * 16).toString(16)).join(''),
     hash64: () => (BigInt(Math.floor(next() * 2 ** 32)) << 32n) | BigInt(Math.floor(next() * 2 ** 32)),
-  };
+  });
 }
 type Random = ReturnType<typeof randomSource>;
 
