@@ -7,7 +7,6 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { count, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -20,7 +19,7 @@ import { createLogger } from '../../server/logger.js';
 import { USER_SCOPED_TABLES } from '../../server/repositories/account.repository.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { CookieJar, trpcHttpClient } from '../support/trpc-http-client.js';
+import { CookieJar, trpcHttpClient, trpcFailure as failure } from '../support/trpc-http-client.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -42,15 +41,6 @@ async function newUser(label: string) {
   return { client, jar, user, email };
 }
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 function download(format: 'csv' | 'json', jar?: CookieJar, init: RequestInit = {}) {
   return fetch(`${app.url}/api/export/history.${format}`, { ...init, headers: jar?.cookie ? { cookie: jar.cookie } : {} });

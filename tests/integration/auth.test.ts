@@ -1,12 +1,10 @@
-import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../drizzle/schema/index.js';
 import { SESSION_COOKIE } from '../../server/http/session.js';
-import type { AppRouter } from '../../server/trpc/router.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { uniqueEmail } from '../support/test-env.js';
-import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { trpcHttpClient, trpcFailure as errorOf } from '../support/trpc-http-client.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -16,15 +14,6 @@ afterAll(() => app.close());
 
 const password = 'correct horse battery staple';
 
-async function errorOf(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const sessionKey = (cookie: string) => {
   const signed = decodeURIComponent(cookie.split('=')[1]!);

@@ -11,8 +11,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersionedCache } from '../../server/cache/versioned-cache.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { testEnv } from '../support/test-env.js';
+import { signedUpClient } from '../support/trpc-http-client.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -26,11 +26,7 @@ const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
 let prefixCounter = 0;
 const freshPrefix = () => `cache-test-${tag}-${++prefixCounter}`;
 
-async function newUser(label = 'cache') {
-  const { client } = trpcHttpClient(app.url);
-  const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: 'correct horse battery', name: 'Fan' });
-  return { client, user };
-}
+const newUser = (label = 'cache') => signedUpClient(app.url, label);
 
 /** Loader calls per cache name, as the hit/miss hook of the app's view cache counts them. */
 const counts = (name: string) => ({ hits: 0, misses: 0, ...app.services.viewCache.counts.get(name) });

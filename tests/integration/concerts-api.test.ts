@@ -1,13 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artists, concerts, photos, venueAliases, venues } from '../../drizzle/schema/index.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { testEnv } from '../support/test-env.js';
+import { signedUpClient, trpcFailure as failure } from '../support/trpc-http-client.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -22,21 +21,8 @@ const PARADISO = { latitude: 52.3622, longitude: 4.884 };
 // Artists and venues are shared by every test file of the run: names carry this run's tag.
 const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
 
-async function newUser(label = 'concerts') {
-  const { client } = trpcHttpClient(app.url);
-  const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: 'correct horse battery', name: 'Fan' });
-  return { client, user };
-}
+const newUser = (label = 'concerts') => signedUpClient(app.url, label);
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 const codeOf = async (promise: Promise<unknown>) => (await failure(promise)).data?.code;
 

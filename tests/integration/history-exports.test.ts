@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { extractText, getDocumentProxy } from 'unpdf';
@@ -28,8 +27,8 @@ import type { ObjectStorage } from '../../server/storage/storage.js';
 import type { Child } from '../support/child-process.js';
 import { makeStagePhoto } from '../support/images.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { testEnv } from '../support/test-env.js';
+import { signedUpClient, trpcHttpClient, trpcFailure as failure } from '../support/trpc-http-client.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
 let app: RunningApp;
@@ -52,21 +51,8 @@ const TODAY = () => new Date().toISOString().slice(0, 10);
 
 type Client = ReturnType<typeof trpcHttpClient>['client'];
 
-async function newUser(label: string) {
-  const { client } = trpcHttpClient(app.url);
-  const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: 'correct horse battery', name: 'Fan' });
-  return { client, user };
-}
+const newUser = (label: string) => signedUpClient(app.url, label);
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Asks until the export is built (or failed), remembering every state it was seen in; the test's timeout bounds the wait. */
 async function built(client: Client, exportId: number) {

@@ -1,12 +1,11 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCAN_STARTS_PER_HOUR } from '../../server/rate-limit/limits.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { uniqueEmail } from '../support/test-env.js';
-import { CookieJar, trpcHttpClient } from '../support/trpc-http-client.js';
+import { CookieJar, trpcFailure, trpcHttpClient } from '../support/trpc-http-client.js';
 
 const password = 'correct horse battery staple';
 
@@ -26,20 +25,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-interface LimitedData {
-  code?: string;
-  retryAfterSeconds?: number | null;
-}
-
-async function failure(promise: Promise<unknown>): Promise<LimitedData> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error.data as LimitedData;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error's data: its code and, when limited, the seconds to wait. */
+const failure = async (promise: Promise<unknown>) => (await trpcFailure(promise)).data!;
 
 /** A client whose requests come from `ip` as far as the app (behind a trusted proxy) can tell. */
 const clientFrom = (app: RunningApp, ip: string) => trpcHttpClient(app.url, new CookieJar(), { 'x-forwarded-for': ip }).client;

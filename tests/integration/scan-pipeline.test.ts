@@ -1,7 +1,6 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicateGroups, photos, scans } from '../../drizzle/schema/index.js';
@@ -11,7 +10,7 @@ import { writeTestLibrary } from '../support/photo-library.js';
 import { watchScan } from '../support/scan-helpers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { trpcHttpClient, trpcFailure as failure } from '../support/trpc-http-client.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
 let app: RunningApp;
@@ -37,15 +36,6 @@ async function newUser() {
   return { client, jar, user };
 }
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('scanning a local folder', () => {
   it('records every file exactly once, with thumbnails, failures with reasons, duplicates and bursts grouped', async () => {

@@ -6,7 +6,6 @@
  * which keeps the API and scan-start limits.
  */
 import { createHash } from 'node:crypto';
-import { TRPCClientError } from '@trpc/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../drizzle/schema/index.js';
@@ -14,7 +13,7 @@ import { LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_IP } from '../../server/
 import { PASSWORD } from '../support/security-world.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { uniqueEmail } from '../support/test-env.js';
-import { CookieJar, trpcHttpClient } from '../support/trpc-http-client.js';
+import { CookieJar, trpcFailure, trpcHttpClient } from '../support/trpc-http-client.js';
 
 let proxied: RunningApp;
 let direct: RunningApp;
@@ -28,20 +27,8 @@ afterAll(async () => {
   await Promise.all([proxied?.close(), direct?.close()]);
 });
 
-interface LimitedData {
-  code?: string;
-  retryAfterSeconds?: number | null;
-}
-
-async function failure(promise: Promise<unknown>): Promise<LimitedData> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error.data as LimitedData;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+/** The error's data: its code and, when limited, the seconds to wait. */
+const failure = async (promise: Promise<unknown>) => (await trpcFailure(promise)).data!;
 
 /** A client whose requests come from `ip` as far as the app (behind a trusted proxy) can tell. */
 const clientFrom = (app: RunningApp, ip: string, jar = new CookieJar()) => trpcHttpClient(app.url, jar, { 'x-forwarded-for': ip }).client;
@@ -55,7 +42,7 @@ async function signedUp(app: RunningApp, ip = '198.51.100.1') {
 }
 
 /** Fifteen minutes is the window; the wait must be positive and within it. */
-const expectRetryAfter = (data: LimitedData) => {
+const expectRetryAfter = (data: Awaited<ReturnType<typeof failure>>) => {
   expect(data.code).toBe('TOO_MANY_REQUESTS');
   expect(data.retryAfterSeconds).toBeGreaterThan(0);
   expect(data.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);

@@ -1,6 +1,7 @@
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
+import { uniqueEmail } from './test-env.js';
 import type { AppRouter } from '../../server/trpc/router.js';
 
 /** Remembers the session cookie like a browser would (one cookie is all the app sets). */
@@ -49,4 +50,23 @@ export function trpcHttpClient(baseUrl: string, jar = new CookieJar(), headers: 
     ],
   });
   return { client, jar };
+}
+
+/** A new account signed up through the API, with its logged-in client. */
+export async function signedUpClient(baseUrl: string, label: string, password = 'correct horse battery') {
+  const { client, jar } = trpcHttpClient(baseUrl);
+  const email = uniqueEmail(label);
+  const user = await client.auth.signup.mutate({ email, password, name: 'Fan' });
+  return { client, jar, user, email };
+}
+
+/** The tRPC error a call must fail with; fails the test when the call succeeds or fails otherwise. */
+export async function trpcFailure(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error as TRPCClientError<AppRouter>;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
 }
