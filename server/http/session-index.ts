@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
+import { sessionStorePrefix } from './session.js';
 
 /**
  * Which sessions each user has, so that all of them can be ended at once (account
@@ -16,9 +17,9 @@ export class SessionIndex {
     this.prefix = config.redis.keyPrefix;
   }
 
-  /** The key connect-redis stores a session under (see createSessionMiddleware). */
+  /** The key connect-redis stores a session under. */
   sessionKey(sessionId: string): string {
-    return `${this.prefix}:sess:${sessionId}`;
+    return `${sessionStorePrefix(this.prefix)}${sessionId}`;
   }
 
   private indexKey(userId: number): string {

@@ -15,11 +15,14 @@ declare module 'express-session' {
 
 export const SESSION_COOKIE = 'ch.sid';
 
+/** Where connect-redis keeps a session: this prefix plus the session id. */
+export const sessionStorePrefix = (keyPrefix: string) => `${keyPrefix}:sess:`;
+
 /** Sessions live in Redis so that any web server can answer any request. */
 export function createSessionMiddleware(config: AppConfig, redis: Redis): RequestHandler {
   return session({
     name: SESSION_COOKIE,
-    store: new RedisStore({ client: redis, prefix: `${config.redis.keyPrefix}:sess:`, ttl: config.session.maxAgeMs / 1000 }),
+    store: new RedisStore({ client: redis, prefix: sessionStorePrefix(config.redis.keyPrefix), ttl: config.session.maxAgeMs / 1000 }),
     secret: config.session.secret,
     resave: false,
     saveUninitialized: false,

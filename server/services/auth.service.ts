@@ -33,8 +33,9 @@ export class AuthService {
   }
 
   /**
-   * Runs another password check of a logged-in user (account deletion) under the
-   * login limits, like changePassword: a stolen session must not guess freely.
+   * Runs a password check under the login limits: a wrong password
+   * (InvalidCredentialsError) counts as a failed login. Login, password change and
+   * account deletion all go through it, so a stolen session cannot guess freely.
    */
   async underLoginLimits<T>(email: string, clientIp: string, check: () => Promise<T>): Promise<T> {
     await this.loginLimits.check(email, clientIp);
@@ -51,11 +52,15 @@ export class AuthService {
    * become a password oracle), then stores the new one's hash.
    */
   async changePassword(user: UserSummary, input: ChangePasswordInput, clientIp: string): Promise<void> {
-    await this.loginLimits.check(user.email, clientIp);
-    const current = await this.passwordHashes.passwordHashOf(user.id);
-    if (!current || !(await this.hasher.verify(current, input.currentPassword))) {
-      await this.loginLimits.failed(user.email, clientIp);
-      throw new ValidationError('The current password is wrong');
+    try {
+      await this.underLoginLimits(user.email, clientIp, async () => {
+        const current = await this.passwordHashes.passwordHashOf(user.id);
+        if (!current || !(await this.hasher.verify(current, input.currentPassword))) throw new InvalidCredentialsError();
+      });
+    } catch (error) {
+      // A mistake in the form (BAD_REQUEST), not a failed sign-in: the session stays.
+      if (error instanceof InvalidCredentialsError) throw new ValidationError('The current password is wrong');
+      throw error;
     }
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(input.newPassword));
   }
