@@ -4,6 +4,7 @@
  * phases (before, during and after a spike).
  */
 import autocannon from 'autocannon';
+import { percentile } from '../support.js';
 import type { LoadRequest } from './traffic.js';
 
 export interface Sample {
@@ -73,7 +74,7 @@ export interface Figures {
 
 export function figures(samples: Sample[], seconds: number, noAnswer = 0, bytes = 0): Figures {
   const times = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const at = (p: number) => (times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]! : Number.NaN);
+  const at = (p: number) => percentile(times, p);
   return {
     requests: samples.length,
     perSecond: samples.length / seconds,
