@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersionedCache } from '../../server/cache/versioned-cache.js';
+import { waitForRedis } from '../../server/redis.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv } from '../support/test-env.js';
 import { signedUpClient } from '../support/trpc-http-client.js';
@@ -137,6 +138,8 @@ describe('the view cache', () => {
     const keyPrefix = freshPrefix();
     const other = new Redis(app.redis.options);
     try {
+      // Like the app's request-path Redis it fails fast: a command before it is connected would fail, not wait.
+      await waitForRedis(other);
       const a = new VersionedCache(app.redis, { keyPrefix, pollMs: 5 });
       const b = new VersionedCache(other, { keyPrefix, pollMs: 5 });
       const gate = deferred();
