@@ -7,7 +7,8 @@ import { initialRouteBudget } from './scripts/build/initial-route-budget.js';
 // while `vite build` may be run from anywhere.
 const clientRoot = fileURLToPath(new URL('./client', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist/client', import.meta.url));
-const hmrPort = Number(process.env.VITE_HMR_PORT) || undefined;
+const sharedRoot = fileURLToPath(new URL('./shared', import.meta.url));
+const nodeModules = fileURLToPath(new URL('./node_modules', import.meta.url));
 
 export default defineConfig({
   root: clientRoot,
@@ -17,9 +18,14 @@ export default defineConfig({
   plugins: [react(), initialRouteBudget(250)],
   clearScreen: false,
   server: {
-    // In middleware mode Vite runs its own HMR WebSocket server (port 24678 by default);
-    // VITE_HMR_PORT lets two dev servers run side by side.
-    hmr: hmrPort ? { port: hmrPort } : true,
+    // The dev server serves the client and what it imports, nothing else: by default it would
+    // serve any file of the repository (/@fs/…/server/config.ts) and the stored photos under .data.
+    // Its hot-reload socket's host and port come from the web server (server/http/client-assets.ts).
+    fs: {
+      strict: true,
+      allow: [clientRoot, sharedRoot, nodeModules],
+      deny: ['.env', '.env.*', '*.{crt,pem,key}', '**/.git/**', '**/.data/**'],
+    },
   },
   build: {
     outDir,

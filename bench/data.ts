@@ -6,8 +6,9 @@
  * seeded once and reused). Times the services behind the timeline, concert page,
  * stats, unmatched photos, review inbox and duplicate groups with the view cache
  * off (every call reaches MariaDB), shows with EXPLAIN which index each statement
- * uses — exiting 1 if one reads a whole user-scoped table — and times the
- * near-duplicate search over the heavy user's library at several sizes.
+ * uses — exiting 1 if one reads a whole user-scoped table — times the
+ * near-duplicate search over the heavy user's library at several sizes, and the
+ * whole dedup stage (reads, plan, writes) on thousands of near-identical photos.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -21,7 +22,7 @@ import { createDatabase } from '../server/db/client.js';
 import { createLogger } from '../server/logger.js';
 import { growthExponent, median, summarize, type LatencySummary } from './data/figures.js';
 import { DEFAULT_SEED } from './data/library-generator.js';
-import { searchLibrary, type NearDuplicateSearch } from './data/near-duplicates.js';
+import { searchLibrary, timeDedupStage, type NearDuplicateSearch } from './data/near-duplicates.js';
 import { describePlan, explain, fullScans, recordStatements, type PlanRow } from './data/query-plans.js';
 import { readServices } from './data/read-services.js';
 import { ensureSeeded } from './data/seed.js';
@@ -39,6 +40,8 @@ const { values } = parseArgs({
     /** Library sizes for the near-duplicate search: the first n of the heavy user's photos, by id (the library as it stood earlier). */
     sizes: { type: 'string', default: '25000,50000,100000' },
     'search-repeats': { type: 'string', default: '1' },
+    /** Near-identical photos in one scan for the whole dedup stage (issue 14: 2,000 took 71 s before). */
+    'dedup-sizes': { type: 'string', default: '2000,10000' },
     database: { type: 'string', default: 'concert_history_bench_data' },
   },
 });
@@ -134,6 +137,8 @@ for (const n of sizes) {
   const repeats = Array.from({ length: Number(values['search-repeats']) }, () => searchLibrary(library.slice(0, n)));
   searches.push({ ...repeats[0]!, seconds: median(repeats.map((r) => r.seconds)) });
 }
+log('Dedup stage on near-identical photos of a new user (written, then removed)…');
+const dedupStage = await timeDedupStage(config, values['dedup-sizes'].split(',').map(Number).filter((n) => n > 0));
 const first = searches[0];
 const last = searches.at(-1);
 const exponent = first && last && last.photos > first.photos ? growthExponent({ n: first.photos, seconds: first.seconds }, { n: last.photos, seconds: last.seconds }) : Number.NaN;
@@ -153,6 +158,7 @@ const report = {
     plan: describePlan(plans.get(step.name)!.plan),
   })),
   nearDuplicates: { readSeconds, searches, exponent },
+  dedupStage,
   fullScans: failures,
 };
 
@@ -170,6 +176,12 @@ if (values.json) {
   console.log('| --- | --- | --- | --- |');
   for (const s of searches) console.log(`| ${s.photos.toLocaleString('en')} | ${round(s.seconds, 2)} | ${s.candidates.toLocaleString('en')} | ${s.related.toLocaleString('en')} |`);
   console.log(`\nGrowth exponent ${first?.photos.toLocaleString('en')} → ${last?.photos.toLocaleString('en')} photos: ${round(exponent, 2)} (${exponent < 2 ? 'sub-quadratic' : 'NOT sub-quadratic'}; 1 = linear, 2 = all pairs)`);
+  console.log('\nDedup stage (DedupService.run) on near-identical photos of one scan, every pair within 6 bits:\n');
+  console.log('| photos | taken | seconds (whole stage) | plan alone, in memory | SQL statements | groups | photos grouped |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const d of dedupStage) {
+    console.log(`| ${d.photos.toLocaleString('en')} | ${d.scenario} | ${round(d.seconds, 2)} | ${round(d.planSeconds, 2)} | ${d.statements} | ${d.groups.toLocaleString('en')} | ${d.groupedPhotos.toLocaleString('en')} |`);
+  }
   console.log(`Load average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
 }
 

@@ -7,10 +7,13 @@
  *    the perceptual hash.
  * 2. A Google-Drive-style library served by the local Drive server: date and GPS
  *    from metadata, the hash from the small thumbnail, no download.
- * Prints photos/s, per-photo p50/p95 and the worker's peak memory.
+ * 3. Large files (`--large-files 6 --large-mb 150`): 12-megapixel photos padded to
+ *    150 MB each (sparse on disk), and one over INGEST_MAX_FILE_MB (200): the worker's
+ *    memory must not grow with the files' size, the one over the limit fails unread.
+ * Prints photos/s, per-photo p50/p95 and the worker's peak memory (VmHWM).
  */
 import { availableParallelism } from 'node:os';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,8 +36,11 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'local-concurrency': { type: 'string', default: String(availableParallelism() + 1) },
     'drive-concurrency': { type: 'string', default: '16' },
+    'large-files': { type: 'string', default: '6' },
+    'large-mb': { type: 'string', default: '150' },
   },
 });
+const LARGE_CAP_MB = 200;
 const CORES = availableParallelism();
 // (The photo queue's concurrency is cores + 1 by default here: one job is always between its I/O steps.)
 
@@ -136,12 +142,13 @@ const drivePhotos = Number(values['drive-photos']);
 const rows: string[] = [];
 let ok = true;
 
-if (values.only !== 'drive') {
+if (!values.only || values.only === 'local') {
   const { dir: libraryDir } = await twelveMegapixelLibrary(photos);
   const files = await imageFiles(libraryDir);
   console.log(`Machine: ${CORES} cores; ${files.length} files in the local library.`);
   const sharpOnly = await ceiling(files);
-  const local = await pipeline('local', { LOCAL_IMPORT_ROOTS: libraryDir, WORKER_CONCURRENCY: `photo=${values['local-concurrency']}` }, async (services, userId) => {
+  // One household (LOCAL_IMPORT_SHARED): the cached library is the import root itself, not a user's own folder in it.
+  const local = await pipeline('local', { LOCAL_IMPORT_ROOTS: libraryDir, LOCAL_IMPORT_SHARED: 'true', WORKER_CONCURRENCY: `photo=${values['local-concurrency']}` }, async (services, userId) => {
     const { id } = await services.sources.addLocalFolder(userId, join(process.cwd(), libraryDir));
     return id;
   });
@@ -151,7 +158,7 @@ if (values.only !== 'drive') {
   ok &&= local.status === 'completed';
 }
 
-if (values.only !== 'local') {
+if (!values.only || values.only === 'drive') {
   const google = await startFakeGoogle({ images: drivePhotos, imageSize: { width: 1600, height: 1200 }, otherFiles: false });
   // Google's servers have thumbnails ready; rendering them here would bill their CPU to our pipeline.
   await google.prerenderThumbnails([400]);
@@ -175,6 +182,36 @@ if (values.only !== 'local') {
   rows.push(`| pipeline, Drive-style | ${drive.counts.listed} | ${round(drive.photosPerSecond)} | ${drive.p50} / ${drive.p95} | ${drive.workerPeakMiB} MiB | target ≥ 100 photos/s; full downloads: ${google.state.downloads().length}; ${drive.stages}; CPU: ${drive.cpu}; our side ${round(drive.pipelineCpuMsPerPhoto)} ms CPU a photo = ${round(projected)} photos/s on ${CORES} cores of its own |`);
   ok &&= drive.status === 'completed';
   await google.close();
+}
+
+if (!values.only || values.only === 'large') {
+  const count = Number(values['large-files']);
+  const megabytes = Number(values['large-mb']);
+  const root = await mkdtemp(join(tmpdir(), 'ch-bench-large-'));
+  const folder = join(root, 'library');
+  await mkdir(folder);
+  try {
+    const photo = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer();
+    // A real photo, then zeros up to the size (a hole: no disk used; decoders stop at the photo's end). The
+    // last byte differs per file, so each has its own content hash.
+    const padded = async (name: string, bytes: number, mark: number) => {
+      await writeFile(join(folder, name), photo);
+      const file = await open(join(folder, name), 'r+');
+      await file.write(Buffer.from([mark]), 0, 1, bytes - 1);
+      await file.close();
+    };
+    for (let i = 0; i < count; i++) await padded(`LARGE_${i}.JPG`, megabytes * 1024 * 1024, i + 1);
+    await padded('OVER_THE_LIMIT.JPG', (LARGE_CAP_MB + 50) * 1024 * 1024, 255);
+    const large = await pipeline(
+      'large',
+      { LOCAL_IMPORT_ROOTS: root, LOCAL_IMPORT_SHARED: 'true', INGEST_MAX_FILE_MB: String(LARGE_CAP_MB), WORKER_CONCURRENCY: `photo=${values['local-concurrency']}` },
+      async (services, userId) => (await services.sources.addLocalFolder(userId, folder)).id,
+    );
+    rows.push(`| pipeline, local large files | ${large.counts.listed} | ${round(large.photosPerSecond)} | ${large.p50} / ${large.p95} | ${large.workerPeakMiB} MiB | ${count} × ${megabytes} MB and one of ${LARGE_CAP_MB + 50} MB (over the ${LARGE_CAP_MB} MB limit), ${values['local-concurrency']} at a time: ${large.counts.processed} processed, ${large.counts.failed} failed; ${large.stages} |`);
+    ok &&= large.status === 'completed' && large.counts.failed === 1 && large.counts.processed === count;
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 console.log('\n| library | photos | photos/s | per photo p50 / p95 ms | worker peak RSS | note |');

@@ -10,7 +10,6 @@
  * library's venues and shows.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { loadConfigOrExit } from '../server/config.js';
 import { createWebRuntime } from '../server/bootstrap.js';
 import { migrateDatabase } from '../server/db/migrate.js';
@@ -33,12 +32,13 @@ try {
 }
 
 let demoNote = '';
+let demoFolder: string | null = null;
 const withDemo = !process.argv.includes('--no-demo');
 if (withDemo) {
   const logger = createLogger({ logLevel: 'warn' });
   const runtime = createWebRuntime(config, logger);
   try {
-    demoNote = await ensureDemoAccount(config, runtime.services);
+    ({ note: demoNote, folder: demoFolder } = await ensureDemoAccount(config, runtime.services));
   } finally {
     await runtime.close();
   }
@@ -46,8 +46,8 @@ if (withDemo) {
 
 let standInsNote = '';
 const outsideConfigured = Boolean(process.env.SETLISTFM_API_KEY || process.env.OVERPASS_URL);
-if (withDemo && !outsideConfigured && !process.argv.includes('--no-stand-ins')) {
-  const { manifest } = await ensureDemoLibrary(join(config.dataDir, 'libraries', 'demo'));
+if (demoFolder && !outsideConfigured && !process.argv.includes('--no-stand-ins')) {
+  const { manifest } = await ensureDemoLibrary(demoFolder);
   const standIns = await startDemoStandIns(manifest);
   // The web server and worker inherit these.
   Object.assign(process.env, standIns.env);

@@ -2,10 +2,13 @@ import compression from 'compression';
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { MAX_BATCH_SIZE } from '../shared/trpc-limits.js';
 import type { AppConfig } from './config.js';
 import type { WebRuntime } from './bootstrap.js';
 import type { Logger } from './logger.js';
 import { mountClient } from './http/client-assets.js';
+import { bodyLimit } from './http/body-limit.js';
+import { CurrentUsers } from './http/current-users.js';
 import { csrfProtection } from './http/csrf.js';
 import { adminQueuesRoutes } from './http/admin-queues.routes.js';
 import { exportRoutes } from './http/export.routes.js';
@@ -17,6 +20,7 @@ import { googleRoutes } from './http/google.routes.js';
 import { mediaRoutes } from './http/media.routes.js';
 import { metricsRoutes } from './http/metrics.routes.js';
 import { captureError } from './observability/sentry.js';
+import { isRedisUnavailableError, REDIS_UNAVAILABLE_MESSAGE } from './errors.js';
 import { maxmemoryPolicy, maxmemoryPolicyWarning } from './redis.js';
 import { uploadRoutes } from './http/upload.routes.js';
 import { unsubscribeRoutes } from './http/unsubscribe.routes.js';
@@ -38,7 +42,7 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   const drain = new Drain();
   app.use(requestContext(logger));
   app.use(drain.trackStreams);
-  app.use(metrics.middleware);
+  app.use(metrics.middleware(new Set(Object.keys(appRouter._def.procedures))));
   app.use(
     helmet({
       // Vite's dev server injects inline scripts for hot reload; the built client needs none.
@@ -71,18 +75,22 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   // No session: the signed token in the link is the credential.
   app.use('/api/unsubscribe', unsubscribeRoutes(services));
 
-  const session = createSessionMiddleware(config, cacheRedis);
+  const currentUsers = new CurrentUsers(services.repositories.users);
+  const session = createSessionMiddleware(config, cacheRedis, currentUsers);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
   app.use('/api/export', session, exportRoutes(services));
   app.use('/api/sources/google', session);
   app.use(googleRoutes(services, config));
   app.use(adminQueuesRoutes(services.queues, session, config.http.publicUrl));
-  app.use('/trpc', csrfProtection(config.http.publicUrl), session);
+  app.use('/trpc', bodyLimit(config.http.maxTrpcBodyBytes), csrfProtection(config.http.publicUrl), session);
   app.use(
     '/trpc',
     createExpressMiddleware({
       router: appRouter,
-      createContext: createExpressContextFactory(services, progressFeed),
+      createContext: createExpressContextFactory(services, progressFeed, currentUsers),
+      // A batch is a few calls (the client splits larger ones); a body without Content-Length is cut off here.
+      maxBatchSize: MAX_BATCH_SIZE,
+      maxBodySize: config.http.maxTrpcBodyBytes,
       onError({ error, path, req }) {
         if (error.code !== 'INTERNAL_SERVER_ERROR') return;
         req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -91,7 +99,7 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
     }),
   );
 
-  const closeClient = await mountClient(app, config.clientMode);
+  const closeClient = await mountClient(app, config);
   // Anything no route claimed: a JSON 404 that keeps the security headers set above.
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: `Nothing here: ${req.method} ${req.path}` } });
@@ -107,13 +115,13 @@ function maxmemoryPolicyNote(policy: string) {
 
 /** Last resort: a dependency failure before tRPC (e.g. the session store) answers fast and clearly. */
 const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const redisDown = /redis|stream isn't writeable|connection is closed|ECONNREFUSED/i.test(String(error?.message));
+  const redisDown = isRedisUnavailableError(error) || /redis|stream isn't writeable|connection is closed|ECONNREFUSED/i.test(String(error?.message));
   const status = redisDown ? 503 : typeof error?.status === 'number' ? error.status : 500;
   req.log.error({ err: error }, 'request failed');
   if (status >= 500) captureError(error, { requestId: req.id, tags: { path: req.path } });
   if (res.headersSent) return;
   const message = redisDown
-    ? 'Service temporarily unavailable: the session store (Redis) cannot be reached. Please retry shortly.'
+    ? REDIS_UNAVAILABLE_MESSAGE
     : status < 500
       ? String(error.message)
       : 'Internal server error';

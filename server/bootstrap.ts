@@ -9,6 +9,7 @@ import { createCacheRedis, createQueueRedis, createRedis, warnOnEvictingQueueRed
 import { ScanProgressFeed } from './repositories/scan-progress-feed.js';
 import { createMetrics } from './observability/metrics.js';
 import { createServices } from './services/index.js';
+import { startUploadTempSweeper } from './services/upload-temp-sweeper.js';
 import { runQueuesInline } from '../worker/inline-jobs.js';
 
 export function createWebRuntime(config: AppConfig, logger: Logger) {
@@ -25,6 +26,7 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
   void warnOnEvictingQueueRedis(redis, logger);
   const services = createServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger });
   runQueuesInline(services, config.worker.inlineQueues, logger);
+  const uploadTempSweeper = startUploadTempSweeper(services.uploads, logger);
   const metrics = createMetrics({
     queues: services.queues,
     pool: database.primaryPool,
@@ -41,7 +43,7 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
     progressFeed,
     metrics,
     async close() {
-      await Promise.allSettled([services.queues.close(), progressFeed.close(), database.close()]);
+      await Promise.allSettled([services.queues.close(), progressFeed.close(), database.close(), uploadTempSweeper.stop()]);
       redis.disconnect();
       queueRedis.disconnect();
       if (cacheRedis !== redis) cacheRedis.disconnect();

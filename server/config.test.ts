@@ -50,6 +50,37 @@ describe('loadConfig', () => {
     expect(config.database.poolSize).toBe(25);
   });
 
+  it('limits sign-ups to 5 an hour per address and /trpc bodies to 1 MB unless told otherwise', () => {
+    const defaults = loadConfig({});
+    expect(defaults.rateLimits.signupsPerHour).toBe(5);
+    expect(defaults.http.maxTrpcBodyBytes).toBe(1024 * 1024);
+    const set = loadConfig({ RATE_LIMIT_SIGNUPS_PER_HOUR: '0', TRPC_MAX_BODY_KB: '256' });
+    expect(set.rateLimits.signupsPerHour).toBe(0);
+    expect(set.http.maxTrpcBodyBytes).toBe(256 * 1024);
+    expect(() => loadConfig({ TRPC_MAX_BODY_KB: '1' })).toThrow(/TRPC_MAX_BODY_KB/);
+  });
+
+  it('gives each user their own import folder and caps library files at 200 MB unless told otherwise', () => {
+    const defaults = loadConfig({});
+    expect(defaults.imports.localShared).toBe(false);
+    expect(defaults.ingest.maxFileBytes).toBe(200 * 1024 * 1024);
+    const set = loadConfig({ LOCAL_IMPORT_SHARED: 'true', INGEST_MAX_FILE_MB: '50' });
+    expect(set.imports.localShared).toBe(true);
+    expect(set.ingest.maxFileBytes).toBe(50 * 1024 * 1024);
+    expect(() => loadConfig({ INGEST_MAX_FILE_MB: '0' })).toThrow(/INGEST_MAX_FILE_MB/);
+    expect(() => loadConfig({ LOCAL_IMPORT_SHARED: 'yes' })).toThrow(/LOCAL_IMPORT_SHARED/);
+  });
+
+  it('limits uploads per user by default, each limit off at 0, and keeps their temp files beside local storage', () => {
+    const secret = { SESSION_SECRET: 'x'.repeat(40) };
+    const defaults = loadConfig({ ...secret, DATA_DIR: '/srv/ch' });
+    expect(defaults.imports).toMatchObject({ uploadQuotaBytes: 10_240 * 1024 * 1024, uploadBytesPerHour: 2_048 * 1024 * 1024, uploadTempDir: '/srv/ch/tmp/uploads' });
+    const off = loadConfig({ ...secret, UPLOAD_QUOTA_MB: '0', UPLOAD_RATE_MB_PER_HOUR: '0', UPLOAD_TEMP_DIR: '/var/tmp/ch' });
+    expect(off.imports).toMatchObject({ uploadQuotaBytes: null, uploadBytesPerHour: null, uploadTempDir: '/var/tmp/ch' });
+    expect(loadConfig({ ...secret, STORAGE: 's3', S3_BUCKET: 'photos' }).imports.uploadTempDir).not.toMatch(/\/objects|\.data/);
+    expect(() => loadConfig({ ...secret, UPLOAD_QUOTA_MB: '-1' })).toThrow(/UPLOAD_QUOTA_MB/);
+  });
+
   it('rejects concurrency for an unknown queue or out of range', () => {
     expect(() => loadConfig({ WORKER_CONCURRENCY: 'nope=2' })).toThrow(/WORKER_CONCURRENCY/);
     expect(() => loadConfig({ WORKER_CONCURRENCY: 'photo=0' })).toThrow(/WORKER_CONCURRENCY/);

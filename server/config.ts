@@ -2,16 +2,15 @@
  * The one place that reads process.env. Server, worker and scripts call
  * loadConfig() once at start and pass the typed result down.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { QUEUE_NAMES, isQueueName, type QueueName } from '../shared/queues.js';
 import { parseTokenEncryptionKey } from './sources/google-drive/token-crypto.js';
+import { INSTALL_SECRET_FILE, installSecret } from './install-secret.js';
 
 /** Queues whose every job is small enough to run inside a web request when the queue is switched off. */
 const INLINE_ABLE_QUEUES = ['image'] as const;
-
-const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-in-production';
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
@@ -60,6 +59,7 @@ const envSchema = z
     PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
     TRUST_PROXY: booleanFlag(false),
     CLIENT_MODE: z.preprocess(emptyAsUndefined, z.enum(['vite', 'static', 'off']).optional()),
+    VITE_HMR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: mysqlUrl.default('mysql://root@127.0.0.1:3306/concert_history'),
     DATABASE_REPLICA_URLS: z.preprocess((v) => commaList(emptyAsUndefined(v)) ?? [], z.array(mysqlUrl)),
@@ -74,6 +74,8 @@ const envSchema = z
     SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, message: 'must be smtp://user:password@host:port or smtps://…' }).optional()),
     MAIL_FROM: z.string().min(3).default('Concert History <no-reply@concert-history.local>'),
     RATE_LIMIT_API_PER_MIN: intFrom(100, 0, 1_000_000),
+    RATE_LIMIT_SIGNUPS_PER_HOUR: intFrom(5, 0, 100_000),
+    TRPC_MAX_BODY_KB: intFrom(1_024, 16, 100 * 1_024),
     REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('ch'),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKER_QUEUES: queueList,
@@ -98,12 +100,17 @@ const envSchema = z
     MEDIA_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     MEDIA_URL_TTL_SECONDS: intFrom(86_400, 300, 7 * 86_400),
     LOCAL_IMPORT_ROOTS: z.preprocess(emptyAsUndefined, z.string().optional()),
+    LOCAL_IMPORT_SHARED: booleanFlag(false),
     UPLOAD_MAX_FILE_MB: intFrom(50, 1, 2_000),
     UPLOAD_MAX_FILES: intFrom(1_000, 1, 100_000),
+    UPLOAD_QUOTA_MB: intFrom(10_240, 0, 1_000_000_000),
+    UPLOAD_RATE_MB_PER_HOUR: intFrom(2_048, 0, 1_000_000_000),
+    UPLOAD_TEMP_DIR: optionalString,
     IMAGE_MAX_PIXELS: intFrom(100_000_000, 1_000_000, 1_000_000_000),
     DEDUP_NEAR_THRESHOLD: intFrom(10, 0, 15),
     DEDUP_BURST_WINDOW_SECONDS: intFrom(10, 1, 3_600),
     INGEST_ATTEMPTS: intFrom(5, 1, 20),
+    INGEST_MAX_FILE_MB: intFrom(200, 1, 100_000),
     EVENT_RADIUS_M: intFrom(300, 20, 5_000),
     VENUE_SEARCH_RADIUS_M: intFrom(250, 20, 2_000),
     OVERPASS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -151,6 +158,22 @@ function importRoots(value: string | undefined, dataDir: string, env: string): s
 
 type Env = z.output<typeof envSchema>;
 
+/** Beside local storage by default; with S3 the data folder may not be writable, the system's temp folder is. */
+function uploadTempDir(e: Env): string {
+  if (e.UPLOAD_TEMP_DIR) return resolve(e.UPLOAD_TEMP_DIR);
+  return e.STORAGE === 'local' ? resolve(e.DATA_DIR, 'tmp', 'uploads') : resolve(tmpdir(), 'concert-history-uploads');
+}
+
+function secretOfThisInstall(dataDir: string): string {
+  try {
+    return installSecret(resolve(dataDir));
+  } catch (error) {
+    throw new Error(
+      `SESSION_SECRET is not set and no secret could be kept in ${resolve(dataDir, INSTALL_SECRET_FILE)} (${(error as Error).message}); set SESSION_SECRET or make DATA_DIR writable`,
+    );
+  }
+}
+
 function storageConfig(e: Env) {
   if (e.STORAGE === 's3') {
     return {
@@ -178,11 +201,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error);
   const e = parsed.data;
+  // Production requires SESSION_SECRET (above); elsewhere this install's own, never a constant of the source.
+  const sessionSecret = e.SESSION_SECRET ?? secretOfThisInstall(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
     isProduction: e.NODE_ENV === 'production',
     clientMode: e.CLIENT_MODE ?? ({ development: 'vite', production: 'static', test: 'off' } as const)[e.NODE_ENV],
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY },
+    /** Vite's hot-reload socket (CLIENT_MODE=vite), on HOST; null: a free port. */
+    viteHmrPort: e.VITE_HMR_PORT ?? null,
+    /** maxTrpcBodyBytes: a larger /trpc request body is refused with 413 before it is read. */
+    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY, maxTrpcBodyBytes: e.TRPC_MAX_BODY_KB * 1_024 },
     logLevel: e.LOG_LEVEL,
     database: {
       url: e.DATABASE_URL,
@@ -204,30 +232,42 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           smtpUrl: e.SMTP_URL,
           from: e.MAIL_FROM,
           /** Signs one-click unsubscribe links (they work without a session). Derived from the session secret. */
-          unsubscribeSecret: `unsubscribe:${e.SESSION_SECRET ?? DEV_SESSION_SECRET}`,
+          unsubscribeSecret: `unsubscribe:${sessionSecret}`,
         }
       : null,
-    /** Per-user tRPC calls a minute (sliding window); 0 turns the limit off. Scan and login limits are fixed. */
-    rateLimits: { apiPerMinute: e.RATE_LIMIT_API_PER_MIN },
-    session: { secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET, maxAgeMs: 30 * 24 * 60 * 60 * 1000 },
+    /**
+     * Per-user tRPC calls a minute (sliding window) and sign-up attempts (also on existing emails) an hour per
+     * address (an IPv6 /64); 0 turns either off. Scan, login and live-stream limits are fixed (rate-limit/limits.ts).
+     */
+    rateLimits: { apiPerMinute: e.RATE_LIMIT_API_PER_MIN, signupsPerHour: e.RATE_LIMIT_SIGNUPS_PER_HOUR },
+    session: { secret: sessionSecret, maxAgeMs: 30 * 24 * 60 * 60 * 1000 },
     dataDir: resolve(e.DATA_DIR),
     storage: storageConfig(e),
     media: {
       /** Media URLs point here when set (a CDN in front of /media or of the bucket), else at this app's /media. */
       cdnBaseUrl: e.CDN_BASE_URL?.replace(/\/+$/, '') ?? null,
       /** Signs media URLs; shared with the CDN's edge check. Derived from the session secret unless set. */
-      urlSecret: e.MEDIA_URL_SECRET ?? `media-urls:${e.SESSION_SECRET ?? DEV_SESSION_SECRET}`,
+      urlSecret: e.MEDIA_URL_SECRET ?? `media-urls:${sessionSecret}`,
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       maxPixels: e.IMAGE_MAX_PIXELS,
       thumbnailWidth: 400,
     },
     imports: {
       localRoots: importRoots(e.LOCAL_IMPORT_ROOTS, e.DATA_DIR, e.NODE_ENV),
+      /** false: each user imports only from `<root>/<their user id>` (server/sources/local-import-grants.ts); true: one household, anywhere under the roots. */
+      localShared: e.LOCAL_IMPORT_SHARED,
       maxUploadBytes: e.UPLOAD_MAX_FILE_MB * 1024 * 1024,
       maxUploadFiles: e.UPLOAD_MAX_FILES,
+      /** Per user, over all their uploads; null: no quota. */
+      uploadQuotaBytes: e.UPLOAD_QUOTA_MB > 0 ? e.UPLOAD_QUOTA_MB * 1024 * 1024 : null,
+      /** Per user, a sliding hour; null: no limit. */
+      uploadBytesPerHour: e.UPLOAD_RATE_MB_PER_HOUR > 0 ? e.UPLOAD_RATE_MB_PER_HOUR * 1024 * 1024 : null,
+      /** Where a web server keeps an upload's bytes while it receives them (its own disk; swept, see upload-temp-files.ts). */
+      uploadTempDir: uploadTempDir(e),
     },
     dedup: { nearThreshold: e.DEDUP_NEAR_THRESHOLD, burstWindowSeconds: e.DEDUP_BURST_WINDOW_SECONDS },
-    ingest: { attempts: e.INGEST_ATTEMPTS },
+    /** maxFileBytes: a larger file of any library (folder, Drive, uploads) is failed with a reason instead of read. */
+    ingest: { attempts: e.INGEST_ATTEMPTS, maxFileBytes: e.INGEST_MAX_FILE_MB * 1024 * 1024 },
     matching: {
       /** Photos of one evening within this distance of each other are one event. */
       eventRadiusMeters: e.EVENT_RADIUS_M,

@@ -38,3 +38,18 @@ export class RateLimitedError extends DomainError {
   }
 }
 export class DependencyUnavailableError extends DomainError {}
+
+/**
+ * An error of a Redis client that cannot reach its server (down, restarting, failing
+ * over): the request-path connections fail fast with these instead of queueing. Callers
+ * answer "temporarily unavailable" (503) rather than pass ioredis's wording on.
+ */
+export function isRedisUnavailableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (error.name === 'ReplyError') return /^(LOADING|READONLY|MASTERDOWN)\b/.test(error.message);
+  return /stream isn't writeable|connection is closed/i.test(error.message);
+}
+
+/** What a person is told when Redis (sessions, limits) cannot be reached. */
+export const REDIS_UNAVAILABLE_MESSAGE = 'Service temporarily unavailable: the session store (Redis) cannot be reached. Please retry shortly.';

@@ -48,13 +48,30 @@ export interface PhotoPair {
 }
 
 export function classifyPair(pair: PhotoPair, thresholds: Partial<DedupThresholds> = {}): DuplicateKind | null {
+  return pairClassifier(thresholds)(pair.distance, pair.contentHashEqual, instantOf(pair.takenAtA), instantOf(pair.takenAtB));
+}
+
+/**
+ * classifyPair on plain numbers, for the dedup stage's inner loop (millions of pairs
+ * when a library holds thousands of near-identical photos): the thresholds are
+ * resolved once, and a pair costs a few comparisons, no allocation.
+ * Times are epoch milliseconds, NaN when missing; distance -1 or null when either hash is missing.
+ */
+export function pairClassifier(thresholds: Partial<DedupThresholds> = {}) {
   const { nearThreshold, burstWindowSeconds, sameImageDistance } = { ...DEFAULT_DEDUP_THRESHOLDS, ...thresholds };
-  if (pair.contentHashEqual) return 'exact';
-  if (pair.distance === null || pair.distance > nearThreshold) return null;
-  const { takenAtA: a, takenAtB: b } = pair;
-  if (!a || !b || isSameMoment(a, b)) return 'near';
-  if (Math.abs(a.getTime() - b.getTime()) <= burstWindowSeconds * 1000) return 'burst';
-  return pair.distance <= sameImageDistance ? 'near' : null;
+  const burstWindowMs = burstWindowSeconds * 1000;
+  return (distance: number | null, contentHashEqual: boolean, takenAtA: number, takenAtB: number): DuplicateKind | null => {
+    if (contentHashEqual) return 'exact';
+    if (distance === null || distance < 0 || distance > nearThreshold) return null;
+    if (Number.isNaN(takenAtA) || Number.isNaN(takenAtB) || isSameMoment(takenAtA, takenAtB)) return 'near';
+    if (Math.abs(takenAtA - takenAtB) <= burstWindowMs) return 'burst';
+    return distance <= sameImageDistance ? 'near' : null;
+  };
+}
+
+/** Epoch milliseconds of a capture time, NaN when there is none (what pairClassifier takes). */
+export function instantOf(takenAt: Date | null): number {
+  return takenAt ? takenAt.getTime() : Number.NaN;
 }
 
 /**
@@ -62,10 +79,17 @@ export function classifyPair(pair: PhotoPair, thresholds: Partial<DedupThreshold
  * made by a tool that drops SubSecTimeOriginal is still the same shot, while two
  * frames 120 ms apart with sub-seconds are not.
  */
-function isSameMoment(a: Date, b: Date): boolean {
-  if (a.getTime() === b.getTime()) return true;
-  const lacksSubSeconds = a.getUTCMilliseconds() === 0 || b.getUTCMilliseconds() === 0;
-  return lacksSubSeconds && Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
+function isSameMoment(a: number, b: number): boolean {
+  if (a === b) return true;
+  // A second or more apart is never one second (and this spares most pairs the remainders below).
+  if (Math.abs(a - b) >= 1000) return false;
+  const lacksSubSeconds = millisecondsOf(a) === 0 || millisecondsOf(b) === 0;
+  return lacksSubSeconds && Math.floor(a / 1000) === Math.floor(b / 1000);
+}
+
+/** The sub-second part, 0–999, also before 1970 (as Date#getUTCMilliseconds). */
+function millisecondsOf(instant: number): number {
+  return ((instant % 1000) + 1000) % 1000;
 }
 
 /** A pair's classification straight from the two photos' hashes and times. */

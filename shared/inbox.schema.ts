@@ -14,6 +14,8 @@ export type InboxTarget = z.output<typeof inboxTargetSchema>;
 export const inboxChoiceSchema = z.union([
   z.strictObject({ concertId: id }),
   z.strictObject({ venueId: id }),
+  /** A suggestion from other users' shows: this artist at this venue, confirmed by the user's own choice. */
+  z.strictObject({ artistId: id, venueId: id }),
   z.strictObject({ setlistId: z.string().regex(/^[0-9a-f]{4,16}$/i, 'must be a setlist.fm setlist id') }),
 ]);
 export type InboxChoice = z.output<typeof inboxChoiceSchema>;

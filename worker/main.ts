@@ -2,6 +2,7 @@
 import { loadConfigOrExit } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
 import { flushSentry, initSentry } from '../server/observability/sentry.js';
+import { sweepDriveDownloads } from '../server/sources/google-drive/google-drive-source.js';
 import { createWorkerRuntime } from './bootstrap.js';
 import { JobRegistry } from './job-registry.js';
 import { createWorkerMetrics } from './metrics.js';
@@ -17,6 +18,11 @@ const registry = new JobRegistry(jobHandlers(runtime.services));
 const metrics = createWorkerMetrics();
 const workers = startWorkers(config, registry, logger, metrics);
 const stopKeepingSchedules = keepSchedules(config, runtime.services, logger);
+// What a killed worker's Drive downloads left in the temp folder.
+void sweepDriveDownloads(60 * 60_000).then(
+  (removed) => removed && logger.info({ removed }, 'removed Drive downloads left behind'),
+  (error: unknown) => logger.warn({ err: error }, 'could not sweep Drive downloads'),
+);
 const metricsServer = config.worker.metricsPort === null ? null : await metrics.serve(config.worker.metricsPort, config.http.host);
 closeOnSignals(async () => {
   metricsServer?.close();

@@ -1,9 +1,10 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCReact, getQueryKey } from '@trpc/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
 import type { AppRouter } from '../../server/trpc/router.js';
+import { MAX_BATCH_SIZE } from '../../shared/trpc-limits.js';
 import { isRetryable, isUnauthorized } from './lib/errors.js';
 
 export const trpc = createTRPCReact<AppRouter>();
@@ -19,7 +20,13 @@ export function createTrpcClient() {
         // Server-sent events (EventSource): same-origin, so the session cookie goes along; it reconnects by itself.
         true: httpSubscriptionLink({ url: '/trpc', transformer: superjson }),
         // Default fetch: same-origin cookies; mutations are POSTed as application/json, which the CSRF guard requires.
-        false: httpBatchLink({ url: '/trpc', transformer: superjson, maxURLLength: 2083 }),
+        // Sign-up, login and the other auth mutations go alone (the server refuses them in a batch); other
+        // calls are batched, at most as many per request as the server takes.
+        false: splitLink({
+          condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.'),
+          true: httpLink({ url: '/trpc', transformer: superjson }),
+          false: httpBatchLink({ url: '/trpc', transformer: superjson, maxURLLength: 2083, maxItems: MAX_BATCH_SIZE }),
+        }),
       }),
     ],
   });

@@ -42,7 +42,7 @@ export const concerts = mysqlTable(
     index('concerts_user_venue_date_idx').on(t.userId, t.venueId, t.concertDate),
     index('concerts_user_artist_idx').on(t.userId, t.artistId),
     index('concerts_user_status_idx').on(t.userId, t.status, t.concertDate),
-    /** Another user's known concert at a venue on a date: matching reuses its facts. */
+    /** Other users' shows at a venue on a date: the review inbox's unverified suggestions (never matching). */
     index('concerts_venue_date_idx').on(t.venueId, t.concertDate),
     uniqueIndex('concerts_user_event_uq').on(t.userId, t.eventKey),
   ],

@@ -39,12 +39,16 @@ export function createPool(url: string, config: AppConfig['database'], logger: L
   return pool;
 }
 
-type TimedCommand = { sql?: string; once(event: 'end', listener: () => void): unknown };
+type TimedCommand = { once(event: 'end', listener: () => void): unknown };
 type CoreConnection = Record<'query' | 'execute', (...args: unknown[]) => TimedCommand>;
 
 /**
  * drizzle's logger runs before a query, so it cannot time one. Instead every new
  * pooled connection gets its query/execute wrapped to time the command to its end.
+ *
+ * What is logged is the statement as written, with its `?` placeholders, never the
+ * command's own SQL text: mysql2 formats the values into that (password hashes,
+ * e-mail addresses, tokens). Literals written into a statement are masked too.
  */
 function logSlowQueries(pool: mysql.Pool, thresholdMs: number, logger: Logger) {
   pool.on('connection', (connection) => {
@@ -55,13 +59,24 @@ function logSlowQueries(pool: mysql.Pool, thresholdMs: number, logger: Logger) {
         const startedAt = performance.now();
         const command = original(...args);
         command.once('end', () => {
-          const durationMs = Math.round(performance.now() - startedAt);
-          if (durationMs >= thresholdMs) logger.warn({ durationMs, sql: command.sql?.slice(0, 2000) }, 'slow query');
+          const durationMs = performance.now() - startedAt;
+          if (durationMs >= thresholdMs) logger.warn({ durationMs: Math.round(durationMs), sql: statementOf(args[0]) }, 'slow query');
         });
         return command;
       };
     }
   });
+}
+
+/** The statement of a query/execute call (a string or `{ sql }`), without any value in it. */
+export function statementOf(first: unknown): string {
+  const text = typeof first === 'string' ? first : typeof (first as { sql?: unknown } | null)?.sql === 'string' ? (first as { sql: string }).sql : '';
+  return maskLiterals(text).slice(0, 2000);
+}
+
+/** Quoted strings and hex or binary literals become `?`: statements built with values inline (sql.raw) log no value either. */
+export function maskLiterals(sql: string): string {
+  return sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|\b[xX]'[0-9a-fA-F]*'|\b0x[0-9a-fA-F]+\b/g, '?');
 }
 
 function wrap(pool: mysql.Pool) {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import type { AppConfig } from '../config.js';
 
 export type ClientMode = 'vite' | 'static' | 'off';
 
@@ -8,14 +10,22 @@ export type ClientMode = 'vite' | 'static' | 'off';
 const candidates = ['../../dist/client', '../../client'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 /**
- * Development: Vite's dev server as middleware (same origin, hot reload).
+ * Development: Vite's dev server as middleware (same origin, hot reload). What it
+ * may serve is limited in vite.config.ts (server.fs); its hot-reload socket, a
+ * server of its own in middleware mode, listens on HOST like the app (all
+ * interfaces only when HOST is a wildcard) on a free port unless VITE_HMR_PORT says.
  * Production: the built bundle, hashed assets cached forever, index.html never.
  */
-export async function mountClient(app: Express, mode: ClientMode): Promise<() => Promise<void>> {
+export async function mountClient(
+  app: Express, config: Pick<AppConfig, 'clientMode' | 'viteHmrPort'> & { http: Pick<AppConfig['http'], 'host'> },
+): Promise<() => Promise<void>> {
+  const mode: ClientMode = config.clientMode;
   if (mode === 'off') return async () => {};
   if (mode === 'vite') {
     const { createServer } = await import('vite');
-    const vite = await createServer({ server: { middlewareMode: true }, appType: 'spa' });
+    const { host } = config.http;
+    const ws = { host: isWildcard(host) ? undefined : host, port: config.viteHmrPort ?? (await freePort(host)) };
+    const vite = await createServer({ server: { middlewareMode: true, ws }, appType: 'spa' });
     app.use(vite.middlewares);
     return () => vite.close();
   }
@@ -27,4 +37,21 @@ export async function mountClient(app: Express, mode: ClientMode): Promise<() =>
     res.set('Cache-Control', 'no-cache').sendFile(`${root}/index.html`);
   });
   return async () => {};
+}
+
+function isWildcard(host: string): boolean {
+  return ['', '0.0.0.0', '::', '[::]', '::0'].includes(host);
+}
+
+/** A port free on `host` now (Vite reads a port of 0 as its fixed default, 24678, so one is picked here). */
+async function freePort(host: string): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, isWildcard(host) ? undefined : host, resolve);
+  });
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === 'string') throw new Error('could not find a free port for the hot-reload socket');
+  return address.port;
 }

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import type { UserSummary } from '../repositories/user.repository.js';
 import type { SessionPort } from '../trpc/context.js';
+import type { CurrentUsers } from './current-users.js';
 import type { SessionIndex } from './session-index.js';
 
 declare module 'express-session' {
@@ -18,9 +19,14 @@ export const SESSION_COOKIE = 'ch.sid';
 /** Where connect-redis keeps a session: this prefix plus the session id. */
 export const sessionStorePrefix = (keyPrefix: string) => `${keyPrefix}:sess:`;
 
-/** Sessions live in Redis so that any web server can answer any request. */
-export function createSessionMiddleware(config: AppConfig, redis: Redis): RequestHandler {
-  return session({
+/**
+ * Sessions live in Redis so that any web server can answer any request. After the
+ * session is loaded, its user is replaced by the user as the database has them now
+ * (CurrentUsers): a changed role applies within seconds, and a session of a deleted
+ * account is dropped, on every route behind this middleware.
+ */
+export function createSessionMiddleware(config: AppConfig, redis: Redis, currentUsers: CurrentUsers): RequestHandler {
+  const loadSession = session({
     name: SESSION_COOKIE,
     store: new RedisStore({ client: redis, prefix: sessionStorePrefix(config.redis.keyPrefix), ttl: config.session.maxAgeMs / 1000 }),
     secret: config.session.secret,
@@ -36,7 +42,30 @@ export function createSessionMiddleware(config: AppConfig, redis: Redis): Reques
       path: '/',
     },
   });
+  const refreshUser = refreshSessionUser(currentUsers);
+  return (req, res, next) => loadSession(req, res, (error?: unknown) => (error ? next(error) : refreshUser(req, res, next)));
 }
+
+function refreshSessionUser(currentUsers: CurrentUsers): RequestHandler {
+  return async (req, _res, next) => {
+    const signedIn = req.session?.user;
+    if (!signedIn) return next();
+    try {
+      const current = await currentUsers.get(signedIn.id);
+      if (!current) {
+        // The account is gone: the session goes too, and the request carries on as a visitor's.
+        await promisify((done) => req.session.regenerate(done));
+      } else if (!sameUser(signedIn, current)) {
+        req.session.user = current;
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+const sameUser = (a: UserSummary, b: UserSummary) => a.id === b.id && a.role === b.role && a.email === b.email && a.name === b.name;
 
 /** For plain Express routes behind the session middleware: 401 without a logged-in user. */
 export const requireSessionUser: RequestHandler = (req, res, next) => {
@@ -47,7 +76,7 @@ export const requireSessionUser: RequestHandler = (req, res, next) => {
 const promisify = (run: (done: (err?: unknown) => void) => void) =>
   new Promise<void>((resolve, reject) => run((err) => (err ? reject(err) : resolve())));
 
-export function expressSessionPort(req: Request, index: SessionIndex): SessionPort {
+export function expressSessionPort(req: Request, index: SessionIndex, currentUsers: CurrentUsers): SessionPort {
   return {
     get user() {
       return req.session?.user ?? null;
@@ -60,6 +89,7 @@ export function expressSessionPort(req: Request, index: SessionIndex): SessionPo
       req.session.user = user;
       await promisify((done) => req.session.save(done));
       await index.add(user.id, req.sessionID);
+      currentUsers.remember(user);
     },
     async destroy() {
       const userId = req.session?.user?.id;

@@ -1,24 +1,43 @@
 /**
- * The show at a venue on an evening, from setlist.fm. setlist.fm has no search by
- * coordinates, so our venue is first mapped to theirs by name within its city (the
- * GeoNames id, which setlist.fm uses for cities), then by name within the country;
- * the mapping is kept on the venue for every later evening there.
+ * The show at a venue on an evening, from setlist.fm: what it already told us (the
+ * shared `setlistfm_shows` facts, no request at all), else its API. setlist.fm has
+ * no search by coordinates, so our venue is first mapped to theirs by name within
+ * its city (the GeoNames id, which setlist.fm uses for cities), then by name within
+ * the country; the mapping is kept on the venue for every later evening there.
  */
 import { reverseGeocode } from '../geo/reverse-geocoder.js';
 import { concertFactsFrom, pickVenue, type ConcertFacts as SetlistFmFacts } from '../integrations/setlistfm/concert-facts.js';
 import type { SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
+import type { SetlistFmShowRepository } from '../repositories/setlistfm-show.repository.js';
 import type { Venue, VenueRepository } from '../repositories/venue.repository.js';
 import type { ExternalArtistSearch } from '../services/artist.service.js';
-import type { ConcertFacts, ConcertLookup } from '../services/concert-matching.service.js';
+import type { ConcertFacts, ConcertFactsSource } from '../services/concert-matching.service.js';
 
-export function setlistFmConcertLookup(client: SetlistFmClient, venues: VenueRepository): ConcertLookup {
-  return async (venue, evening) => {
-    const setlistfmVenueId = venue.setlistfmId ?? (await mapVenue(client, venues, venue));
+export class SetlistFmConcertFacts implements ConcertFactsSource {
+  constructor(
+    private readonly shows: SetlistFmShowRepository,
+    private readonly venues: VenueRepository,
+    /** Null when setlist.fm is not configured: only what it told us before is known. */
+    private readonly client: SetlistFmClient | null,
+  ) {}
+
+  async at(venue: Venue, evening: string): Promise<ConcertFacts | null> {
+    const setlistfmVenueId = venue.setlistfmId ?? (this.client ? await mapVenue(this.client, this.venues, venue) : null);
     if (!setlistfmVenueId) return null;
-    const { setlists } = await client.allSetlists({ venueId: setlistfmVenueId, date: evening });
+    const known = await this.shows.at(setlistfmVenueId, evening);
+    if (known || !this.client) return known;
+    const { setlists } = await this.client.allSetlists({ venueId: setlistfmVenueId, date: evening });
     const facts = concertFactsFrom(setlists);
-    return facts ? asConcertFacts(facts) : null;
-  };
+    if (!facts) return null;
+    return this.remember(setlistfmVenueId, evening, facts);
+  }
+
+  /** Keeps what setlist.fm said about an evening at one of its venues, for every user after this one. */
+  async remember(setlistfmVenueId: string, evening: string, facts: SetlistFmFacts): Promise<ConcertFacts> {
+    const ours = asConcertFacts(facts);
+    await this.shows.record(setlistfmVenueId, evening, { ...ours, setlistfmId: facts.setlistfmId });
+    return ours;
+  }
 }
 
 async function mapVenue(client: SetlistFmClient, venues: VenueRepository, venue: Venue): Promise<string | null> {
@@ -49,9 +68,11 @@ export function setlistFmArtistSearch(client: SetlistFmClient): ExternalArtistSe
   };
 }
 
+const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function asConcertFacts(facts: SetlistFmFacts): ConcertFacts {
   return {
-    artist: { name: facts.headliner.name, mbid: facts.headliner.mbid, sortName: facts.headliner.sortName },
+    artist: { name: facts.headliner.name, mbid: MBID.test(facts.headliner.mbid) ? facts.headliner.mbid : null, sortName: facts.headliner.sortName },
     supportingActs: facts.supportingActs,
     tour: facts.tour,
     setlist: facts.setlist,

@@ -90,6 +90,17 @@ describe('readPhotoMetadata', () => {
     expect((await readPhotoMetadata(file, { now: NOW })).takenAt).toBeNull();
   });
 
+  it('drops a date no photo can have (year 0001, an unset clock) instead of reading it as 1901', async () => {
+    for (const value of ['0001:01:01 00:00:00', '0099:12:31 23:59:59', '1000:06:15 12:00:00']) {
+      const file = await jpegWithExifTags({ IFD2: { DateTimeOriginal: value } });
+      const metadata = await readPhotoMetadata(file, { now: NOW }).catch((error: unknown) => error);
+      expect(metadata, value).toMatchObject({ takenAt: null });
+    }
+    // A date that could be real keeps the refusal with its own date, not a mangled one.
+    const early = await jpegWithExifTags({ IFD2: { DateTimeOriginal: '1901:01:01 00:00:00' } });
+    expect(await invalidReason(early)).toMatch(/\(1901-01-01\) is before 1990/);
+  });
+
   it('returns nulls for a photo without EXIF, for a corrupt EXIF block and for a file that is no image', async () => {
     const plain = await encodeJpeg(pixels);
     const empty = { takenAt: null, timeZone: null, latitude: null, longitude: null, cameraMake: null, cameraModel: null, orientation: null };
@@ -125,7 +136,7 @@ describe('parseExifDateTime', () => {
   });
 
   it('refuses impossible or unset dates', () => {
-    for (const value of ['0000:00:00 00:00:00', '2019:13:01 10:00:00', '2019:04:31 10:00:00', '2019:07:05 25:00:00', '    :  :     :  :  ', 'yesterday', 20190705]) {
+    for (const value of ['0000:00:00 00:00:00', '0001:01:01 00:00:00', '0050:02:29 10:00:00', '2019:13:01 10:00:00', '2019:04:31 10:00:00', '2019:07:05 25:00:00', '    :  :     :  :  ', 'yesterday', 20190705]) {
       expect(parseExifDateTime(value)).toBeNull();
     }
   });

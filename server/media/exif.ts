@@ -38,6 +38,13 @@ export interface ReadPhotoMetadataOptions {
 
 /** Earlier dates come from cameras whose clock was never set. */
 export const EARLIEST_PLAUSIBLE_CAPTURE = new Date(Date.UTC(1990, 0, 1));
+/**
+ * No photograph is older (Niépce, 1826): an earlier EXIF date is not a date at all
+ * but what an unset clock writes ("0001:01:01"), and is dropped like "0000:00:00".
+ * Kept apart from the 1990 rule, which refuses the photo with its date as written:
+ * JavaScript would read years 0–99 as 1900–1999 and show "0001" as 1901.
+ */
+const FIRST_PHOTOGRAPH_YEAR = 1826;
 /** Later than now plus this is a wrong clock; two days allow for any zone mix-up. */
 const FUTURE_TOLERANCE_MS = 2 * 86_400_000;
 const CAMERA_NAME_MAX_LENGTH = 100;
@@ -80,10 +87,11 @@ type Tags = Record<string, unknown>;
 /**
  * Throws InvalidPhotoError for absurd values (a date before 1990 or days in the
  * future, coordinates off the globe). Missing or unreadable EXIF is not an
- * error: the photo's pixels may be fine, so the fields are null.
+ * error: the photo's pixels may be fine, so the fields are null. `input` is the
+ * bytes or a file's path (exifr then reads only the parts that hold the metadata).
  */
-export async function readPhotoMetadata(buffer: Buffer, options: ReadPhotoMetadataOptions = {}): Promise<PhotoMetadata> {
-  const tags = await parseTags(buffer);
+export async function readPhotoMetadata(input: Buffer | string, options: ReadPhotoMetadataOptions = {}): Promise<PhotoMetadata> {
+  const tags = await parseTags(input);
   if (!tags) return { ...NO_METADATA };
 
   const position = readPosition(tags);
@@ -114,9 +122,9 @@ export async function readPhotoMetadata(buffer: Buffer, options: ReadPhotoMetada
   };
 }
 
-async function parseTags(buffer: Buffer): Promise<Tags | null> {
+async function parseTags(input: Buffer | string): Promise<Tags | null> {
   try {
-    const tags: unknown = await exifr.parse(buffer, EXIFR_OPTIONS);
+    const tags: unknown = await exifr.parse(input, EXIFR_OPTIONS);
     return tags && typeof tags === 'object' ? (tags as Tags) : null;
   } catch {
     // Not a format exifr knows, or a corrupt EXIF block: the image check decides about the file.
@@ -182,11 +190,12 @@ export function parseExifDateTime(value: unknown): { wall: WallTime; offsetMinut
   return { wall, offsetMinutes: offset ? parseOffset(offset) : null };
 }
 
-/** Rejects "0000:00:00 00:00:00" (unset), month 13, 31 April, 25 o'clock. */
+/** Rejects "0000:00:00 00:00:00" and "0001:01:01 00:00:00" (unset), month 13, 31 April, 25 o'clock. */
 function isRealCalendarTime(wall: WallTime): boolean {
+  if (wall.year < FIRST_PHOTOGRAPH_YEAR) return false;
   if (wall.month < 1 || wall.month > 12 || wall.day < 1 || wall.hour > 23 || wall.minute > 59) return false;
   const daysInMonth = new Date(Date.UTC(wall.year, wall.month, 0)).getUTCDate();
-  return wall.year > 0 && wall.day <= daysInMonth;
+  return wall.day <= daysInMonth;
 }
 
 /** SubSecTime digits are a decimal fraction: "5" is 500 ms, "05" 50 ms, "123456" 123 ms. */

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +26,23 @@ describe('analyzeImage', () => {
     expect(typeof analysis.perceptualHash).toBe('bigint');
     expect(analysis.perceptualHash).toBeGreaterThanOrEqual(0n);
     expect(analysis.perceptualHash < 1n << 64n).toBe(true);
+  });
+
+  it('reads a file from its path exactly as from its bytes, and judges an empty or disguised file by its content', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ch-analysis-'));
+    try {
+      await writeFile(join(folder, 'photo.jpg'), photo);
+      await writeFile(join(folder, 'empty.jpg'), Buffer.alloc(0));
+      await writeFile(join(folder, 'notes.jpg'), 'not a photo at all');
+      const fromPath = await analyzeImage(join(folder, 'photo.jpg'));
+      const fromBytes = await analyzeImage(photo);
+      expect(fromPath.perceptualHash).toBe(fromBytes.perceptualHash);
+      expect({ ...fromPath, thumbnail: fromPath.thumbnail.data }).toEqual({ ...fromBytes, thumbnail: fromBytes.thumbnail.data });
+      await expect(analyzeImage(join(folder, 'empty.jpg'))).rejects.toThrow('The file is empty');
+      await expect(analyzeImage(join(folder, 'notes.jpg'))).rejects.toThrow(/not an image/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('strips every metadata from the thumbnail, GPS included', async () => {

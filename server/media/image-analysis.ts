@@ -9,6 +9,7 @@
  * that may reference other files), GIF (animations and clip-art, not camera
  * output), animated WebP, anything else. The caller sets sharp.concurrency.
  */
+import { open } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { sniffImageFormat, type PhotoFormat, type SniffedFormat } from './image-format.js';
 import { HASH_INPUT_SIZE, perceptualHashOfGrey } from './perceptual-hash.js';
@@ -63,8 +64,29 @@ const FORMAT_NAMES: Record<SniffedFormat, string> = {
   unknown: 'unknown',
 };
 
+/**
+ * The photo's bytes, or the path of a file holding them: sharp then reads the file in
+ * pieces as it decodes, so a large file never sits in memory whole.
+ */
+export type ImageInput = Buffer | string;
+
+/** Enough of the start of a file for sniffImageFormat (an SVG is recognised within its first 1 kB). */
+const HEAD_BYTES = 4096;
+
+async function headOf(input: ImageInput): Promise<Buffer> {
+  if (typeof input !== 'string') return input;
+  const file = await open(input, 'r');
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await file.read(head, 0, HEAD_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
 /** Throws InvalidPhotoError with a reason a user can read when the file is not a usable photo. */
-export async function analyzeImage(input: Buffer, options: AnalyzeImageOptions = {}): Promise<ImageAnalysis> {
+export async function analyzeImage(input: ImageInput, options: AnalyzeImageOptions = {}): Promise<ImageAnalysis> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const format = await acceptedFormat(input);
   const header = await readHeader(input, format, maxPixels);
@@ -85,9 +107,10 @@ export async function analyzeThumbnail(input: Buffer, options: Pick<AnalyzeImage
 
 const SUPPORTED = 'JPEG, PNG, WebP, TIFF, AVIF, HEIC';
 
-async function acceptedFormat(input: Buffer): Promise<PhotoFormat> {
-  if (input.length === 0) throw new InvalidPhotoError('The file is empty');
-  const format = sniffImageFormat(input);
+async function acceptedFormat(input: ImageInput): Promise<PhotoFormat> {
+  const head = await headOf(input);
+  if (head.length === 0) throw new InvalidPhotoError('The file is empty');
+  const format = sniffImageFormat(head);
   if (format === 'svg') throw new InvalidPhotoError(`SVG drawings are not supported, only photos (${SUPPORTED})`);
   if (format === 'unknown') throw new InvalidPhotoError(`The file is not an image (supported: ${SUPPORTED})`);
   if (format === 'gif') {
@@ -97,7 +120,7 @@ async function acceptedFormat(input: Buffer): Promise<PhotoFormat> {
   return format;
 }
 
-async function readMetadata(input: Buffer, format: SniffedFormat): Promise<Metadata> {
+async function readMetadata(input: ImageInput, format: SniffedFormat): Promise<Metadata> {
   try {
     // Reads the header only: no pixel is decoded, so a bomb is measured before it can go off.
     return await sharp(input, { limitInputPixels: false }).metadata();
@@ -106,7 +129,7 @@ async function readMetadata(input: Buffer, format: SniffedFormat): Promise<Metad
   }
 }
 
-async function readHeader(input: Buffer, format: PhotoFormat, maxPixels: number): Promise<{ width: number; height: number }> {
+async function readHeader(input: ImageInput, format: PhotoFormat, maxPixels: number): Promise<{ width: number; height: number }> {
   const metadata = await readMetadata(input, format);
   if (format === 'webp' && (metadata.pages ?? 1) > 1) throw new InvalidPhotoError('Animated WebP images are not supported, only photos');
   const pixels = metadata.width * metadata.height;
@@ -115,7 +138,7 @@ async function readHeader(input: Buffer, format: PhotoFormat, maxPixels: number)
   return { width: metadata.autoOrient.width, height: metadata.autoOrient.height };
 }
 
-async function analyzeRendition(input: Buffer, format: PhotoFormat, thumbnailWidth: number, maxPixels: number): Promise<RenditionAnalysis> {
+async function analyzeRendition(input: ImageInput, format: PhotoFormat, thumbnailWidth: number, maxPixels: number): Promise<RenditionAnalysis> {
   let pixels: { data: Buffer; info: OutputInfo };
   try {
     // The one decode. JPEG and WebP shrink while decoding; 'truncated' refuses

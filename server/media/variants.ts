@@ -15,6 +15,12 @@ export type VariantWidth = (typeof VARIANT_WIDTHS)[number];
 const VARIANT_QUALITY = 80;
 /** WebP effort 2: most of effort 4's size savings at about half its time. */
 const VARIANT_EFFORT = 2;
+/**
+ * WebP stores at most 16383 pixels a side. A variant is bounded by width only
+ * otherwise, so a photo taller than that at its width (a 1×65000 strip, a long
+ * screenshot) is scaled to fit, not failed: ingest accepted it, so it can be starred.
+ */
+export const WEBP_MAX_DIMENSION = 16_383;
 
 export interface Variant {
   width: VariantWidth;
@@ -24,13 +30,14 @@ export interface Variant {
   data: Buffer;
 }
 
-export async function renderVariants(original: Buffer, { maxPixels }: { maxPixels: number }, widths: readonly VariantWidth[] = VARIANT_WIDTHS): Promise<Variant[]> {
+/** `original`: the bytes or the path of a file holding them (read in pieces by sharp). */
+export async function renderVariants(original: Buffer | string, { maxPixels }: { maxPixels: number }, widths: readonly VariantWidth[] = VARIANT_WIDTHS): Promise<Variant[]> {
   const largest = Math.max(...widths);
   let base: { data: Buffer; info: OutputInfo };
   try {
     base = await sharp(original, { failOn: 'truncated', limitInputPixels: maxPixels })
       .rotate()
-      .resize({ width: largest, withoutEnlargement: true })
+      .resize({ width: largest, height: WEBP_MAX_DIMENSION, fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
@@ -38,11 +45,16 @@ export async function renderVariants(original: Buffer, { maxPixels }: { maxPixel
     throw new InvalidPhotoError(`The photo could not be decoded for its renditions: ${(error as Error).message}`, { cause: error });
   }
   const raw = { width: base.info.width, height: base.info.height, channels: base.info.channels };
-  return Promise.all(
-    widths.map(async (width) => {
-      const resized = sharp(base.data, { raw }).resize({ width, withoutEnlargement: true });
-      const { data, info } = await resized.webp({ quality: VARIANT_QUALITY, effort: VARIANT_EFFORT }).toBuffer({ resolveWithObject: true });
-      return { width, pixelWidth: info.width, pixelHeight: info.height, data };
-    }),
-  );
+  try {
+    return await Promise.all(
+      widths.map(async (width) => {
+        const resized = sharp(base.data, { raw }).resize({ width, height: WEBP_MAX_DIMENSION, fit: 'inside', withoutEnlargement: true });
+        const { data, info } = await resized.webp({ quality: VARIANT_QUALITY, effort: VARIANT_EFFORT }).toBuffer({ resolveWithObject: true });
+        return { width, pixelWidth: info.width, pixelHeight: info.height, data };
+      }),
+    );
+  } catch (error) {
+    // Decoded pixels that cannot be encoded fail the same way every time: a reason, not a retry.
+    throw new InvalidPhotoError(`The photo's full-size versions could not be made: ${(error as Error).message}`, { cause: error });
+  }
 }

@@ -13,6 +13,19 @@ import type { JobQueues } from '../queue/queues.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5];
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
+/** Queue depths come from the queue Redis, whose connection waits while Redis is away: a scrape does not. */
+const QUEUE_COUNTS_TIMEOUT_MS = 1_500;
+
+/**
+ * The route label of a request: the mount point of the routes that answer it. Every
+ * other path is the client (the single-page app and its files) when something
+ * answered it, else "unmatched": a label is never built from what a caller sent,
+ * so anonymous requests cannot add series.
+ */
+const ROUTES = [
+  '/trpc', '/media', '/metrics', '/api/health', '/api/ready', '/api/uploads', '/api/export', '/api/unsubscribe', '/api/sources/google', '/admin/queues',
+] as const;
+export const UNMATCHED = 'unmatched';
 
 export interface MetricsSources {
   queues: JobQueues;
@@ -53,7 +66,13 @@ export function createMetrics({ queues, pool, poolSize, cacheCounts }: MetricsSo
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
     async collect() {
-      const counts = await Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...QUEUE_STATES)));
+      const counts = await withTimeout(
+        Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...QUEUE_STATES))),
+        QUEUE_COUNTS_TIMEOUT_MS,
+      ).catch(() => null);
+      // Queue Redis unreachable: no queue series rather than stale ones (alert on their absence).
+      this.reset();
+      if (!counts) return;
       QUEUE_NAMES.forEach((queue, i) => {
         for (const state of QUEUE_STATES) this.set({ queue, state }, counts[i]![state] ?? 0);
       });
@@ -89,17 +108,22 @@ export function createMetrics({ queues, pool, poolSize, cacheCounts }: MetricsSo
     },
   });
 
-  /** Times every request; tRPC requests also per procedure (`/trpc/a.b,c.d` is a batch of two). */
-  const middleware: RequestHandler = (req, res, next) => {
+  /**
+   * Times every request; tRPC requests also per procedure (`/trpc/a.b,c.d` is a batch of two),
+   * labelled only with names in `knownProcedures` (the router's), anything else as "unmatched".
+   */
+  const middleware = (knownProcedures: ReadonlySet<string>): RequestHandler => (req, res, next) => {
     const startedAt = performance.now();
     res.on('finish', () => {
       const seconds = (performance.now() - startedAt) / 1000;
       const status = `${Math.floor(res.statusCode / 100)}xx`;
-      const route = routeLabel(req.baseUrl + req.path);
-      httpDuration.observe({ method: req.method, route, status }, seconds);
+      // originalUrl: routers strip their mount point from req.url while they handle the request.
+      const path = pathOf(req.originalUrl);
+      const route = routeLabel(path, res.statusCode);
+      httpDuration.observe({ method: methodLabel(req.method), route, status }, seconds);
       if (res.statusCode >= 500) httpErrors.inc({ route });
       if (route === '/trpc') {
-        for (const procedure of procedureNames(req.path)) trpcDuration.observe({ procedure, status }, seconds);
+        for (const procedure of procedureNames(path, knownProcedures)) trpcDuration.observe({ procedure, status }, seconds);
       }
     });
     next();
@@ -110,15 +134,35 @@ export function createMetrics({ queues, pool, poolSize, cacheCounts }: MetricsSo
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Few, fixed route labels: ids and keys in paths would make every URL its own series. */
-function routeLabel(path: string): string {
-  if (path.startsWith('/trpc')) return '/trpc';
-  if (path.startsWith('/media/')) return '/media';
-  if (path.startsWith('/api/')) return path.split('/').slice(0, 3).join('/');
-  return path === '/metrics' ? '/metrics' : 'other';
+function routeLabel(path: string, statusCode: number): string {
+  const route = ROUTES.find((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  if (route) return route;
+  return statusCode === 404 ? UNMATCHED : 'client';
 }
 
-function procedureNames(path: string): string[] {
-  const names = path.replace(/^\/(trpc\/)?/, '').split(',');
-  return names.filter((name) => /^[A-Za-z]+(\.[A-Za-z]+)+$/.test(name));
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const methodLabel = (method: string) => (METHODS.has(method) ? method : 'other');
+
+function pathOf(url: string): string {
+  const path = url.split('?')[0]!;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Each known procedure of the call, and "unmatched" once for whatever else the path names. */
+function procedureNames(path: string, known: ReadonlySet<string>): string[] {
+  const names = path.replace(/^\/trpc\/?/, '').split(',');
+  const matched = names.filter((name) => known.has(name));
+  return matched.length < names.length ? [...matched, UNMATCHED] : matched;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

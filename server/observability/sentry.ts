@@ -4,6 +4,7 @@
  */
 import * as Sentry from '@sentry/node';
 import type { AppConfig } from '../config.js';
+import { errorWithoutValues } from '../logger.js';
 import { APP_VERSION } from '../version.js';
 
 export type SentryRole = 'web' | 'worker';
@@ -17,8 +18,29 @@ export function initSentry(config: Pick<AppConfig, 'sentry'>, role: SentryRole):
     tracesSampleRate: config.sentry.tracesSampleRate,
     release: `concert-history@${APP_VERSION}`,
     initialScope: { tags: { role } },
+    // No bodies (a login's password), cookies (the session), query strings (signed media URLs) or user addresses.
+    dataCollection: { userInfo: false, cookies: false, httpBodies: [], urlQueryParams: false, httpHeaders: { request: { deny: ['cookie', 'authorization', 'x-forwarded-for'] }, response: false } },
+    includeLocalVariables: false,
+    beforeSend: withoutRequestSecrets,
+    beforeSendTransaction: withoutRequestSecrets,
   });
   return true;
+}
+
+/** A second guard over dataCollection: whatever an integration attaches, these never leave the process. */
+function withoutRequestSecrets<T extends Sentry.Event>(event: T): T {
+  const request = event.request;
+  if (request) {
+    delete request.data;
+    delete request.cookies;
+    delete request.query_string;
+    if (request.headers) {
+      for (const name of Object.keys(request.headers)) {
+        if (/^(cookie|authorization|x-forwarded-for)$/i.test(name)) delete request.headers[name];
+      }
+    }
+  }
+  return event;
 }
 
 export interface ErrorContext {
@@ -33,7 +55,8 @@ export function captureError(error: unknown, context: ErrorContext = {}): void {
     if (context.requestId) scope.setTag('requestId', context.requestId);
     for (const [key, value] of Object.entries(context.tags ?? {})) if (value !== undefined) scope.setTag(key, String(value));
     if (context.extra) scope.setExtras(context.extra);
-    Sentry.captureException(error);
+    // Query values (e-mails, hashes) stay here, as they stay out of the logs.
+    Sentry.captureException(errorWithoutValues(error));
   });
 }
 

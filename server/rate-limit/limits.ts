@@ -1,19 +1,23 @@
 /**
- * The app's own rate limits (per user, per account, per IP), on our Redis through
- * @upstash/ratelimit, so every web server shares the counters. A limited call
- * throws RateLimitedError, which tRPC answers as TOO_MANY_REQUESTS with
- * `data.retryAfterSeconds`.
+ * The app's own rate limits (per user, per account, per IP), in our Redis, so
+ * every web server shares the counters. A limited call throws RateLimitedError,
+ * which tRPC answers as TOO_MANY_REQUESTS with `data.retryAfterSeconds`.
  *
- * Redis down: every limiter runs with `timeout: 0` and no in-memory cache, so it
- * never fails open and never keeps state in the process. That costs nothing: the
- * session lookup before any limited call already needs Redis, so an outage has
- * answered 503 before a limiter is asked.
+ * Limits on attempts that cost us or an account something (password checks, sign-ups,
+ * scan starts) reserve the attempt atomically before the work (sliding-window.ts),
+ * so parallel requests or a batch cannot all read "one left" and all go ahead.
+ *
+ * Redis down: every limit fails closed (no in-memory fallback, nothing kept in the
+ * process); the error becomes SERVICE_UNAVAILABLE (trpc/error-map.ts).
  */
 import { createHash } from 'node:crypto';
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import { RateLimitedError } from '../errors.js';
+import { addressKey } from './address-key.js';
+import { ConcurrentLeases, type Lease } from './concurrent-leases.js';
+import { reserve, type SlidingWindow } from './sliding-window.js';
 import { upstashRedisAdapter } from './upstash-redis-adapter.js';
 
 type Algorithm = ConstructorParameters<typeof Ratelimit>[0]['limiter'];
@@ -21,89 +25,108 @@ type Algorithm = ConstructorParameters<typeof Ratelimit>[0]['limiter'];
 export const SCAN_STARTS_PER_HOUR = 5;
 export const LOGIN_FAILURES_PER_ACCOUNT = 10;
 export const LOGIN_FAILURES_PER_IP = 50;
-const LOGIN_WINDOW = '15 m';
+/** Live-progress streams (scans.onProgress) one user may hold open at once, over all web servers. */
+export const PROGRESS_STREAMS_PER_USER = 20;
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const HOUR_MS = 3_600_000;
+/** A stream's lease lapses this long after its web server stopped renewing it (e.g. the server died). */
+const PROGRESS_STREAM_LEASE_MS = 60_000;
 /** A successful login makes its IP known to the account for this long… */
 const KNOWN_IP_TTL_SECONDS = 90 * 24 * 3600;
 /** …and the account remembers at most this many of them. */
 const KNOWN_IPS_KEPT = 20;
 
+/** An attempt that holds its place in the limits until it is known whether it counts. */
+export interface ReservedAttempt {
+  /** It does not count after all (success, or refused for another reason). */
+  refund(): Promise<void>;
+}
+
 export class RateLimits {
   private readonly apiLimiter: Ratelimit | null;
-  private readonly scanLimiter: Ratelimit;
+  private readonly prefix: string;
+  private readonly progressStreams: ConcurrentLeases;
   readonly login: LoginLimits;
 
-  constructor(redis: Redis, config: Pick<AppConfig, 'redis' | 'rateLimits'>) {
-    const prefix = `${config.redis.keyPrefix}:ratelimit`;
-    const make = (name: string, limiter: Algorithm) => createLimiter(redis, `${prefix}:${name}`, limiter);
+  constructor(
+    private readonly redis: Redis,
+    private readonly config: Pick<AppConfig, 'redis' | 'rateLimits'>,
+  ) {
+    this.prefix = `${config.redis.keyPrefix}:ratelimit`;
     const perMinute = config.rateLimits.apiPerMinute;
-    this.apiLimiter = perMinute > 0 ? make('api', Ratelimit.slidingWindow(perMinute, '1 m')) : null;
-    this.scanLimiter = make('scan-start', Ratelimit.slidingWindow(SCAN_STARTS_PER_HOUR, '1 h'));
-    this.login = new LoginLimits(
-      redis,
-      `${prefix}:login`,
-      make('login-account', Ratelimit.slidingWindow(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW)),
-      make('login-ip', Ratelimit.slidingWindow(LOGIN_FAILURES_PER_IP, LOGIN_WINDOW)),
-    );
+    this.apiLimiter = perMinute > 0 ? createLimiter(redis, `${this.prefix}:api`, Ratelimit.slidingWindow(perMinute, '1 m')) : null;
+    this.login = new LoginLimits(redis, `${this.prefix}:login`);
+    this.progressStreams = new ConcurrentLeases(redis, `${this.prefix}:progress-streams`, { limit: PROGRESS_STREAMS_PER_USER, ttlMs: PROGRESS_STREAM_LEASE_MS });
   }
 
   /** One API call of this user; off when RATE_LIMIT_API_PER_MIN=0. */
   async api(userId: number): Promise<void> {
     if (!this.apiLimiter) return;
     const result = await this.apiLimiter.limit(String(userId));
-    if (!result.success) throw limited('Too many requests', result.reset);
+    if (!result.success) throw limited('Too many requests', result.reset - Date.now());
   }
 
-  /** Refuses a scan start when this user has used up the hour's starts (does not count one). */
-  async checkScanStart(userId: number): Promise<void> {
-    const { remaining, reset } = await this.scanLimiter.getRemaining(String(userId));
-    if (remaining <= 0) throw limited(`You can start ${SCAN_STARTS_PER_HOUR} scans an hour`, reset);
+  /** Holds one of the user's scan starts of the hour; refund it when the scan did not start after all. */
+  async reserveScanStart(userId: number): Promise<ReservedAttempt> {
+    return reserveOrThrow(this.redis, [{ key: `${this.prefix}:scan-start:${userId}`, limit: SCAN_STARTS_PER_HOUR, windowMs: HOUR_MS }], () =>
+      `You can start ${SCAN_STARTS_PER_HOUR} scans an hour`,
+    );
   }
 
   /**
-   * Counts a scan that did start. Check and count are two steps so a start refused
-   * for another reason (already running) costs nothing; two starts racing may both
-   * pass the check, which a limit on scans per hour can afford.
+   * One sign-up attempt from this address (RATE_LIMIT_SIGNUPS_PER_HOUR; 0: off). Attempts
+   * on an email that already has an account count too, so probing for accounts is as slow
+   * as creating them.
    */
-  async countScanStart(userId: number): Promise<void> {
-    await this.scanLimiter.limit(String(userId));
+  async reserveSignup(clientIp: string): Promise<ReservedAttempt> {
+    const perHour = this.config.rateLimits.signupsPerHour;
+    if (perHour <= 0) return { refund: async () => {} };
+    return reserveOrThrow(this.redis, [{ key: `${this.prefix}:signup:${addressKey(clientIp)}`, limit: perHour, windowMs: HOUR_MS }], () =>
+      'Too many sign-ups from your network',
+    );
+  }
+
+  /** A slot for one live-progress stream of this user, held until released (or for a minute after its server died). */
+  async openProgressStream(userId: number): Promise<Lease> {
+    const lease = await this.progressStreams.acquire(userId);
+    if (!lease) {
+      throw new RateLimitedError(
+        `You already follow ${PROGRESS_STREAMS_PER_USER} scans live; close another tab or window first`,
+        Math.ceil(PROGRESS_STREAM_LEASE_MS / 2_000),
+      );
+    }
+    return lease;
   }
 }
 
 /**
  * Login brute force, without letting an attacker lock the real user out:
- * - per IP: at most 50 failed logins per 15 min from one address, whatever the accounts;
+ * - per IP (an IPv6 /64): at most 50 failed logins per 15 min from one address, whatever the accounts;
  * - per account: at most 10 failed logins per 15 min, counted and enforced only for IPs
  *   that have never logged in to this account. A successful login adds its IP to the
  *   account's known IPs (a Redis sorted set, newest 20, 90 days), which from then on
  *   skip the account counter: an attacker guessing from elsewhere can only block new
  *   devices of that account for 15 minutes, never the places the user already uses.
- * Failures are counted after the password check and checked before it, so a blocked
- * client cannot learn that a guess was right. A success does not clear the per-IP
- * counter (an attacker with one real account could otherwise reset it).
+ * Every password check reserves its attempt first, atomically in both counters, and a
+ * refused client learns nothing of the password; a success refunds only its own attempt
+ * (an attacker with one real account cannot clear the per-IP counter by logging in).
  */
 export class LoginLimits {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly accountLimiter: Ratelimit,
-    private readonly ipLimiter: Ratelimit,
   ) {}
 
-  /** Throws RateLimitedError when this client may not try to log in to this account now. */
-  async check(email: string, ip: string): Promise<void> {
+  /** Throws RateLimitedError when this client may not try a password of this account now. */
+  async reserve(email: string, ip: string): Promise<ReservedAttempt> {
     const account = accountKey(email);
-    const [byIp, known] = await Promise.all([this.ipLimiter.getRemaining(ip), this.isKnown(account, ip)]);
-    if (byIp.remaining <= 0) throw limited('Too many failed logins from your network', byIp.reset);
-    if (known) return;
-    const byAccount = await this.accountLimiter.getRemaining(account);
-    if (byAccount.remaining <= 0) throw limited('Too many failed logins to this account', byAccount.reset);
-  }
-
-  async failed(email: string, ip: string): Promise<void> {
-    const account = accountKey(email);
-    const counts: Array<Promise<unknown>> = [this.ipLimiter.limit(ip)];
-    if (!(await this.isKnown(account, ip))) counts.push(this.accountLimiter.limit(account));
-    await Promise.all(counts);
+    const windows: SlidingWindow[] = [{ key: `${this.prefix}:ip:${addressKey(ip)}`, limit: LOGIN_FAILURES_PER_IP, windowMs: LOGIN_WINDOW_MS }];
+    if (!(await this.isKnown(account, ip))) {
+      windows.push({ key: `${this.prefix}:account:${account}`, limit: LOGIN_FAILURES_PER_ACCOUNT, windowMs: LOGIN_WINDOW_MS });
+    }
+    return reserveOrThrow(this.redis, windows, (refusedBy) =>
+      refusedBy === 0 ? 'Too many failed logins from your network' : 'Too many failed logins to this account',
+    );
   }
 
   async succeeded(email: string, ip: string): Promise<void> {
@@ -125,6 +148,12 @@ export class LoginLimits {
   }
 }
 
+async function reserveOrThrow(redis: Redis, windows: SlidingWindow[], refusal: (refusedBy: number) => string): Promise<ReservedAttempt> {
+  const reservation = await reserve(redis, windows);
+  if (!reservation.ok) throw limited(refusal(reservation.refusedBy), reservation.retryAfterMs);
+  return reservation;
+}
+
 function createLimiter(redis: Redis, prefix: string, limiter: Algorithm): Ratelimit {
   return new Ratelimit({
     // The library's type names the HTTP client; it only ever calls eval/evalsha (see the adapter).
@@ -143,7 +172,7 @@ function accountKey(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 }
 
-function limited(what: string, resetAtMs: number): RateLimitedError {
-  const seconds = Math.max(1, Math.ceil((resetAtMs - Date.now()) / 1000));
+function limited(what: string, retryAfterMs: number): RateLimitedError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new RateLimitedError(`${what}; try again in ${seconds} s`, seconds);
 }

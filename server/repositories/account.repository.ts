@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import {
-  concerts, duplicateGroups, historyExports, mailDeliveries, photos, processedFiles, scans, sources, uploads, users, venueAliases,
+  artists, concerts, duplicateGroups, historyExports, mailDeliveries, photos, processedFiles, scans, sources, uploads, users, venueAliases, venues,
 } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 
@@ -8,7 +8,8 @@ import type { Database } from '../db/client.js';
  * Every table that holds rows of one user (a `user_id` column), in the order
  * account deletion empties them: what points at others first. A test compares
  * this list with the schema, so a new user-scoped table cannot be forgotten.
- * Artists and venues are shared facts and stay.
+ * Shared artists and venues (user_id null: setlist.fm, OpenStreetMap) stay; the
+ * user's own ones go, after the concerts and corrections that point at them.
  */
 export const USER_SCOPED_TABLES = {
   photos,
@@ -21,6 +22,8 @@ export const USER_SCOPED_TABLES = {
   sources,
   historyExports,
   mailDeliveries,
+  artists,
+  venues,
 } as const;
 
 export type UserScopedTableName = keyof typeof USER_SCOPED_TABLES;

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
-import type { ConcertListInput } from '../../shared/concert.schema.js';
+import { EARLIEST_CONCERT_YEAR, LATEST_CONCERT_YEAR, type ConcertListInput } from '../../shared/concert.schema.js';
 import type { Database } from '../db/client.js';
 import { NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -75,13 +75,23 @@ export class ConcertRepository {
     };
   }
 
-  /** The years the user has concerts in, newest first, with how many: one pass over the user's (user_id, concert_date) index range. */
+  /**
+   * The years the user has concerts in, newest first, with how many: one pass over the
+   * user's (user_id, concert_date) index range. Only years the list's year filter
+   * accepts (a row dated otherwise, from before dates were checked, is offered by none).
+   */
   async years(userId: number): Promise<Array<{ year: number; count: number }>> {
     const year = sql<number>`YEAR(${concerts.concertDate})`.mapWith(Number);
     return this.db
       .select({ year, count: count() })
       .from(concerts)
-      .where(eq(concerts.userId, userId))
+      .where(
+        and(
+          eq(concerts.userId, userId),
+          gte(concerts.concertDate, `${EARLIEST_CONCERT_YEAR}-01-01`),
+          lt(concerts.concertDate, `${LATEST_CONCERT_YEAR + 1}-01-01`),
+        ),
+      )
       .groupBy(year)
       .orderBy(desc(year));
   }

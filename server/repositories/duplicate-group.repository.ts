@@ -1,9 +1,46 @@
-import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import { duplicateGroups, photos } from '../../drizzle/schema/index.js';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, ne, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { duplicateGroups, photos, users } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 import { dedupColumns, type DedupPhoto } from './photo.repository.js';
 
 export type DuplicateKind = (typeof duplicateGroups.$inferSelect)['kind'];
+
+/** A group as the dedup stage plans with it; a resolved group is the user's decision and is never changed. */
+export interface ExistingGroup {
+  id: number;
+  kind: DuplicateKind;
+  primaryPhotoId: number | null;
+  resolved: boolean;
+}
+
+/** The group a photo moves to: an existing one, or the n-th one the same write creates. */
+export type GroupRef = { existing: number } | { created: number };
+
+/**
+ * Group changes written together, in one transaction, or not at all (see
+ * server/services/dedup-plan.ts): groups to create, existing groups whose kind or
+ * suggested best copy change, photos changing group, groups left empty.
+ */
+export interface DedupWrite {
+  create: Array<{ kind: DuplicateKind; primaryPhotoId: number }>;
+  update: Array<{ id: number; kind: DuplicateKind; primaryPhotoId: number }>;
+  /** `from` is the group the photo's row holds now, checked as it is changed; `to` null to leave every group. */
+  moves: Array<{ photoId: number; from: number | null; to: GroupRef | null }>;
+  remove: number[];
+  /** Existing groups the write changes: each must still exist, unresolved. */
+  touched: number[];
+}
+
+/** The rows a dedup write was planned from have changed since (another writer, a resolve, a deletion): nothing was written. */
+export class DedupConflictError extends Error {
+  constructor(what: string) {
+    super(`Duplicate groups changed while they were being planned: ${what}`);
+    this.name = 'DedupConflictError';
+  }
+}
+
+/** Rows named per statement in a dedup write: statements stay a few kilobytes, and a few per thousand photos. */
+const ROWS_PER_STATEMENT = 500;
 
 export class DuplicateGroupRepository {
   constructor(private readonly db: Database) {}
@@ -16,56 +53,96 @@ export class DuplicateGroupRepository {
       .where(and(eq(photos.userId, userId), eq(photos.status, 'ready'), eq(photos.hidden, false)));
   }
 
-  async kindsOf(userId: number, groupIds: number[]): Promise<Map<number, DuplicateKind>> {
-    if (!groupIds.length) return new Map();
+  /** Members of groups that comparablePhotos leaves out (hidden copies, a file that failed when read again). */
+  otherGroupMembers(userId: number): Promise<DedupPhoto[]> {
+    return this.db.$primary
+      .select(dedupColumns)
+      .from(photos)
+      .where(and(eq(photos.userId, userId), isNotNull(photos.duplicateGroupId), or(ne(photos.status, 'ready'), eq(photos.hidden, true))));
+  }
+
+  async groupsOf(userId: number): Promise<ExistingGroup[]> {
     const rows = await this.db.$primary
-      .select({ id: duplicateGroups.id, kind: duplicateGroups.kind })
+      .select({ id: duplicateGroups.id, kind: duplicateGroups.kind, primaryPhotoId: duplicateGroups.primaryPhotoId, resolvedAt: duplicateGroups.resolvedAt })
       .from(duplicateGroups)
-      .where(and(eq(duplicateGroups.userId, userId), inArray(duplicateGroups.id, groupIds)));
-    return new Map(rows.map((row) => [row.id, row.kind]));
+      .where(eq(duplicateGroups.userId, userId));
+    return rows.map(({ resolvedAt, ...group }) => ({ ...group, resolved: resolvedAt !== null }));
   }
 
-  async create(userId: number, kind: DuplicateKind): Promise<number> {
-    const [result] = await this.db.insert(duplicateGroups).values({ userId, kind });
-    return result.insertId;
+  async userExists(userId: number): Promise<boolean> {
+    const [row] = await this.db.$primary.select({ id: users.id }).from(users).where(eq(users.id, userId)).limit(1);
+    return row !== undefined;
   }
 
-  /** Moves the members of `others` into `target`, drops the emptied groups, and sets the target's kind. */
-  async mergeInto(userId: number, target: number, others: number[], kind: DuplicateKind) {
-    await this.db.transaction(async (tx) => {
-      if (others.length) {
-        await tx
-          .update(photos)
-          .set({ duplicateGroupId: target })
-          .where(and(eq(photos.userId, userId), inArray(photos.duplicateGroupId, others)));
-        await tx.delete(duplicateGroups).where(and(eq(duplicateGroups.userId, userId), inArray(duplicateGroups.id, others)));
+  /**
+   * Writes some units of the dedup plan in one transaction: a few statements, plus one
+   * per 500 photos moved. 'gone', with nothing written, when the user row is gone; it is
+   * share-locked first and the photos are locked as they change, so an account deletion
+   * running meanwhile waits for this write and then deletes what it wrote.
+   * DedupConflictError, with nothing written, when the rows are no longer as planned.
+   */
+  async applyDedupWrite(userId: number, write: DedupWrite): Promise<'written' | 'gone'> {
+    return this.db.transaction(async (tx) => {
+      const [owner] = (await tx.execute(sql`SELECT ${users.id} FROM ${users} WHERE ${users.id} = ${userId} LOCK IN SHARE MODE`)) as unknown as [unknown[]];
+      if (!owner.length) return 'gone';
+
+      let createdIds: number[] = [];
+      if (write.create.length) {
+        const [inserted] = await tx.insert(duplicateGroups).values(write.create.map((group) => ({ userId, ...group })));
+        // Each new group's best copy is a photo of that group alone: it names the row whatever ids the insert took.
+        const rows = await tx
+          .select({ id: duplicateGroups.id, primaryPhotoId: duplicateGroups.primaryPhotoId })
+          .from(duplicateGroups)
+          .where(and(eq(duplicateGroups.userId, userId), gte(duplicateGroups.id, inserted.insertId), inArray(duplicateGroups.primaryPhotoId, write.create.map((g) => g.primaryPhotoId))));
+        const idOf = new Map(rows.map((row) => [row.primaryPhotoId, row.id]));
+        if (rows.length !== write.create.length || idOf.size !== rows.length) throw new DedupConflictError('new groups could not be told apart');
+        createdIds = write.create.map((group) => idOf.get(group.primaryPhotoId)!);
       }
-      await tx.update(duplicateGroups).set({ kind }).where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, target)));
-    });
-  }
+      const idOfRef = (ref: GroupRef | null) => (ref === null ? null : 'existing' in ref ? ref.existing : createdIds[ref.created]!);
 
-  /** Puts photos in a group: those in no group, and those in one of `takeFrom` (groups of a weaker relation). */
-  async assign(userId: number, groupId: number, photoIds: number[], takeFrom: number[] = []) {
-    if (!photoIds.length) return;
-    const movable = takeFrom.length ? or(isNull(photos.duplicateGroupId), inArray(photos.duplicateGroupId, takeFrom)) : isNull(photos.duplicateGroupId);
-    await this.db
-      .update(photos)
-      .set({ duplicateGroupId: groupId })
-      .where(and(eq(photos.userId, userId), inArray(photos.id, photoIds), movable));
-  }
+      for (let start = 0; start < write.moves.length; start += ROWS_PER_STATEMENT) {
+        const moves = write.moves.slice(start, start + ROWS_PER_STATEMENT);
+        const byPhoto = (value: (move: DedupWrite['moves'][number]) => number | null) => caseOf(photos.id, moves.map((move) => [move.photoId, value(move)]));
+        const [result] = await tx
+          .update(photos)
+          .set({ duplicateGroupId: byPhoto((move) => idOfRef(move.to)) })
+          .where(and(eq(photos.userId, userId), inArray(photos.id, moves.map((move) => move.photoId)), sql`${photos.duplicateGroupId} <=> ${byPhoto((move) => move.from)}`));
+        if (result.affectedRows !== moves.length) throw new DedupConflictError(`${moves.length - result.affectedRows} photos changed or went`);
+      }
 
-  /** A group left with fewer than two photos is no group: its last photo is released and the group removed. */
-  async dissolveIfSingle(userId: number, groupId: number): Promise<boolean> {
-    const members = await this.membersOf(userId, groupId);
-    if (members.length >= 2) return false;
-    await this.db.transaction(async (tx) => {
-      await tx
-        .update(photos)
-        .set({ duplicateGroupId: null })
-        .where(and(eq(photos.userId, userId), eq(photos.duplicateGroupId, groupId)));
-      await tx.delete(duplicateGroups).where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
+      // After the photos, as resolve() locks them: the two wait for each other instead of deadlocking.
+      if (write.touched.length) {
+        const open = await tx
+          .select({ id: duplicateGroups.id })
+          .from(duplicateGroups)
+          .where(and(eq(duplicateGroups.userId, userId), inArray(duplicateGroups.id, write.touched), isNull(duplicateGroups.resolvedAt)))
+          .for('update');
+        if (open.length !== write.touched.length) throw new DedupConflictError('a group was resolved or removed');
+      }
+      if (write.update.length) {
+        await tx
+          .update(duplicateGroups)
+          .set({
+            kind: caseOf(duplicateGroups.id, write.update.map((group) => [group.id, group.kind])),
+            primaryPhotoId: caseOf(duplicateGroups.id, write.update.map((group) => [group.id, group.primaryPhotoId])),
+          })
+          .where(and(eq(duplicateGroups.userId, userId), inArray(duplicateGroups.id, write.update.map((group) => group.id))));
+      }
+      if (write.remove.length) {
+        const [result] = await tx
+          .delete(duplicateGroups)
+          .where(
+            and(
+              eq(duplicateGroups.userId, userId),
+              inArray(duplicateGroups.id, write.remove),
+              isNull(duplicateGroups.resolvedAt),
+              sql`NOT EXISTS (SELECT 1 FROM photos AS member WHERE member.user_id = ${userId} AND member.duplicate_group_id = duplicate_groups.id)`,
+            ),
+          );
+        if (result.affectedRows !== write.remove.length) throw new DedupConflictError('a group to remove still has photos');
+      }
+      return 'written';
     });
-    return true;
   }
 
   membersOf(userId: number, groupId: number) {
@@ -73,13 +150,6 @@ export class DuplicateGroupRepository {
       .select(dedupColumns)
       .from(photos)
       .where(and(eq(photos.userId, userId), eq(photos.duplicateGroupId, groupId)));
-  }
-
-  async setPrimary(userId: number, groupId: number, photoId: number) {
-    await this.db
-      .update(duplicateGroups)
-      .set({ primaryPhotoId: photoId })
-      .where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
   }
 
   /** Photos of a scan that are extra copies (exact or near) of another photo. */
@@ -134,4 +204,9 @@ export class DuplicateGroupRepository {
         .where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
     });
   }
+}
+
+/** `CASE key WHEN k1 THEN v1 … END`: one statement sets a different value on each row. */
+function caseOf(key: Column, values: ReadonlyArray<readonly [number, number | string | null]>): SQL {
+  return sql`CASE ${key} ${sql.join(values.map(([k, v]) => sql`WHEN ${k} THEN ${v}`), sql` `)} END`;
 }

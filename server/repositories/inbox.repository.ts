@@ -1,5 +1,6 @@
-import { and, asc, between, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, between, count, countDistinct, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
+import { boundingBox, distanceMeters, type LatLon } from '../../shared/geo.js';
 import type { Database } from '../db/client.js';
 import { visiblePhoto } from './photo-query.repository.js';
 
@@ -66,6 +67,45 @@ export class InboxRepository {
       .select({ id: photos.id, takenAt: photos.takenAt, timeZone: photos.timeZone, latitude: photos.latitude, longitude: photos.longitude })
       .from(photos)
       .where(and(eq(photos.userId, userId), inArray(photos.id, [...photoIds])));
+  }
+
+  /**
+   * Other users' confirmed shows of an evening at shared venues near a place, by
+   * how many users have them: only shared facts (an OpenStreetMap venue, a setlist.fm
+   * artist) are read, never anyone's own names, tour or notes, nor who they are.
+   */
+  async othersShowsNear(userId: number, evening: string, place: LatLon, radiusMeters: number, limit = 5) {
+    const box = boundingBox(place, radiusMeters);
+    const users = countDistinct(concerts.userId);
+    const rows = await this.db
+      .select({
+        artist: { id: artists.id, name: artists.name },
+        venue: { id: venues.id, name: venues.name, latitude: venues.latitude, longitude: venues.longitude },
+        users,
+      })
+      .from(concerts)
+      .innerJoin(venues, and(eq(venues.id, concerts.venueId), isNull(venues.userId)))
+      .innerJoin(artists, and(eq(artists.id, concerts.artistId), isNull(artists.userId)))
+      .where(
+        and(
+          eq(concerts.concertDate, evening),
+          ne(concerts.userId, userId),
+          eq(concerts.status, 'confirmed'),
+          between(venues.latitude, box.minLatitude, box.maxLatitude),
+          between(venues.longitude, box.minLongitude, box.maxLongitude),
+        ),
+      )
+      .groupBy(artists.id, artists.name, venues.id, venues.name, venues.latitude, venues.longitude)
+      .orderBy(desc(users), asc(artists.name), asc(venues.id))
+      .limit(50);
+    return rows
+      .map(({ artist, venue: { latitude, longitude, ...venue }, users: otherUsers }) => ({
+        artist,
+        venue: { ...venue, distanceMeters: Math.round(distanceMeters(place, { latitude, longitude })) },
+        otherUsers,
+      }))
+      .filter((show) => show.venue.distanceMeters <= radiusMeters)
+      .slice(0, limit);
   }
 
   /** The user's other concerts within a day of an evening: the show may be one they already have. */

@@ -2,7 +2,7 @@
  * The queries of the matching stage: which photos of a scan still need an event,
  * which concerts an event may join, and the one-concert-per-event upsert.
  */
-import { and, asc, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { concerts, photos, venues } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 
@@ -82,35 +82,6 @@ export class MatchRepository {
       .orderBy(asc(concerts.id))
       .limit(1);
     return row?.id ?? null;
-  }
-
-  /**
-   * Another user's confirmed concert at this venue that evening: only public facts
-   * (artist, tour, acts, setlist) are read, never notes or photos.
-   */
-  async knownConcertAtVenue(venueId: number, evening: string, exceptUserId: number) {
-    const [row] = await this.db
-      .select({
-        artistId: concerts.artistId,
-        tour: concerts.tour,
-        supportingActs: concerts.supportingActs,
-        setlist: concerts.setlist,
-        setlistfmId: concerts.setlistfmId,
-        setlistfmUrl: concerts.setlistfmUrl,
-      })
-      .from(concerts)
-      .where(
-        and(
-          eq(concerts.venueId, venueId),
-          eq(concerts.concertDate, evening),
-          ne(concerts.userId, exceptUserId),
-          eq(concerts.status, 'confirmed'),
-          isNotNull(concerts.artistId),
-        ),
-      )
-      .orderBy(sql`${concerts.setlistfmId} IS NULL`, asc(concerts.id))
-      .limit(1);
-    return row ?? null;
   }
 
   /** One concert per (user, event) however many workers match the event at once; its id either way. */

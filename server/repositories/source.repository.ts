@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ne } from 'drizzle-orm';
 import { sources } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
+import { isDuplicateKey } from './user.repository.js';
 
 /** What the app may show of a source: never the encrypted token. */
 export const sourceColumns = {
@@ -34,19 +35,30 @@ export class SourceRepository {
     return row ?? null;
   }
 
-  async insert(source: NewSource): Promise<number> {
-    const [result] = await this.db.insert(sources).values(source);
-    return result.insertId;
+  /** Null when the user already has a library at this location (the unique (user_id, location_key) index said so). */
+  async insertUnique(source: NewSource & { locationKey: string }): Promise<number | null> {
+    try {
+      const [result] = await this.db.insert(sources).values(source);
+      return result.insertId;
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
   }
 
-  async findUploadSource(userId: number): Promise<number | null> {
+  /** The user's library at this location, from the primary (it may have been added a moment ago). */
+  async findByLocation(userId: number, locationKey: string) {
     const [row] = await this.db.$primary
-      .select({ id: sources.id })
+      .select({ id: sources.id, label: sources.label })
       .from(sources)
-      .where(and(eq(sources.userId, userId), eq(sources.kind, 'upload')))
-      .orderBy(asc(sources.id))
+      .where(and(eq(sources.userId, userId), eq(sources.locationKey, locationKey)))
       .limit(1);
-    return row?.id ?? null;
+    return row ?? null;
+  }
+
+  /** A reconnected Google account: its fresh grant replaces the stored one (which may have been revoked). */
+  async replaceDriveGrant(userId: number, sourceId: number, grant: { googleAccountEmail: string; encryptedRefreshToken: string }) {
+    await this.db.update(sources).set(grant).where(and(eq(sources.userId, userId), eq(sources.id, sourceId), eq(sources.kind, 'gdrive')));
   }
 
   /** False when the user has no such source. */

@@ -24,6 +24,12 @@ export class UserRepository {
     return row ?? null;
   }
 
+  /** The primary answers: a replica may not have an account created a moment ago (the session would seem orphaned). */
+  async findSummaryById(userId: number): Promise<UserSummary | null> {
+    const [row] = await this.db.$primary.select(userSummaryColumns).from(users).where(eq(users.id, userId)).limit(1);
+    return row ?? null;
+  }
+
   /** Returns null when the email is taken (the unique key decides, so two racing sign-ups cannot both win). */
   async insert(user: NewUser): Promise<UserSummary | null> {
     try {

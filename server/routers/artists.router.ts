@@ -1,8 +1,6 @@
-import { z } from 'zod';
+import { artistSearchInput } from '../../shared/concert.schema.js';
 import { protectedProcedure, router } from '../trpc/init.js';
 
 export const artistsRouter = router({
-  search: protectedProcedure
-    .input(z.object({ q: z.string().trim().min(1).max(100), limit: z.number().int().min(1).max(20).default(10) }))
-    .query(({ ctx, input }) => ctx.services.artists.search(input.q, input.limit)),
+  search: protectedProcedure.input(artistSearchInput).query(({ ctx, input }) => ctx.services.artists.search(ctx.user.id, input.q, input.limit)),
 });

@@ -12,6 +12,9 @@ export const sourcesRouter = router({
     .input(z.object({ sourceId: z.number().int().positive(), schedule: z.enum(RESCAN_SCHEDULES) }))
     .mutation(({ ctx, input }) => ctx.services.rescanSchedules.set(ctx.user.id, input.sourceId, input.schedule)),
 
+  /** The server folders this user may import from, so the form can tell them where to put photos. */
+  importFolders: protectedProcedure.query(({ ctx }) => ctx.services.sources.importFolders(ctx.user.id)),
+
   addLocalFolder: protectedProcedure
     .input(z.object({ path: z.string().trim().min(1, 'Give a folder path').max(1024) }))
     .mutation(({ ctx, input }) => ctx.services.sources.addLocalFolder(ctx.user.id, input.path)),

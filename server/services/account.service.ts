@@ -24,7 +24,8 @@ export interface AccountDeletion {
 
 /**
  * Deleting an account and everything of it: its rows in every user-scoped table,
- * its objects in storage (thumbnails, variants, uploads) and the user row.
+ * its objects in storage (thumbnails, variants, uploads), its uploads in flight
+ * with their temp files, and the user row.
  * Shared facts (artists, venues) stay.
  */
 export class AccountService {
@@ -36,6 +37,8 @@ export class AccountService {
     private readonly cache: UserCacheInvalidator = noCacheInvalidation,
     /** The sources' rescan schedulers live in Redis and go with the sources. */
     private readonly schedules: { removeAllOf(userId: number): Promise<void> } = { removeAllOf: async () => {} },
+    /** Uploads in flight, on this web server and the others, with their temp files (upload.service.ts). */
+    private readonly uploads: { stopAllOf(userId: number): Promise<void> } = { stopAllOf: async () => {} },
   ) {}
 
   async delete(userId: number, password: string): Promise<AccountDeletion> {
@@ -43,6 +46,8 @@ export class AccountService {
     if (!passwordHash) throw new NotFoundError('Account');
     if (!(await this.hasher.verify(passwordHash, password))) throw new WrongPasswordError();
 
+    // Uploads first: none starts any more, and the bytes of those in flight are not kept.
+    await this.uploads.stopAllOf(userId);
     // Scans still running are cancelled first: every pipeline job checks that flag before it
     // works, so jobs still queued for this user end as no-ops instead of writing new rows.
     for (const scanId of await this.accounts.activeScanIds(userId)) await this.progress.finish(scanId, 'cancelled');

@@ -14,6 +14,11 @@ export type ArtistSearchResult = Omit<ArtistSummary, 'id'> & { id: number | null
 /** Outside searches cost a share of a global rate limit; short prefixes match too much to be worth one. */
 const EXTERNAL_MIN_LENGTH = 3;
 
+/**
+ * Artist search and the artist a form names. The shared catalogue holds only
+ * setlist.fm's artists; a name a user types that setlist.fm does not confirm stays
+ * that user's own (see drizzle/schema/artists.ts).
+ */
 export class ArtistService {
   constructor(
     private readonly artists: ArtistRepository,
@@ -22,16 +27,31 @@ export class ArtistService {
   ) {}
 
   /**
-   * Our artists first, then the outside catalogue's, each artist once (by mbid, else by name).
-   * The same for every user, so cached under one shared key for an hour: an artist added
-   * meanwhile may be missing from an autocomplete that long (naming it still finds it).
+   * The artists the user may see, then the outside catalogue's, each artist once (by
+   * mbid, else by name), names starting with the text first. The shared part (our
+   * setlist.fm artists and setlist.fm's search) is the same for every user, so it is
+   * cached under one shared key for an hour: an artist added meanwhile may be missing
+   * from an autocomplete that long (naming it still finds it). The names the user typed
+   * themselves are read fresh and seen by them alone.
    */
-  search(text: string, limit: number): Promise<ArtistSearchResult[]> {
-    return this.cache.shared('artists.search', { q: text.toLowerCase(), limit }, CACHE_TTL.artistSearch, () => this.searchNow(text, limit));
+  async search(userId: number, text: string, limit: number): Promise<ArtistSearchResult[]> {
+    const [shared, own] = await Promise.all([
+      this.cache.shared('artists.search', { q: text.toLowerCase(), limit }, CACHE_TTL.artistSearch, () => this.searchShared(text, limit)),
+      this.artists.searchOwn(userId, text, limit),
+    ]);
+    if (!own.length) return shared;
+    const wanted = text.toLowerCase();
+    const rank = (artist: ArtistSearchResult) => (artist.name.toLowerCase().startsWith(wanted) ? 0 : 1);
+    const local = [...own, ...shared.filter((artist) => artist.id !== null)].sort(
+      (a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || (a.id ?? 0) - (b.id ?? 0),
+    );
+    const names = new Set(local.map((artist) => artist.name.toLowerCase()));
+    const outside = shared.filter((artist) => artist.id === null && !names.has(artist.name.toLowerCase()));
+    return [...local, ...outside].slice(0, limit);
   }
 
-  private async searchNow(text: string, limit: number): Promise<ArtistSearchResult[]> {
-    const local: ArtistSearchResult[] = await this.artists.search(text, limit);
+  private async searchShared(text: string, limit: number): Promise<ArtistSearchResult[]> {
+    const local: ArtistSearchResult[] = await this.artists.searchShared(text, limit);
     const wanted = text.toLowerCase();
     if (!this.external || text.length < EXTERNAL_MIN_LENGTH || local.some((artist) => artist.name.toLowerCase() === wanted)) {
       return local;
@@ -51,13 +71,36 @@ export class ArtistService {
     return merged;
   }
 
-  /** The id of the artist a form names: an existing one, the one with that MusicBrainz id, or one by that name. */
-  async resolve(ref: ArtistRef): Promise<number> {
+  /**
+   * The id of the artist a form names: one the user may see by id; by MusicBrainz
+   * id only when setlist.fm (or our shared catalogue) knows that id, under
+   * setlist.fm's name for it, never the name the form sent; otherwise the user's
+   * own artist of that name, which nobody else sees.
+   */
+  async resolve(userId: number, ref: ArtistRef): Promise<number> {
     if ('artistId' in ref) {
-      if (!(await this.artists.find(ref.artistId))) throw new NotFoundError('Artist');
+      await this.requireVisible(userId, ref);
       return ref.artistId;
     }
-    if (ref.mbid) return this.artists.upsertByMbid({ name: ref.artistName, sortName: ref.sortName ?? null, mbid: ref.mbid });
-    return this.artists.findOrCreateByName(ref.artistName);
+    if (ref.mbid) {
+      const verified = await this.sharedByMbid(ref.artistName, ref.mbid);
+      if (verified) return verified;
+    }
+    return this.artists.findOrCreateOwn(userId, ref.artistName);
+  }
+
+  /** Refuses, before anything is written, an artist id the user may not see (another user's own, or none). */
+  async requireVisible(userId: number, ref: ArtistRef): Promise<void> {
+    if ('artistId' in ref && !(await this.artists.findVisible(userId, ref.artistId))) throw new NotFoundError('Artist');
+  }
+
+  private async sharedByMbid(name: string, mbid: string): Promise<number | null> {
+    const known = await this.artists.findByMbid(mbid);
+    if (known) return known.id;
+    if (!this.external) return null;
+    // The autocomplete the user picked from made this very search a moment ago: the client's cache answers it.
+    const found = await this.external.searchArtists(name).catch(() => []);
+    const confirmed = found.find((artist) => artist.mbid === mbid);
+    return confirmed ? this.artists.upsertByMbid({ name: confirmed.name, sortName: confirmed.sortName ?? null, mbid }) : null;
   }
 }

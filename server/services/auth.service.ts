@@ -1,9 +1,12 @@
 import type { ChangePasswordInput, LoginInput, SignupInput } from '../../shared/auth.schema.js';
 import { ConflictError, InvalidCredentialsError, ValidationError } from '../errors.js';
-import type { LoginLimits } from '../rate-limit/limits.js';
+import type { RateLimits, ReservedAttempt } from '../rate-limit/limits.js';
 import type { AccountRepository } from '../repositories/account.repository.js';
 import type { UserRepository, UserSummary } from '../repositories/user.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
+
+/** Logs the new or returning user in on this request (the session), or throws. */
+export type EstablishSession = (user: UserSummary) => Promise<void>;
 
 export class AuthService {
   /** Verified against when the email is unknown, so a miss costs as long as a wrong password. */
@@ -12,10 +15,11 @@ export class AuthService {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
-    private readonly loginLimits: Pick<LoginLimits, 'check' | 'failed' | 'succeeded'>,
-    private readonly passwordHashes: Pick<AccountRepository, 'passwordHashOf'>,
+    private readonly limits: Pick<RateLimits, 'login' | 'reserveSignup'>,
+    private readonly accounts: Pick<AccountRepository, 'passwordHashOf' | 'deleteUser'>,
   ) {}
 
+  /** Creates an account, with no limit and no session: for scripts and benchmarks. The web goes through `register`. */
   async signup(input: SignupInput): Promise<UserSummary> {
     const passwordHash = await this.hasher.hash(input.password);
     const user = await this.users.insert({ email: input.email, name: input.name, passwordHash });
@@ -23,26 +27,60 @@ export class AuthService {
     return user;
   }
 
-  /** `clientIp` feeds the brute-force limits (see LoginLimits); they are checked before the password. */
+  /**
+   * Sign-up from the web: under the per-address sign-up limit (taken first, so a Redis
+   * outage refuses before anything is written), then the account, then its session. If
+   * the session cannot be stored the account is removed again: the person gets an error
+   * and can simply retry, never an account they were told was not created.
+   *
+   * "An account with this email already exists" tells anyone that an email has an account.
+   * Without mandatory mail (SMTP is optional) there is no channel to say it privately; the
+   * per-address limit, which counts these attempts too, keeps such probing slow.
+   */
+  async register(input: SignupInput, clientIp: string, establish: EstablishSession): Promise<UserSummary> {
+    const attempt = await this.limits.reserveSignup(clientIp);
+    let user: UserSummary;
+    try {
+      user = await this.signup(input);
+    } catch (error) {
+      // A taken email counts as an attempt; a failure of ours does not.
+      if (!(error instanceof ConflictError)) await attempt.refund();
+      throw error;
+    }
+    try {
+      await establish(user);
+    } catch (error) {
+      await this.accounts.deleteUser(user.id);
+      await attempt.refund();
+      throw error;
+    }
+    return user;
+  }
+
+  /** `clientIp` feeds the brute-force limits (see LoginLimits); an attempt is reserved before the password is checked. */
   async login(input: LoginInput, clientIp: string): Promise<UserSummary> {
     return this.underLoginLimits(input.email, clientIp, async () => {
       const user = await this.verify(input);
-      await this.loginLimits.succeeded(input.email, clientIp);
+      await this.limits.login.succeeded(input.email, clientIp);
       return user;
     });
   }
 
   /**
-   * Runs a password check under the login limits: a wrong password
-   * (InvalidCredentialsError) counts as a failed login. Login, password change and
-   * account deletion all go through it, so a stolen session cannot guess freely.
+   * Runs a password check under the login limits: the attempt is reserved first (refused
+   * with RateLimitedError when the limits are spent, before any password is looked at),
+   * kept when the password was wrong (InvalidCredentialsError) and given back otherwise.
+   * Login, password change and account deletion all go through it, so a stolen session
+   * cannot guess freely, and many requests at once get no more guesses than one by one.
    */
   async underLoginLimits<T>(email: string, clientIp: string, check: () => Promise<T>): Promise<T> {
-    await this.loginLimits.check(email, clientIp);
+    const attempt: ReservedAttempt = await this.limits.login.reserve(email, clientIp);
     try {
-      return await check();
+      const result = await check();
+      await attempt.refund();
+      return result;
     } catch (error) {
-      if (error instanceof InvalidCredentialsError) await this.loginLimits.failed(email, clientIp);
+      if (!(error instanceof InvalidCredentialsError)) await attempt.refund();
       throw error;
     }
   }
@@ -54,7 +92,7 @@ export class AuthService {
   async changePassword(user: UserSummary, input: ChangePasswordInput, clientIp: string): Promise<void> {
     try {
       await this.underLoginLimits(user.email, clientIp, async () => {
-        const current = await this.passwordHashes.passwordHashOf(user.id);
+        const current = await this.accounts.passwordHashOf(user.id);
         if (!current || !(await this.hasher.verify(current, input.currentPassword))) throw new InvalidCredentialsError();
       });
     } catch (error) {

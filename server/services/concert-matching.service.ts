@@ -21,17 +21,22 @@ export interface ConcertFacts {
   setlistfmUrl: string | null;
 }
 
-export type ConcertLookup = (venue: Venue, evening: string) => Promise<ConcertFacts | null>;
+/** Where the facts of a show come from: setlist.fm, directly or as it answered before (never another user's concert). */
+export interface ConcertFactsSource {
+  at(venue: Venue, evening: string): Promise<ConcertFacts | null>;
+}
 
 /** Facts as a concert row stores them. */
 type StoredFacts = Pick<ConcertInsert, 'artistId' | 'tour' | 'supportingActs' | 'setlist' | 'setlistfmId' | 'setlistfmUrl'>;
 
 /**
  * The `match` step of one event: which concert the photos are from. The user's own
- * concert at that venue that evening first; then another user's known concert there
- * (its public facts only); then setlist.fm. Whatever is found, the event becomes one
- * concert (unique per user and event, so two workers create one), "needs review"
- * when the artist is unknown, and its photos join it.
+ * concert at that venue that evening first; then setlist.fm's show there (what it
+ * told us before, shared by all users, else a request). Another user's concert never
+ * decides anything: at most the review inbox offers it as an unverified suggestion.
+ * Whatever is found, the event becomes one concert (unique per user and event, so
+ * two workers create one), "needs review" when the artist is unknown, and its photos
+ * join it.
  */
 export class ConcertMatchingService {
   constructor(
@@ -40,7 +45,7 @@ export class ConcertMatchingService {
     private readonly artists: ArtistRepository,
     private readonly progress: ScanProgressRepository,
     private readonly finisher: ScanFinisher,
-    private readonly lookup: ConcertLookup | null,
+    private readonly facts: ConcertFactsSource | null,
   ) {}
 
   async run(payload: MatchConcertPayload, attempt: { number: number; of: number }, logger: Logger) {
@@ -49,8 +54,8 @@ export class ConcertMatchingService {
     let concertId = (await this.match.concertOfEvent(userId, eventKey)) ?? (venueId ? await this.match.userConcertAtVenue(userId, venueId, evening) : null);
     let outcome: 'joined' | 'matched' | 'needs_review' = 'joined';
     if (!concertId) {
-      const venue = venueId ? await this.venues.find(venueId) : null;
-      const facts = venue ? await this.factsFor(userId, venue, evening, attempt, logger) : null;
+      const venue = venueId ? await this.venues.findVisible(userId, venueId) : null;
+      const facts = venue ? await this.factsFor(venue, evening, attempt, logger) : null;
       outcome = facts ? 'matched' : 'needs_review';
       concertId = await this.createConcert(payload, venue, facts);
     }
@@ -65,7 +70,7 @@ export class ConcertMatchingService {
   /** BullMQ gave up outside the handler: the event still becomes a concert, for review. */
   async recordAbandoned(payload: MatchConcertPayload, logger: Logger) {
     if (await this.progress.isCancelled(payload.scanId)) return;
-    const venue = payload.venueId ? await this.venues.find(payload.venueId) : null;
+    const venue = payload.venueId ? await this.venues.findVisible(payload.userId, payload.venueId) : null;
     const concertId = (await this.match.concertOfEvent(payload.userId, payload.eventKey)) ?? (await this.createConcert(payload, venue, null));
     await this.match.linkEventPhotos(payload.userId, payload.eventKey, concertId);
     await this.finisher.viewsChanged(payload.userId);
@@ -73,13 +78,11 @@ export class ConcertMatchingService {
     if (finishing) await this.finisher.complete(payload.userId, payload.scanId, logger);
   }
 
-  private async factsFor(userId: number, venue: Venue, evening: string, attempt: { number: number; of: number }, logger: Logger): Promise<StoredFacts | null> {
-    const known = await this.match.knownConcertAtVenue(venue.id, evening, userId);
-    if (known) return known;
-    if (!this.lookup) return null;
+  private async factsFor(venue: Venue, evening: string, attempt: { number: number; of: number }, logger: Logger): Promise<StoredFacts | null> {
+    if (!this.facts) return null;
     let facts: ConcertFacts | null;
     try {
-      facts = await this.lookup(venue, evening);
+      facts = await this.facts.at(venue, evening);
     } catch (error) {
       // On the last attempt the event is not lost: it waits in the inbox, where the user can look it up again.
       if (attempt.number < attempt.of) throw error;
@@ -87,9 +90,7 @@ export class ConcertMatchingService {
       return null;
     }
     if (!facts) return null;
-    const artistId = facts.artist.mbid
-      ? await this.artists.upsertByMbid({ name: facts.artist.name, sortName: facts.artist.sortName, mbid: facts.artist.mbid })
-      : await this.artists.findOrCreateByName(facts.artist.name);
+    const artistId = await sharedArtistOf(this.artists, facts);
     return {
       artistId,
       tour: facts.tour,
@@ -117,4 +118,10 @@ export class ConcertMatchingService {
       ...facts,
     });
   }
+}
+
+/** The shared artist setlist.fm named: by MusicBrainz id (its name kept current), else by its exact name. */
+export function sharedArtistOf(artists: ArtistRepository, facts: ConcertFacts): Promise<number> {
+  const { name, mbid, sortName } = facts.artist;
+  return mbid ? artists.upsertByMbid({ name, sortName, mbid }) : artists.findOrCreateShared(name);
 }

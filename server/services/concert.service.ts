@@ -60,11 +60,12 @@ export class ConcertService {
     const photoIds = [...new Set(input.photoIds ?? [])];
     await this.access.requireOwned('photo', userId, photoIds);
     const place = await this.photos.placeOf(userId, photoIds);
-    // The venue first: its refusals come before anything is written.
+    // Every refusal (an artist or venue the user may not see, a venue with no place) comes before anything is written.
+    await this.artists.requireVisible(userId, input.artist);
     const venue = input.venue
-      ? await this.resolveVenue(input.venue, place, { city: input.city ?? null, countryCode: input.countryCode ?? null })
+      ? await this.resolveVenue(userId, input.venue, place, { city: input.city ?? null, countryCode: input.countryCode ?? null })
       : null;
-    const artistId = await this.artists.resolve(input.artist);
+    const artistId = await this.artists.resolve(userId, input.artist);
     const id = await this.concerts.create(
       userId,
       {
@@ -98,8 +99,9 @@ export class ConcertService {
     if (!current) throw new NotFoundError('Concert');
     const place = placeOf(current);
     const patch: ConcertPatch = { status: 'confirmed' };
-    const venue = input.venue ? await this.resolveVenue(input.venue, place, current) : null;
-    if (input.artist) patch.artistId = await this.artists.resolve(input.artist);
+    if (input.artist) await this.artists.requireVisible(userId, input.artist);
+    const venue = input.venue ? await this.resolveVenue(userId, input.venue, place, current) : null;
+    if (input.artist) patch.artistId = await this.artists.resolve(userId, input.artist);
     const venueChanged = venue !== null && venue.id !== current.venueId;
     if (venueChanged) {
       patch.venueId = venue.id;
@@ -136,10 +138,14 @@ export class ConcertService {
     await this.cache.bumpUser(userId);
   }
 
-  /** An existing venue, or a new one named by the user, placed where the concert is: venues are places. */
-  private async resolveVenue(ref: VenueRef, place: LatLon | null, fallback: Pick<ConcertRow, 'city' | 'countryCode'>) {
+  /**
+   * A venue the user may see, or a new one named by the user, placed where the
+   * concert is (venues are places). A new one is the user's own: nobody else's
+   * venue detection, candidates or matching ever sees it.
+   */
+  private async resolveVenue(userId: number, ref: VenueRef, place: LatLon | null, fallback: Pick<ConcertRow, 'city' | 'countryCode'>) {
     if ('venueId' in ref) {
-      const venue = await this.venues.find(ref.venueId);
+      const venue = await this.venues.findVisible(userId, ref.venueId);
       if (!venue) throw new NotFoundError('Venue');
       return venue;
     }
@@ -153,8 +159,9 @@ export class ConcertService {
       latitude: place.latitude,
       longitude: place.longitude,
       setlistfmId: null,
+      source: 'user' as const,
     };
-    return { ...venue, id: await this.venues.insertNamed(venue) };
+    return { ...venue, id: await this.venues.insertOwn(userId, venue) };
   }
 }
 

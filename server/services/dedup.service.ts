@@ -1,29 +1,41 @@
 import type { z } from 'zod';
-import { classifyPhotos, pickBestPhoto, type DuplicateKind } from '../../shared/dedup.js';
 import type { dedupScanPayload } from '../../shared/jobs.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { JobQueues } from '../queue/queues.js';
-import type { DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
-import type { DedupPhoto, PhotoRepository } from '../repositories/photo.repository.js';
+import { DedupConflictError, type DedupWrite, type DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
+import type { PhotoRepository } from '../repositories/photo.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
-import { DuplicateIndex } from './duplicate-index.js';
+import { planDedup, type DedupUnit } from './dedup-plan.js';
 
 export type DedupScanPayload = z.output<typeof dedupScanPayload>;
 
+/** Why a dedup run ended early: the scan was cancelled, or the account is gone. Either way it ends quietly, never retried. */
+type StopReason = 'cancelled' | 'gone';
+
+/** Rows changed per write (one transaction): a stop waits for one write at most, and a write is a few statements. */
+const ROWS_PER_WRITE = 500;
+/** Plans made in one run when writes meet rows changed by someone else. */
+const PLANS_PER_RUN = 3;
+/** Planning gives the event loop back this often (BullMQ renews the job lock on it)… */
+const YIELD_EVERY_MS = 50;
+/** …and looks for a cancel or a deleted account this often. */
+const STOP_CHECK_EVERY_MS = 1_000;
 
 /**
  * The last stage of a scan: groups the photos it brought in with their copies
  * (exact, near) and burst siblings across the user's library, suggests the best
- * copy, then hands the scan to event grouping. One job per scan, so groups never race; running
- * it again changes nothing.
+ * copy, then hands the scan to event grouping. The groups are planned in memory
+ * from three reads (dedup-plan.ts) and written in units of a few statements; before
+ * each write the run stops if the scan was cancelled or the account deleted. One job
+ * per scan; running it again, or after a crash part-way, ends with the same groups.
  */
 export class DedupService {
   constructor(
-    private readonly photos: PhotoRepository,
+    private readonly photos: Pick<PhotoRepository, 'readyOfScan'>,
     private readonly groups: DuplicateGroupRepository,
-    private readonly progress: ScanProgressRepository,
-    private readonly queues: JobQueues,
+    private readonly progress: Pick<ScanProgressRepository, 'isCancelled' | 'setCounts'>,
+    private readonly queues: Pick<JobQueues, 'groupEvents'>,
     private readonly config: Pick<AppConfig, 'dedup'>,
   ) {}
 
@@ -33,17 +45,17 @@ export class DedupService {
   }
 
   async run({ scanId, userId, requestId }: DedupScanPayload, logger: Logger) {
-    if (await this.progress.isCancelled(scanId)) return { outcome: 'cancelled' as const };
+    const stoppedAtStart = await this.stopReason(scanId, userId);
+    if (stoppedAtStart) return { outcome: stoppedAtStart };
     const fresh = await this.photos.readyOfScan(userId, scanId);
-    // Rows read before the loop go stale as it groups them; this remembers where each landed (null: released).
-    const groupOf = new Map<number, number | null>();
     let grouped = 0;
-    const index = fresh.length ? new DuplicateIndex(await this.groups.comparablePhotos(userId)) : null;
-    for (const photo of fresh) {
-      if (!index || photo.perceptualHash === null) continue;
-      const candidates = index.related(photo, this.config.dedup.nearThreshold);
-      const current = withCurrentGroup(photo, groupOf);
-      if (await this.groupPhoto(userId, current, candidates, groupOf)) grouped += 1;
+    if (fresh.length) {
+      const result = await this.groupReplanningOnConflict(scanId, userId, fresh.map((photo) => photo.id), logger);
+      if ('stopped' in result) {
+        logger.info({ scanId, reason: result.stopped, writes: result.writes }, 'duplicate grouping stopped');
+        return { outcome: result.stopped };
+      }
+      grouped = result.grouped;
     }
     const duplicates = await this.groups.countExtraCopiesOfScan(userId, scanId);
     await this.progress.setCounts(scanId, { duplicates });
@@ -53,63 +65,100 @@ export class DedupService {
   }
 
   /**
-   * Puts one photo with its relatives: copies (exact or near) share one group,
-   * burst siblings another. Groups that turn out to hold one shot are merged.
-   * True when the photo ended up in a group.
+   * Another writer (a dedup of the user's other library, a resolve) changed rows the plan
+   * counted on: nothing of that unit was written, and what was written stays right, so
+   * planning again from what is there now finishes the job. Past a few tries the job retries later.
    */
-  private async groupPhoto(userId: number, photo: DedupPhoto, candidates: DedupPhoto[], groupOf: Map<number, number | null>): Promise<boolean> {
-    const { nearThreshold, burstWindowSeconds } = this.config.dedup;
-    const related = candidates
-      .map((other) => ({ other: withCurrentGroup(other, groupOf), relation: classifyPhotos(photo, other, { nearThreshold, burstWindowSeconds }) }))
-      .filter((r): r is { other: DedupPhoto; relation: DuplicateKind } => r.relation !== null);
-    if (!related.length) return false;
-
-    // Being a copy outranks being a burst sibling.
-    const family = related.some((r) => r.relation !== 'burst') ? 'copies' : 'burst';
-    const peers = related.filter((r) => familyOf(r.relation) === family);
-    const existing = [...new Set([photo.duplicateGroupId, ...peers.map((r) => r.other.duplicateGroupId)])].filter(
-      (id): id is number => id !== null,
-    );
-    const kinds = await this.groups.kindsOf(userId, existing);
-    const sameFamily = existing.filter((id) => kinds.has(id) && familyOf(kinds.get(id)!) === family);
-    const kind: DuplicateKind =
-      family === 'burst'
-        ? 'burst'
-        : peers.some((r) => r.relation === 'near') || sameFamily.some((id) => kinds.get(id) === 'near')
-          ? 'near'
-          : 'exact';
-    // Being copies of one shot outranks being frames of one burst: copies leave their burst groups.
-    const weaker = family === 'copies' ? existing.filter((id) => kinds.get(id) === 'burst') : [];
-    const target = sameFamily[0] ?? (await this.groups.create(userId, kind));
-    await this.groups.mergeInto(userId, target, sameFamily.slice(1), kind);
-    await this.groups.assign(userId, target, [photo.id, ...peers.map((r) => r.other.id)], weaker);
-    for (const groupId of weaker) {
-      if (await this.dissolveIfSingle(userId, groupId, groupOf)) continue;
-      await this.refreshPrimary(userId, groupId, groupOf);
+  private async groupReplanningOnConflict(scanId: number, userId: number, fresh: number[], logger: Logger) {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.group(scanId, userId, fresh, logger);
+      } catch (error) {
+        if (!(error instanceof DedupConflictError) || attempt >= PLANS_PER_RUN) throw error;
+        logger.info({ scanId, attempt, reason: error.message }, 'duplicate groups changed meanwhile; planning again');
+      }
     }
-    if (await this.dissolveIfSingle(userId, target, groupOf)) return false;
-    const members = await this.refreshPrimary(userId, target, groupOf);
-    return members.some((member) => member.id === photo.id);
   }
 
-  private async dissolveIfSingle(userId: number, groupId: number, groupOf: Map<number, number | null>) {
-    if (!(await this.groups.dissolveIfSingle(userId, groupId))) return false;
-    for (const [photoId, id] of groupOf) if (id === groupId) groupOf.set(photoId, null);
-    return true;
+  private async group(scanId: number, userId: number, fresh: number[], logger: Logger) {
+    // Photos first, groups last: a group made in between is then one no photo read here points to yet.
+    const library = await this.groups.comparablePhotos(userId);
+    const otherMembers = await this.groups.otherGroupMembers(userId);
+    const groups = await this.groups.groupsOf(userId);
+    const watch = this.stopWatch(scanId, userId);
+    const startedAt = performance.now();
+    const plan = await planDedup({ library, otherMembers, groups, fresh }, this.config.dedup, watch.checkpoint);
+    if (!plan) return { stopped: watch.reason() ?? 'cancelled', writes: 0 };
+    logger.debug({ scanId, library: library.length, units: plan.units.length, ms: Math.round(performance.now() - startedAt) }, 'duplicate groups planned');
+
+    let writes = 0;
+    for (const write of batchUnits(plan.units, ROWS_PER_WRITE)) {
+      if (await this.progress.isCancelled(scanId)) return { stopped: 'cancelled' as const, writes };
+      let written: 'written' | 'gone';
+      try {
+        written = await this.groups.applyDedupWrite(userId, write);
+      } catch (error) {
+        // A deletion or cancel under way explains a conflict (the photos went): stop quietly. Anything else retries.
+        const reason = await this.stopReason(scanId, userId);
+        if (reason) return { stopped: reason, writes };
+        throw error;
+      }
+      if (written === 'gone') return { stopped: 'gone' as const, writes };
+      writes += 1;
+    }
+    return { grouped: plan.freshGrouped, writes };
   }
 
-  private async refreshPrimary(userId: number, groupId: number, groupOf: Map<number, number | null>) {
-    const members = await this.groups.membersOf(userId, groupId);
-    for (const member of members) groupOf.set(member.id, groupId);
-    await this.groups.setPrimary(userId, groupId, pickBestPhoto(members));
-    return members;
+  private async stopReason(scanId: number, userId: number): Promise<StopReason | null> {
+    if (await this.progress.isCancelled(scanId)) return 'cancelled';
+    if (!(await this.groups.userExists(userId))) return 'gone';
+    return null;
+  }
+
+  /** The planner's checkpoint: gives the event loop back every YIELD_EVERY_MS, checks for a stop every STOP_CHECK_EVERY_MS. */
+  private stopWatch(scanId: number, userId: number) {
+    let yieldedAt = performance.now();
+    let checkedAt = yieldedAt;
+    let reason: StopReason | null = null;
+    return {
+      reason: () => reason,
+      checkpoint: async () => {
+        if (performance.now() - yieldedAt >= YIELD_EVERY_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          yieldedAt = performance.now();
+        }
+        if (performance.now() - checkedAt >= STOP_CHECK_EVERY_MS) {
+          reason = await this.stopReason(scanId, userId);
+          checkedAt = performance.now();
+        }
+        return reason !== null;
+      },
+    };
   }
 }
 
-function withCurrentGroup(photo: DedupPhoto, groupOf: Map<number, number | null>): DedupPhoto {
-  return groupOf.has(photo.id) ? { ...photo, duplicateGroupId: groupOf.get(photo.id)! } : photo;
+/** Whole units packed into writes of about `rowsPerWrite` rows changed (a bigger unit is a write of its own). */
+export function* batchUnits(units: readonly DedupUnit[], rowsPerWrite: number): Generator<DedupWrite> {
+  let batch = emptyWrite();
+  for (const unit of units) {
+    if (rowsOf(batch) && rowsOf(batch) + rowsOf(unit) > rowsPerWrite) {
+      yield batch;
+      batch = emptyWrite();
+    }
+    const offset = batch.create.length;
+    batch.create.push(...unit.create);
+    batch.update.push(...unit.update);
+    batch.moves.push(...unit.moves.map((move) => (move.to && 'created' in move.to ? { ...move, to: { created: move.to.created + offset } } : move)));
+    batch.remove.push(...unit.remove);
+    batch.touched.push(...unit.touched);
+  }
+  if (rowsOf(batch)) yield batch;
 }
 
-function familyOf(kind: DuplicateKind): 'copies' | 'burst' {
-  return kind === 'burst' ? 'burst' : 'copies';
+function rowsOf(write: DedupWrite): number {
+  return write.moves.length + write.create.length + write.update.length + write.remove.length;
+}
+
+function emptyWrite(): DedupWrite {
+  return { create: [], update: [], moves: [], remove: [], touched: [] };
 }

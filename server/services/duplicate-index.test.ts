@@ -45,4 +45,19 @@ describe('DuplicateIndex', () => {
       }
     }
   });
+
+  it('never finds a removed photo again, by hash or by content, and still finds the others', () => {
+    const photos = [photo(1, base, 'a'), photo(2, base ^ 0b1n, 'a'), photo(3, base ^ 0b11n, 'a'), photo(4, base ^ 0b111n)];
+    const shrinking = new DuplicateIndex(photos);
+    // Positions, in the order given: position 1 is photo 2.
+    shrinking.remove(1);
+    expect(shrinking.related(photo(9, base, 'a'), 10).map((p) => p.id).sort()).toEqual([1, 3, 4]);
+    shrinking.remove(3);
+    shrinking.remove(3);
+    expect(shrinking.related(photo(9, base, 'a'), 10).map((p) => p.id).sort()).toEqual([1, 3]);
+    expect(shrinking.related(photo(9, null, 'a'), 10).map((p) => p.id).sort()).toEqual([1, 3]);
+    shrinking.remove(0);
+    shrinking.remove(2);
+    expect(shrinking.related(photo(9, base, 'a'), 10)).toEqual([]);
+  });
 });

@@ -1,10 +1,11 @@
 import type { InboxChoice, InboxTarget } from '../../shared/inbox.schema.js';
 import type { SupportingAct } from '../../shared/concert.schema.js';
 import { centroid, type LatLon } from '../../shared/geo.js';
+import { clippedName } from '../../shared/text-normalise.js';
 import type { AppConfig } from '../config.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { reverseGeocode } from '../geo/reverse-geocoder.js';
-import { concertFactsFrom } from '../integrations/setlistfm/concert-facts.js';
+import { concertFactsFrom, pickVenue } from '../integrations/setlistfm/concert-facts.js';
 import type { SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
 import { fromSetlistFmDate, type SetlistFmSetlist } from '../integrations/setlistfm/setlistfm.schemas.js';
 import type { Logger } from '../logger.js';
@@ -16,7 +17,8 @@ import type { InboxRepository } from '../repositories/inbox.repository.js';
 import type { VenueAliasRepository } from '../repositories/venue-alias.repository.js';
 import type { Venue, VenueRepository } from '../repositories/venue.repository.js';
 import type { AccessService } from './access.js';
-import type { ConcertLookup } from './concert-matching.service.js';
+import { asConcertFacts, type SetlistFmConcertFacts } from '../matching/setlistfm-concert-lookup.js';
+import { sharedArtistOf } from './concert-matching.service.js';
 import type { ConcertService } from './concert.service.js';
 import type { PhotoCurationService } from './photo-curation.service.js';
 import type { VenueDetectionService } from './venue-detection.service.js';
@@ -32,11 +34,15 @@ interface TargetContext {
 
 type Outside = 'ok' | 'off' | 'unavailable';
 
+/** How far from the photos other users' shows are offered as suggestions: the venue candidates' reach. */
+const SUGGESTION_RADIUS_METERS = 1_000;
+
 /**
  * The review inbox: concerts the machine could not confirm and photos it could not
  * place, each with one-click candidates (venues nearby, setlist.fm's setlists of
- * that evening in that city, the user's concerts of that evening). Choosing one
- * settles the whole group; a venue chosen for a spot is remembered for it.
+ * that evening in that city, the user's concerts of that evening, and other users'
+ * shows there as unverified suggestions). Choosing one settles the whole group; a
+ * venue chosen for a spot is remembered for it.
  */
 export class InboxService {
   constructor(
@@ -50,7 +56,8 @@ export class InboxService {
     private readonly venueAliases: VenueAliasRepository,
     private readonly artists: ArtistRepository,
     private readonly setlistfm: SetlistFmClient | null,
-    private readonly concertLookup: ConcertLookup | null,
+    /** setlist.fm's shows, as it told us before or asked now; null where matching is not wired (benchmarks). */
+    private readonly concertFacts: Pick<SetlistFmConcertFacts, 'at' | 'remember'> | null,
     private readonly config: Pick<AppConfig, 'matching'>,
     private readonly cache: ViewCache = noViewCache,
   ) {}
@@ -82,10 +89,11 @@ export class InboxService {
   async candidates(userId: number, target: InboxTarget, logger: Logger) {
     const context = await this.contextOf(userId, target);
     const { evening, place } = context;
-    const [venues, concerts, setlists] = await Promise.all([
-      place ? this.venueDetection.candidatesNear(place) : Promise.resolve([]),
+    const [venues, concerts, setlists, suggestions] = await Promise.all([
+      place ? this.venueDetection.candidatesNear(userId, place) : Promise.resolve([]),
       evening ? this.inbox.concertsAround(userId, shiftDate(evening, -1), shiftDate(evening, 1), context.concert?.id ?? null) : Promise.resolve([]),
       this.setlistsOfEvening(evening, place, logger),
+      evening && place ? this.inbox.othersShowsNear(userId, evening, place, SUGGESTION_RADIUS_METERS) : Promise.resolve([]),
     ]);
     return {
       evening,
@@ -96,6 +104,11 @@ export class InboxService {
       concerts,
       setlists: setlists.items,
       setlistfm: setlists.status,
+      /**
+       * Other users' shows at shared venues near here that evening, with shared (setlist.fm) artists only:
+       * never their own free text. Unverified; only the user's own choice makes one theirs.
+       */
+      suggestions: suggestions.map((show) => ({ ...show, verified: false as const, source: 'other_users' as const })),
     };
   }
 
@@ -111,12 +124,14 @@ export class InboxService {
       return { concertId: choice.concertId };
     }
     const context = await this.contextOf(userId, target);
-    // The choice is checked before anything is written.
-    const venue = 'venueId' in choice ? await this.venues.find(choice.venueId) : null;
+    // The choice is checked before anything is written; another user's own artist or venue is "not found".
+    const venue = 'venueId' in choice ? await this.venues.findVisible(userId, choice.venueId) : null;
     if ('venueId' in choice && !venue) throw new NotFoundError('Venue');
+    const artist = 'artistId' in choice ? await this.artists.findVisible(userId, choice.artistId) : null;
+    if ('artistId' in choice && !artist) throw new NotFoundError('Artist');
     const setlist = 'setlistId' in choice ? await this.chosenSetlist(choice.setlistId) : null;
     const concert = context.concert ?? (await this.concertFromPhotos(userId, context));
-    if (venue) await this.applyVenue(userId, concert, venue, logger);
+    if (venue) await this.applyVenue(userId, concert, venue, artist?.id ?? null, logger);
     if (setlist) await this.applySetlist(userId, concert, setlist);
     await this.cache.bumpUser(userId);
     return { concertId: concert.id };
@@ -178,22 +193,27 @@ export class InboxService {
     return (await this.concerts.find(userId, id))!;
   }
 
-  /** The user named the venue: remembered for the spot, and the show looked up there. */
-  private async applyVenue(userId: number, concert: ConcertRow, venue: Venue, logger: Logger) {
+  /**
+   * The user named the venue (alone, or with an artist from a suggestion):
+   * remembered for the spot, and the show looked up there. setlist.fm's show wins;
+   * without one, the artist the user chose confirms the concert.
+   */
+  private async applyVenue(userId: number, concert: ConcertRow, venue: Venue, chosenArtistId: number | null, logger: Logger) {
     const patch: ConcertPatch = { venueId: venue.id, venueConfidence: null, city: venue.city ?? concert.city, countryCode: venue.countryCode ?? concert.countryCode };
     await this.rememberVenue(userId, concert, venue.id);
     let facts = null;
     try {
-      facts = this.concertLookup ? await this.concertLookup(venue, concert.concertDate) : null;
+      facts = this.concertFacts ? await this.concertFacts.at(venue, concert.concertDate) : null;
     } catch (error) {
       logger.warn({ err: error, venueId: venue.id }, 'setlist.fm lookup failed; the concert keeps waiting for its artist');
     }
     if (facts) {
-      const { artist, ...rest } = facts;
-      const artistId = artist.mbid
-        ? await this.artists.upsertByMbid({ name: artist.name, sortName: artist.sortName, mbid: artist.mbid })
-        : await this.artists.findOrCreateByName(artist.name);
-      Object.assign(patch, rest, { artistId, status: 'confirmed' });
+      const { artist: _artist, ...rest } = facts;
+      Object.assign(patch, rest, { artistId: await sharedArtistOf(this.artists, facts), status: 'confirmed' });
+    } else if (chosenArtistId !== null) {
+      Object.assign(patch, { artistId: chosenArtistId, status: 'confirmed' });
+      // What the concert held belonged to another show.
+      if (chosenArtistId !== concert.artistId) Object.assign(patch, { tour: null, setlist: null, setlistfmId: null, setlistfmUrl: null, supportingActs: null });
     }
     await this.concerts.update(userId, concert.id, patch);
   }
@@ -205,8 +225,11 @@ export class InboxService {
     const facts = concertFactsFrom([chosen])!;
     const others = concertFactsFrom(sameNight.filter((s) => s.artist.mbid !== chosen.artist.mbid));
     const supportingActs: SupportingAct[] = others ? [{ name: others.headliner.name, mbid: others.headliner.mbid }, ...others.supportingActs] : [];
-    const venueId = await this.venueOfSetlist(concert, chosen);
-    const artistId = await this.artists.upsertByMbid({ name: facts.headliner.name, sortName: facts.headliner.sortName, mbid: facts.headliner.mbid });
+    // The evening as setlist.fm ranks it (not as this user picked it) becomes the shared fact for everyone after.
+    const evening = concertFactsFrom(sameNight.some((s) => s.id === chosen.id) ? sameNight : [chosen, ...sameNight]);
+    if (evening) await this.concertFacts?.remember(chosen.venue.id, date, evening);
+    const venueId = await this.venueOfSetlist(userId, concert, chosen);
+    const artistId = await sharedArtistOf(this.artists, asConcertFacts(facts));
     const city = chosen.venue.city;
     await this.concerts.update(userId, concert.id, {
       artistId,
@@ -225,21 +248,39 @@ export class InboxService {
     if (venueId) await this.rememberVenue(userId, concert, venueId);
   }
 
-  /** Our venue for setlist.fm's: the one already mapped to it, else a new one where the photos were (or at its city). */
-  private async venueOfSetlist(concert: ConcertRow, setlist: SetlistFmSetlist): Promise<number | null> {
-    const known = await this.venues.findBySetlistFmId(setlist.venue.id);
+  /**
+   * Our venue for setlist.fm's: one the user may see that is already mapped to it;
+   * else a venue near the photos that setlist.fm's is (by name, in its city: the rule
+   * automatic mapping follows), now mapped for everyone; else a new venue of the
+   * user's own where the photos were (or at its city): its position is only theirs.
+   */
+  private async venueOfSetlist(userId: number, concert: ConcertRow, setlist: SetlistFmSetlist): Promise<number | null> {
+    const known = await this.venues.findVisibleBySetlistFmId(userId, setlist.venue.id);
     if (known) return known.id;
+    const place = placeOf(concert);
+    if (place) {
+      const nearby = await this.venues.near(userId, place, this.config.matching.venueSearchRadiusMeters);
+      const same = nearby
+        .filter((venue) => !venue.setlistfmId)
+        .sort((a, b) => Number(a.userId !== null) - Number(b.userId !== null))
+        .find((venue) => pickVenue([setlist.venue], venue));
+      if (same) {
+        await this.venues.setSetlistFmId(same.id, setlist.venue.id);
+        return same.id;
+      }
+    }
     const coords = setlist.venue.city?.coords;
-    const latitude = concert.latitude ?? coords?.lat ?? null;
-    const longitude = concert.longitude ?? coords?.long ?? null;
+    const latitude = place?.latitude ?? coords?.lat ?? null;
+    const longitude = place?.longitude ?? coords?.long ?? null;
     if (latitude === null || longitude === null) return null;
-    return this.venues.insertNamed({
-      name: setlist.venue.name.slice(0, 255),
-      city: setlist.venue.city?.name.slice(0, 255) ?? null,
+    return this.venues.insertOwn(userId, {
+      name: clippedName(setlist.venue.name),
+      city: setlist.venue.city ? clippedName(setlist.venue.city.name) : null,
       countryCode: setlist.venue.city?.country.code ?? null,
       latitude,
       longitude,
       setlistfmId: setlist.venue.id,
+      source: 'setlistfm',
     });
   }
 
@@ -262,6 +303,10 @@ function setlistCandidate(setlist: SetlistFmSetlist) {
     /** setlist.fm's page for it: their terms ask for a link wherever their data is shown. */
     url: setlist.url ?? null,
   };
+}
+
+function placeOf(concert: ConcertRow): LatLon | null {
+  return concert.latitude !== null && concert.longitude !== null ? { latitude: concert.latitude, longitude: concert.longitude } : null;
 }
 
 function placeName(point: LatLon) {

@@ -10,7 +10,7 @@ import { RecentWriters } from '../db/read-your-writes.js';
 import { OVERPASS_SERVICE, OverpassClient } from '../integrations/overpass/overpass-client.js';
 import { SETLISTFM_SERVICE, SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
 import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
-import { setlistFmArtistSearch, setlistFmConcertLookup } from '../matching/setlistfm-concert-lookup.js';
+import { SetlistFmConcertFacts, setlistFmArtistSearch } from '../matching/setlistfm-concert-lookup.js';
 import { JobQueues } from '../queue/queues.js';
 import { WorkerConcurrencyStore } from '../queue/worker-concurrency.js';
 import { createGlobalThrottle } from '../rate-limit/global-throttle.js';
@@ -30,9 +30,12 @@ import { PhotoRepository } from '../repositories/photo.repository.js';
 import { ProcessedFileRepository } from '../repositories/processed-file.repository.js';
 import { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
 import { ScanRepository } from '../repositories/scan.repository.js';
+import { SetlistFmShowRepository } from '../repositories/setlistfm-show.repository.js';
 import { SourceRepository } from '../repositories/source.repository.js';
 import { StatsRepository } from '../repositories/stats.repository.js';
 import { UploadRepository } from '../repositories/upload.repository.js';
+import { UploadTempFiles } from '../repositories/upload-temp-files.js';
+import { UploadLimits } from '../rate-limit/upload-limits.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { createGoogleDriveSource } from '../sources/google-drive/google-drive-source.js';
 import { GoogleOAuthClient } from '../sources/google-drive/oauth.js';
@@ -104,6 +107,7 @@ export function createServices({
     venues: new VenueRepository(db),
     venueAliases: new VenueAliasRepository(db),
     artists: new ArtistRepository(db),
+    setlistfmShows: new SetlistFmShowRepository(db),
     match: new MatchRepository(db),
     inbox: new InboxRepository(db),
     concerts: new ConcertRepository(db),
@@ -118,6 +122,7 @@ export function createServices({
   const access = new AccessService(db);
   const rateLimits = new RateLimits(redis, config);
   const sources = new SourceService(r.sources, r.uploads, storage, config);
+  const uploads = new UploadService(sources, r.uploads, storage, new UploadTempFiles(config.imports.uploadTempDir), new UploadLimits(redis, config), config);
   const google = config.google && connectGoogleDrive(config.google, sources);
   const outside = connectOutsideWorld(config, redis, cacheRedis);
   const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm), viewCache);
@@ -125,7 +130,8 @@ export function createServices({
   const afterScan = config.mail ? (userId: number, scanId: number) => queues.scanFinishedMail({ userId, scanId }) : undefined;
   const scanFinisher = new ScanFinisher(r.scans, r.scanProgress, r.match, viewCache, afterScan);
   const venueDetection = new VenueDetectionService(r.venues, r.venueAliases, outside.cache, outside.overpass, config);
-  const concertLookup = outside.setlistfm && setlistFmConcertLookup(outside.setlistfm, r.venues);
+  // setlist.fm's shows as it told us before (shared by every user), else asked now when configured.
+  const concertFacts = new SetlistFmConcertFacts(r.setlistfmShows, r.venues, outside.setlistfm);
   const mediaUrls = new MediaUrls(config.media);
   const scans = new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues, rateLimits, viewCache);
   const rescanSchedules = new RescanScheduleService(access, r.sources, r.scans, scans, queues);
@@ -145,13 +151,13 @@ export function createServices({
       config.database.replicaUrls.length && config.database.readYourWritesMs
         ? new RecentWriters(redis, config.redis.keyPrefix, config.database.readYourWritesMs)
         : null,
-    auth: new AuthService(r.users, passwordHasher, rateLimits.login, r.accounts),
-    accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage, viewCache, rescanSchedules),
+    auth: new AuthService(r.users, passwordHasher, rateLimits, r.accounts),
+    accounts: new AccountService(r.accounts, passwordHasher, r.scanProgress, storage, viewCache, rescanSchedules, uploads),
     exports: new ExportService(r.exportRows),
     historyExports: new HistoryExportService(r.historyExports, queues, mediaUrls),
     historyExportBuilder: new HistoryExportBuilder(r.historyExports, new ExportService(r.exportRows), r.exportRows, storage, queues),
     sources,
-    uploads: new UploadService(sources, r.uploads, storage, config),
+    uploads,
     scans,
     rescanSchedules,
     ...createMailServices(config, db, queues, mediaUrls),
@@ -162,7 +168,7 @@ export function createServices({
     photoCuration,
     stats: new StatsService(r.stats, viewCache),
     queueAdmin: new QueueAdminService(queues, new WorkerConcurrencyStore(queueRedis, config)),
-    scanListing: new ScanListingService(sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues),
+    scanListing: new ScanListingService(sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues, r.photos),
     photoIngest: new PhotoIngestService(sources, r.photos, r.processedFiles, r.scanProgress, storage, queues, config),
     photoVariants: new PhotoVariantsService(r.photos, sources, storage, config),
     dedup: new DedupService(r.photos, r.duplicateGroups, r.scanProgress, queues, config),
@@ -170,10 +176,10 @@ export function createServices({
     venueDetection,
     eventGrouping: new EventGroupingService(r.match, r.scanProgress, queues, scanFinisher, config),
     venueStage: new VenueStageService(venueDetection, r.scanProgress, queues),
-    concertMatching: new ConcertMatchingService(r.match, r.venues, r.artists, r.scanProgress, scanFinisher, concertLookup),
+    concertMatching: new ConcertMatchingService(r.match, r.venues, r.artists, r.scanProgress, scanFinisher, concertFacts),
     inbox: new InboxService(
       access, r.inbox, r.concerts, concerts, photoCuration, venueDetection, r.venues, r.venueAliases, r.artists, outside.setlistfm,
-      concertLookup, config, viewCache,
+      concertFacts, config, viewCache,
     ),
   };
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { hashChunks } from '../../shared/hamming.js';
 import type { ingestPhotoPayload } from '../../shared/jobs.js';
 import type { AppConfig } from '../config.js';
+import { sha256Of } from '../media/content-hash.js';
 import { readPhotoMetadata, type PhotoMetadata } from '../media/exif.js';
 import { resolveFloatingTime } from '../media/floating-time.js';
 import { analyzeImage, analyzeThumbnail, type RenditionAnalysis } from '../media/image-analysis.js';
@@ -12,7 +12,7 @@ import type { JobQueues } from '../queue/queues.js';
 import type { PhotoRepository } from '../repositories/photo.repository.js';
 import type { ProcessedFileRepository } from '../repositories/processed-file.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
-import { SourceFileGoneError, type PhotoSource } from '../sources/photo-source.js';
+import { FileTooLargeError, SourceFileGoneError, type PhotoSource } from '../sources/photo-source.js';
 import { storageKeys } from '../storage/storage-keys.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import type { SourceService } from './source.service.js';
@@ -33,7 +33,7 @@ interface Read {
 /** Failures that no retry can fix: recorded on the photo with a reason, and the scan goes on. */
 function permanentReason(error: unknown): string | null {
   if (error instanceof InvalidPhotoError) return error.reason;
-  if (error instanceof SourceFileGoneError) return error.message;
+  if (error instanceof SourceFileGoneError || error instanceof FileTooLargeError) return error.message;
   return null;
 }
 
@@ -51,7 +51,7 @@ export class PhotoIngestService {
     private readonly progress: ScanProgressRepository,
     private readonly storage: ObjectStorage,
     private readonly queues: JobQueues,
-    private readonly config: Pick<AppConfig, 'media'>,
+    private readonly config: Pick<AppConfig, 'media' | 'ingest'>,
   ) {}
 
   async ingest(payload: IngestPayload, attempt: { number: number; of: number }, logger: Logger) {
@@ -126,17 +126,29 @@ export class PhotoIngestService {
         };
       }
     }
-    const bytes = await source.readFile(file.fileId);
-    const [analysis, metadata] = await Promise.all([analyzeImage(bytes, this.config.media), readPhotoMetadata(bytes)]);
-    return {
-      analysis,
-      width: analysis.width,
-      height: analysis.height,
-      metadata,
-      contentHash: createHash('sha256').update(bytes).digest('hex'),
-      contentHashKind: 'sha256',
-      byteSize: bytes.length,
-    };
+    const maxBytes = this.config.ingest.maxFileBytes;
+    // The listing's size first: a file known to be too large is never opened.
+    if (file.size !== null && file.size > maxBytes) throw new FileTooLargeError(maxBytes);
+    const opened = await source.openFile(file.fileId, { maxBytes });
+    try {
+      // Every reader is done before the file is released (a local file's path names its open descriptor).
+      const [hash, analysis, metadata] = await settled([
+        sha256Of(opened.input, maxBytes),
+        analyzeImage(opened.input, this.config.media),
+        readPhotoMetadata(opened.input),
+      ] as const);
+      return {
+        analysis,
+        width: analysis.width,
+        height: analysis.height,
+        metadata,
+        contentHash: hash.hex,
+        contentHashKind: 'sha256',
+        byteSize: hash.bytes,
+      };
+    } finally {
+      await opened.release();
+    }
   }
 
   private async store({ scanId, userId, sourceId, file }: IngestPayload, read: Read): Promise<number> {
@@ -154,4 +166,12 @@ export class PhotoIngestService {
       blurPlaceholder: analysis.placeholder,
     });
   }
+}
+
+/** Promise.all that waits for every promise to settle, then throws the first failure in order. */
+async function settled<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { InvalidPhotoError } from '../media/photo-errors.js';
 import { renderVariants, VARIANT_WIDTHS, type VariantWidth } from '../media/variants.js';
 import type { PhotoRepository } from '../repositories/photo.repository.js';
-import { SourceFileGoneError } from '../sources/photo-source.js';
+import { FileTooLargeError, SourceFileGoneError } from '../sources/photo-source.js';
 import { storageKeys } from '../storage/storage-keys.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import type { SourceService } from './source.service.js';
@@ -23,7 +23,7 @@ export class PhotoVariantsService {
     private readonly photos: PhotoRepository,
     private readonly sources: SourceService,
     private readonly storage: ObjectStorage,
-    private readonly config: Pick<AppConfig, 'media'>,
+    private readonly config: Pick<AppConfig, 'media' | 'ingest'>,
   ) {}
 
   async render({ userId, photoId }: RenderVariantsPayload, logger: Logger) {
@@ -39,10 +39,17 @@ export class PhotoVariantsService {
       let variants;
       try {
         const source = await this.sources.openForReading(userId, photo.sourceId);
-        variants = await renderVariants(await source.readFile(photo.sourceFileId), this.config.media, missing);
+        const original = await source.openFile(photo.sourceFileId, { maxBytes: this.config.ingest.maxFileBytes });
+        try {
+          variants = await renderVariants(original.input, this.config.media, missing);
+        } finally {
+          await original.release();
+        }
       } catch (error) {
-        // No retry brings back a deleted file or fixes an undecodable one.
-        if (error instanceof InvalidPhotoError || error instanceof SourceFileGoneError) throw new UnrecoverableError((error as Error).message);
+        // No retry brings back a deleted file, shrinks one over the limit or fixes an undecodable one.
+        if (error instanceof InvalidPhotoError || error instanceof SourceFileGoneError || error instanceof FileTooLargeError) {
+          throw new UnrecoverableError((error as Error).message);
+        }
         throw error;
       }
       for (const variant of variants) {

@@ -3,11 +3,12 @@ import type { z } from 'zod';
 import type { scanSourcePayload } from '../../shared/jobs.js';
 import type { Logger } from '../logger.js';
 import type { JobQueues } from '../queue/queues.js';
+import type { PhotoRepository } from '../repositories/photo.repository.js';
 import type { ProcessedFileRepository } from '../repositories/processed-file.repository.js';
 import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
 import type { ScanRepository } from '../repositories/scan.repository.js';
 import type { SourceRepository } from '../repositories/source.repository.js';
-import { SourceAccessError, type SourceFile } from '../sources/photo-source.js';
+import { SourceAccessError, type SourceFile, type UnreadableEntry } from '../sources/photo-source.js';
 import type { SourceService } from './source.service.js';
 
 export type ScanSourcePayload = z.output<typeof scanSourcePayload>;
@@ -37,6 +38,7 @@ export class ScanListingService {
     private readonly progress: ScanProgressRepository,
     private readonly processedFiles: ProcessedFileRepository,
     private readonly queues: JobQueues,
+    private readonly photos: PhotoRepository,
   ) {}
 
   async run(payload: ScanSourcePayload, attempt: { number: number; of: number }, logger: Logger) {
@@ -58,7 +60,8 @@ export class ScanListingService {
           await listing.return(null);
           return { outcome: 'cancelled' as const };
         }
-        const { files, removedFileIds = [] } = next.value;
+        const { files, removedFileIds = [], unreadable = [] } = next.value;
+        await this.recordUnreadable(payload, unreadable);
         const known = await this.processedFiles.fingerprintsOf(userId, sourceId, files.map((f) => f.fileId));
         const fresh = files.filter((file) => known.get(file.fileId) !== file.fingerprint);
         // Listed before queued: were the worker to die in between, a file already ingested would be skipped by its
@@ -79,6 +82,24 @@ export class ScanListingService {
       await this.fail(payload, reason);
       throw new UnrecoverableError(reason);
     }
+  }
+
+  /**
+   * A folder (or file) the listing could not read fails on its own, with its reason, among the scan's
+   * failures; the rest of the library is scanned. Counted like a file, once however often the page is listed.
+   */
+  private async recordUnreadable({ scanId, userId, sourceId }: ScanSourcePayload, entries: UnreadableEntry[]) {
+    if (!entries.length) return;
+    for (const entry of entries) {
+      await this.photos.upsertFailed({
+        userId, sourceId, scanId, sourceFileId: entry.id, fileName: entry.name, mimeType: null, byteSize: null, failureReason: entry.reason,
+      });
+    }
+    const ids = entries.map((entry) => entry.id);
+    // Read again by the next scan, whatever an earlier one recorded under the same id.
+    await this.processedFiles.forget(userId, sourceId, ids);
+    await this.progress.addListed(scanId, ids);
+    for (const id of ids) await this.progress.markDone(scanId, id, 'failed');
   }
 
   /** The job was given up on outside the handler (it stalled in crashed workers too often). */

@@ -3,6 +3,7 @@ import type { ScanProgress } from '../../shared/scan.schema.js';
 import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { JobQueues } from '../queue/queues.js';
+import type { Lease } from '../rate-limit/concurrent-leases.js';
 import type { RateLimits } from '../rate-limit/limits.js';
 import type { PhotoRepository } from '../repositories/photo.repository.js';
 import type { ProcessedFileRepository } from '../repositories/processed-file.repository.js';
@@ -36,16 +37,26 @@ export class ScanService {
     private readonly photos: PhotoRepository,
     private readonly processedFiles: ProcessedFileRepository,
     private readonly queues: JobQueues,
-    private readonly rateLimits: Pick<RateLimits, 'checkScanStart' | 'countScanStart'>,
+    private readonly rateLimits: Pick<RateLimits, 'reserveScanStart' | 'openProgressStream'>,
     private readonly cache: ViewCache = noViewCache,
   ) {}
 
   async start(userId: number, sourceId: number, requestId?: string): Promise<{ scanId: number }> {
     await this.access.requireOwned('source', userId, sourceId);
-    await this.rateLimits.checkScanStart(userId);
-    const scanId = await this.scans.insertQueued(userId, sourceId);
-    if (!scanId) throw new ConflictError('A scan of this library is already running');
-    await this.rateLimits.countScanStart(userId);
+    // Reserved before the scan row is written, so parallel starts or a batch cannot all pass;
+    // a start refused because one is already running gives its place back.
+    const attempt = await this.rateLimits.reserveScanStart(userId);
+    let scanId: number | null;
+    try {
+      scanId = await this.scans.insertQueued(userId, sourceId);
+    } catch (error) {
+      await attempt.refund();
+      throw error;
+    }
+    if (!scanId) {
+      await attempt.refund();
+      throw new ConflictError('A scan of this library is already running');
+    }
     await this.progress.init(scanId);
     await this.queues.scanSource({ scanId, userId, sourceId, requestId });
     await this.cache.bumpUser(userId);
@@ -109,11 +120,26 @@ export class ScanService {
    */
   async watch(userId: number, scanId: number, feed: ScanProgressFeedPort, signal?: AbortSignal) {
     await this.access.requireOwned('scan', userId, scanId);
-    const updates = await feed.open(scanId, signal);
-    return this.stream(userId, scanId, updates);
+    // One of the user's few live streams (over all web servers), held until this one ends.
+    const lease = await this.rateLimits.openProgressStream(userId);
+    try {
+      const updates = await feed.open(scanId, signal);
+      // A stream closed before it was first read never runs the generator's `finally`.
+      signal?.addEventListener('abort', () => void lease.release(), { once: true });
+      if (signal?.aborted) await lease.release();
+      return this.stream(userId, scanId, updates, lease);
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
   }
 
-  private async *stream(userId: number, scanId: number, updates: AsyncGenerator<ScanProgress, void, undefined>): AsyncGenerator<ScanProgress> {
+  private async *stream(
+    userId: number,
+    scanId: number,
+    updates: AsyncGenerator<ScanProgress, void, undefined>,
+    lease: Lease,
+  ): AsyncGenerator<ScanProgress> {
     try {
       // Subscribed before reading the snapshot, so no update can fall in between.
       let latest = await this.get(userId, scanId);
@@ -127,6 +153,7 @@ export class ScanService {
       }
     } finally {
       await updates.return(undefined);
+      await lease.release();
     }
   }
 }

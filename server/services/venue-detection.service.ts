@@ -19,7 +19,8 @@ const cachedLookup = z.object({ venueId: z.number().int().positive().nullable(),
 
 /**
  * Where an event happened: the user's own corrections first, then the venues we
- * already know (shared by everyone), then OpenStreetMap. What OpenStreetMap says
+ * already know (OpenStreetMap's, shared by everyone, and the user's own; never
+ * another user's), then OpenStreetMap. What OpenStreetMap says
  * about a spot is cached for a day, "nothing here" included, so every user and
  * every worker asks it once.
  */
@@ -38,7 +39,7 @@ export class VenueDetectionService {
     if (aliased) return { venueId: aliased, confidence: 1 };
 
     const radius = this.config.matching.venueSearchRadiusMeters;
-    const [known] = await this.venues.near(point, radius, 1);
+    const [known] = await this.venues.near(userId, point, radius, 1);
     if (known) return { venueId: known.id, confidence: round(confidenceAtDistance(known.distanceMeters, radius)) };
 
     if (!this.osm) return null;
@@ -53,9 +54,9 @@ export class VenueDetectionService {
     return found.venueId ? { venueId: found.venueId, confidence: found.confidence } : null;
   }
 
-  /** Venues the user may pick for a spot (the review inbox): known ones within a kilometre, and OpenStreetMap's. */
-  async candidatesNear(point: LatLon, limit = 5) {
-    const known = await this.venues.near(point, CANDIDATE_RADIUS_METERS, limit);
+  /** Venues the user may pick for a spot (the review inbox): ones they may see within a kilometre, and OpenStreetMap's. */
+  async candidatesNear(userId: number, point: LatLon, limit = 5) {
+    const known = await this.venues.near(userId, point, CANDIDATE_RADIUS_METERS, limit);
     const fromOsm = this.osm
       ? rankVenueCandidates(await this.osm.findVenuesAround(point.latitude, point.longitude, CANDIDATE_RADIUS_METERS), point, this.config.matching.venueSearchRadiusMeters).slice(0, limit)
       : [];
@@ -72,8 +73,8 @@ export class VenueDetectionService {
     return this.venues.upsertFromOsm({
       osmType: place.osmType,
       osmId: place.osmId,
-      name: place.name.slice(0, 255),
-      city: (place.city ?? where?.city ?? null)?.slice(0, 255) ?? null,
+      name: place.name,
+      city: place.city ?? where?.city ?? null,
       countryCode: place.countryCode ?? where?.countryCode ?? null,
       latitude: place.latitude,
       longitude: place.longitude,

@@ -1,7 +1,7 @@
 /**
  * One interface for every photo library a user can connect (local folder, browser
  * uploads, Google Drive). The scan job lists a source page by page; the ingest
- * job reads one file's bytes (or, for Drive, just its thumbnail).
+ * job opens one file (or, for Drive, reads just its thumbnail).
  */
 
 /** What a listing knows about one file, before any byte of it is read. */
@@ -35,20 +35,48 @@ export interface SourceFileMetadata {
   thumbnailLink?: string | null;
 }
 
+/**
+ * Something the listing found but could not read (a folder it may not open, a path too long): the scan
+ * records it as a failure with its reason, like a broken photo, and goes on with the rest.
+ */
+export interface UnreadableEntry {
+  /** Unique in the library and at most 255 chars; a folder's ends with "/" so it never equals a file's. */
+  id: string;
+  name: string;
+  reason: string;
+}
+
 export interface ListingPage {
   files: SourceFile[];
   /** Files gone since the last scan (incremental sources only). */
   removedFileIds?: string[];
+  unreadable?: UnreadableEntry[];
 }
 
 /** The listing ends by returning the cursor to store for the next, incremental scan (null: always list everything). */
 export type Listing = AsyncGenerator<ListingPage, string | null, void>;
 
+export interface FileLimits {
+  /** A larger file is refused with FileTooLargeError, before or while it is read, never read whole. */
+  maxBytes: number;
+}
+
+/**
+ * A whole file, ready for sharp and exifr, which read either a path or bytes: a path
+ * on this machine (a local file, a download streamed to a temporary file) keeps a large
+ * file out of memory. Valid until release(), which every caller must reach.
+ */
+export interface OpenedFile {
+  input: string | Buffer;
+  size: number;
+  release(): Promise<void>;
+}
+
 export interface PhotoSource {
   /** Pages of new or changed files since `cursor` (everything when cursor is null). */
   list(cursor: string | null): Listing;
-  /** The whole file. Throws SourceFileGoneError when it no longer exists. */
-  readFile(fileId: string): Promise<Buffer>;
+  /** The whole file. Throws SourceFileGoneError when it no longer exists, FileTooLargeError past the limit. */
+  openFile(fileId: string, limits: FileLimits): Promise<OpenedFile>;
   /** A small rendition (at least ~200 px on the long side) when the source has one, else null. */
   readThumbnail(file: Pick<SourceFile, 'fileId'> & { metadata?: Pick<SourceFileMetadata, 'thumbnailLink'> }): Promise<Buffer | null>;
 }
@@ -59,6 +87,20 @@ export class SourceFileGoneError extends Error {
     super(`The file is no longer in the library (${fileId})`);
     this.name = 'SourceFileGoneError';
   }
+}
+
+/** Over INGEST_MAX_FILE_MB: recorded as failed with this reason, never retried. */
+export class FileTooLargeError extends Error {
+  constructor(maxBytes: number) {
+    super(`Larger than the ${Math.round(maxBytes / (1024 * 1024))} MB limit`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/** Bytes a source already holds in memory (uploads), checked against the limit like any other file. */
+export function inMemoryFile(bytes: Buffer, { maxBytes }: FileLimits): OpenedFile {
+  if (bytes.length > maxBytes) throw new FileTooLargeError(maxBytes);
+  return { input: bytes, size: bytes.length, release: async () => {} };
 }
 
 /** A temporary problem with the source (rate limit, 5xx, network): the job retries with backoff. */

@@ -1,7 +1,7 @@
 import type { UploadRepository } from '../repositories/upload.repository.js';
 import { storageKeys } from '../storage/storage-keys.js';
 import type { ObjectStorage } from '../storage/storage.js';
-import { SourceFileGoneError, type Listing, type PhotoSource } from './photo-source.js';
+import { SourceFileGoneError, inMemoryFile, type FileLimits, type Listing, type OpenedFile, type PhotoSource } from './photo-source.js';
 
 const PAGE_SIZE = 500;
 const FILE_ID = /^upload-(\d+)$/;
@@ -34,12 +34,12 @@ export class UploadSource implements PhotoSource {
     }
   }
 
-  async readFile(fileId: string): Promise<Buffer> {
+  async openFile(fileId: string, limits: FileLimits): Promise<OpenedFile> {
     const id = FILE_ID.exec(fileId)?.[1];
     const row = id ? await this.uploads.find(this.userId, this.sourceId, Number(id)) : null;
     const bytes = row ? await this.storage.read(storageKeys.upload(this.userId, this.sourceId, row.storageId)) : null;
     if (!bytes) throw new SourceFileGoneError(fileId);
-    return bytes;
+    return inMemoryFile(bytes, limits);
   }
 
   async readThumbnail(): Promise<Buffer | null> {

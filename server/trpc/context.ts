@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { UserSummary } from '../repositories/user.repository.js';
 import type { Services } from '../services/index.js';
 import type { ScanProgressFeedPort } from '../services/scan.service.js';
+import type { CurrentUsers } from '../http/current-users.js';
 import { expressSessionPort } from '../http/session.js';
 
 /** The procedures' view of the session, whatever stores it. */
@@ -28,15 +29,25 @@ export interface InnerContext {
   /** The caller's address (X-Forwarded-For only when TRUST_PROXY is on), for the login limits. */
   clientIp: string;
   logger: Logger;
+  /** How many calls the HTTP request carries (a tRPC batch has several); 1 when called in-process. */
+  callsInRequest?: number;
 }
 
 export function createInnerContext(inner: InnerContext) {
-  return inner;
+  return { ...inner, callsInRequest: inner.callsInRequest ?? 1 };
 }
 
 export type Context = ReturnType<typeof createInnerContext>;
 
-export function createExpressContextFactory(services: Services, progressFeed: ScanProgressFeedPort) {
-  return ({ req }: CreateExpressContextOptions): Context =>
-    createInnerContext({ services, progressFeed, session: expressSessionPort(req, services.sessions), requestId: req.id, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', logger: req.log });
+export function createExpressContextFactory(services: Services, progressFeed: ScanProgressFeedPort, currentUsers: CurrentUsers) {
+  return ({ req, info }: CreateExpressContextOptions): Context =>
+    createInnerContext({
+      services,
+      progressFeed,
+      session: expressSessionPort(req, services.sessions, currentUsers),
+      requestId: req.id,
+      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      logger: req.log,
+      callsInRequest: info.calls.length,
+    });
 }

@@ -3,20 +3,24 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { readingFromPrimary } from '../db/read-your-writes.js';
-import { DomainError, RateLimitedError } from '../errors.js';
+import { RateLimitedError } from '../errors.js';
 import type { Context } from './context.js';
-import { toTRPCError } from './error-map.js';
+import { knownTRPCError } from './error-map.js';
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Stack traces (with the server's paths) stay in the logs, whatever NODE_ENV says; tRPC would add them outside production.
+  isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      // zod's default message is a JSON dump; people get one readable line instead.
-      message: cause instanceof ZodError ? readableZodMessage(cause) : shape.message,
+      // zod's default message is a JSON dump; people get one readable line instead. An internal error's own
+      // message (SQL, file paths) is for the logs, which have it with the request id.
+      message: cause instanceof ZodError ? readableZodMessage(cause) : error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         // Field errors a form can show next to its inputs.
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
         retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
@@ -28,13 +32,14 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const mapDomainErrors = t.middleware(async ({ next }) => {
+const mapKnownErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+  const known = result.ok ? null : knownTRPCError(result.error.cause);
+  if (known) throw known;
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(mapKnownErrors);
 
 export const protectedProcedure = publicProcedure
   .use(({ ctx, next }) => {
@@ -59,6 +64,21 @@ export const protectedProcedure = publicProcedure
     }
     return (await writers.wroteRecently(ctx.user.id)) ? readingFromPrimary(next) : next();
   });
+
+/**
+ * Sign-up, login, logout, password change, account deletion: each must come in a request
+ * of its own. Inside a batch they would run side by side, on one session, and many
+ * password checks would ride on one HTTP request.
+ */
+const alone = t.middleware(({ ctx, next }) => {
+  if (ctx.callsInRequest > 1) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Sign-up, login, logout, password and account changes must be sent on their own, not in a batch' });
+  }
+  return next();
+});
+
+export const unbatchedPublicProcedure = publicProcedure.use(alone);
+export const unbatchedProtectedProcedure = protectedProcedure.use(alone);
 
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Administrators only' });

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Child } from '../support/child-process.js';
 import { launchChromium, screenshotPath } from '../support/browser.js';
@@ -21,6 +21,8 @@ describe('scanning a library in Chromium', () => {
       CLIENT_MODE: 'vite',
       VITE_HMR_PORT: String(30_000 + (process.pid % 5_000)),
       LOCAL_IMPORT_ROOTS: library.root,
+      // Each user imports from their own folder, which the form shows them.
+      LOCAL_IMPORT_SHARED: 'false',
       DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
     });
     app = await startTestApp(env);
@@ -43,11 +45,23 @@ describe('scanning a library in Chromium', () => {
     await page.getByTestId('user-name').waitFor();
   }
 
+  /** Reads the user's import folder from the form's hint and puts the test library there, as the user would. */
+  async function putLibraryInOwnFolder(page: Page): Promise<string> {
+    const hint = page.getByText(/^A folder on the server, not on this device\. Your import folder is /);
+    await hint.waitFor();
+    const own = /Your import folder is (.+?): put your photos there/.exec((await hint.textContent()) ?? '')?.[1];
+    expect(own && dirname(own)).toBe(library.root);
+    expect(own).toMatch(/\/\d+$/);
+    const folder = join(own!, 'library');
+    await cp(library.folder, folder, { recursive: true, verbatimSymlinks: true });
+    return folder;
+  }
+
   it('sets a library to rescan every day, shows the next run, and turns it off again', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     await signUp(page);
     await page.getByRole('link', { name: 'Photos library' }).click();
-    await page.getByLabel('Folder path').fill(library.folder);
+    await page.getByLabel('Folder path').fill(await putLibraryInOwnFolder(page));
     await page.getByRole('button', { name: 'Add folder' }).click();
 
     const schedule = page.getByLabel('Rescan automatically');
@@ -75,9 +89,9 @@ describe('scanning a library in Chromium', () => {
 
     await page.getByLabel('Folder path').fill('/etc');
     await page.getByRole('button', { name: 'Add folder' }).click();
-    await page.getByText(/outside the folders you may import from/).waitFor();
+    await page.getByText(/no folder you may import from at that path/).waitFor();
 
-    await page.getByLabel('Folder path').fill(library.folder);
+    await page.getByLabel('Folder path').fill(await putLibraryInOwnFolder(page));
     await page.getByRole('button', { name: 'Add folder' }).click();
     await page.getByRole('button', { name: 'Scan now' }).first().click();
 

@@ -58,7 +58,7 @@ function servicesWith(queues: JobQueues) {
   const s = app.services;
   const r = s.repositories;
   return {
-    listing: new ScanListingService(s.sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues),
+    listing: new ScanListingService(s.sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues, r.photos),
     ingest: new PhotoIngestService(s.sources, r.photos, r.processedFiles, r.scanProgress, s.storage, queues, app.config),
   };
 }

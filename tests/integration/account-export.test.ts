@@ -286,6 +286,9 @@ describe('deleting an account', () => {
     const [scan] = await db().insert(scans).values({ userId, sourceId, status: 'running', activeSourceId: sourceId });
     const [venue] = await db().insert(venues).values({ name: `Hall ${userId} ${tag}`, latitude: 51.9, longitude: 4.47 });
     const [artist] = await db().insert(artists).values({ name: `Artist ${userId} ${tag}` });
+    // And a venue and an artist of the user's own (names they typed): those go with the account.
+    await db().insert(venues).values({ name: `Own hall ${userId} ${tag}`, latitude: 51.9, longitude: 4.47, source: 'user', userId });
+    await db().insert(artists).values({ name: `Own artist ${userId} ${tag}`, source: 'user', userId });
     const [concert] = await db().insert(concerts).values({ userId, concertDate: '2020-02-02', artistId: artist.insertId, venueId: venue.insertId });
     const [group] = await db().insert(duplicateGroups).values({ userId, kind: 'exact' });
     fileCounter += 1;
@@ -368,7 +371,7 @@ describe('deleting an account', () => {
     expect(await storedKeys(fan.user.id)).toEqual([]);
     expect(await rowCounts(other.user.id)).toEqual(otherBefore);
     expect(await storedKeys(other.user.id)).toEqual(otherKeys);
-    // Artists and venues are shared facts: they stay.
+    // Shared artists and venues (setlist.fm, OpenStreetMap) stay.
     expect(await db().select({ id: venues.id }).from(venues).where(inArray(venues.id, [mine.venueId, theirs.venueId]))).toHaveLength(2);
     expect(await db().select({ id: artists.id }).from(artists).where(eq(artists.id, mine.artistId))).toHaveLength(1);
 

@@ -43,6 +43,20 @@ describe('concerts.years', () => {
     ]);
   });
 
+  it('offers only years the year filter accepts, and every year it offers lists its concerts', async () => {
+    const { client, user } = await newUser();
+    // Rows dated before dates were checked (year 1, 1899): the API refuses such dates now.
+    await insertConcerts(user.id, ['0001-05-05', '1899-12-31', '1900-01-01', '2020-02-02']);
+    await expect(client.concerts.create.mutate({ date: '0001-05-05', artist: { artistName: 'Ancient' } })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+
+    const years = await client.concerts.years.query();
+    expect(years).toEqual([
+      { year: 2020, count: 1 },
+      { year: 1900, count: 1 },
+    ]);
+    for (const { year, count } of years) expect((await client.concerts.list.query({ year, limit: 100 })).items, String(year)).toHaveLength(count);
+  });
+
   it('is empty for a user without concerts, and refused without a session', async () => {
     const { client } = await newUser();
     expect(await client.concerts.years.query()).toEqual([]);

@@ -38,6 +38,13 @@ async function visit(url: string, cookie?: string) {
   return fetch(url, { redirect: 'manual', headers: cookie && url.startsWith(app.url) ? { cookie } : {} });
 }
 
+/** The browser's round trip: our /connect, Google's consent (which the fake approves), our callback. */
+async function connectDrive(cookie: string) {
+  const consent = await visit(`${app.url}/api/sources/google/connect`, cookie);
+  const callback = await visit(consent.headers.get('location')!);
+  return visit(callback.headers.get('location')!, cookie);
+}
+
 describe('a Google Drive library', () => {
   it('connects through OAuth, scans from metadata and thumbnails without downloading a photo, then rescans incrementally', async () => {
     const { client, jar, user } = await (async () => {
@@ -85,5 +92,35 @@ describe('a Google Drive library', () => {
     const rows = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
     expect(rows.map((p) => p.sourceFileId)).toContain(added.id);
     expect(google.state.downloads()).toHaveLength(0);
+  });
+
+  it('is one library per Google account: connecting the same account again renews its grant instead of adding a copy', async () => {
+    const { client, jar } = trpcHttpClient(app.url);
+    const user = await client.auth.signup.mutate({ email: uniqueEmail('drive-twice'), password: 'correct horse battery', name: 'Drive' });
+    expect((await connectDrive(jar.cookie!)).headers.get('location')).toBe('/?connected=google');
+    const [first] = await client.sources.list.query();
+    const rowsOf = () => app.database.db.select().from(sources).where(eq(sources.userId, user.id));
+    const [before] = await rowsOf();
+
+    // The user revokes access at Google; scans of the library now fail until Drive is connected again.
+    for (const token of google.state.issuedRefreshTokens()) google.state.revokeRefreshToken(token);
+    const refused = (await watchScan(client, (await client.scans.start.mutate({ sourceId: first!.id })).scanId)).at(-1)!;
+    expect(refused.status).toBe('failed');
+
+    expect((await connectDrive(jar.cookie!)).headers.get('location')).toBe('/?connected=google');
+    const after = await rowsOf();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.id).toBe(first!.id);
+    expect(after[0]!.encryptedRefreshToken).not.toBe(before!.encryptedRefreshToken);
+    expect(await client.sources.list.query()).toHaveLength(1);
+    // The renewed grant is the one the library now uses.
+    const renewed = (await watchScan(client, (await client.scans.start.mutate({ sourceId: first!.id })).scanId)).at(-1)!;
+    expect(renewed.status).toBe('completed');
+
+    // Two callbacks for the same account landing at once (two tabs): the unique key keeps one library.
+    const grant = { email: 'Concert.Goer@gmail.com', encryptedRefreshToken: after[0]!.encryptedRefreshToken! };
+    const ids = await Promise.all([app.services.sources.addGoogleDrive(user.id, grant), app.services.sources.addGoogleDrive(user.id, grant)]);
+    expect(ids).toEqual([{ id: first!.id }, { id: first!.id }]);
+    expect(await rowsOf()).toHaveLength(1);
   });
 });

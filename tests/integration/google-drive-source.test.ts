@@ -1,10 +1,15 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DriveRequestError } from '../../server/sources/google-drive/drive-client.js';
 import { GoogleResponseFormatError } from '../../server/sources/google-drive/google-http.js';
 import { createGoogleDriveSource, type GoogleDriveSourceOptions } from '../../server/sources/google-drive/google-drive-source.js';
 import { GoogleOAuthClient } from '../../server/sources/google-drive/oauth.js';
-import { SourceAccessError, SourceFileGoneError, SourceUnavailableError, type Listing, type ListingPage } from '../../server/sources/photo-source.js';
+import {
+  FileTooLargeError, SourceAccessError, SourceFileGoneError, SourceUnavailableError, type Listing, type ListingPage, type PhotoSource,
+} from '../../server/sources/photo-source.js';
 import { oauthClientFor, startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
 
 /** Tiny waits: the tests are about which requests are retried, not about timing. */
@@ -31,6 +36,23 @@ async function collect(listing: Listing): Promise<{ pages: ListingPage[]; cursor
     pages.push(step.value);
   }
 }
+
+/** The whole file as ingest opens it (streamed to a temporary file), read back; the temporary file is gone after. */
+async function readWhole(source: PhotoSource, fileId: string, maxBytes = 10 * 1024 * 1024): Promise<Buffer> {
+  const opened = await source.openFile(fileId, { maxBytes });
+  expect(typeof opened.input).toBe('string');
+  const path = opened.input as string;
+  try {
+    const bytes = await readFile(path);
+    expect(bytes.length).toBe(opened.size);
+    return bytes;
+  } finally {
+    await opened.release();
+    expect(existsSync(path)).toBe(false);
+  }
+}
+
+const drivesTemporaryFiles = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('ch-drive-')).sort();
 
 const filesOf = (pages: ListingPage[]) => pages.flatMap((page) => page.files);
 const removedOf = (pages: ListingPage[]) => pages.flatMap((page) => page.removedFileIds ?? []);
@@ -174,9 +196,25 @@ describe('Google Drive source', () => {
   describe('reading', () => {
     it('downloads a file byte for byte', async () => {
       const stored = fake.state.liveImages()[3]!;
-      const bytes = await source().readFile(stored.id);
+      const bytes = await readWhole(source(), stored.id);
       expect(bytes.equals(stored.bytes!)).toBe(true);
       expect(fake.state.downloads()).toHaveLength(1);
+    });
+
+    it('refuses a file over the size limit from its Content-Length, without writing it, and leaves no temporary file', async () => {
+      const stored = fake.state.liveImages()[4]!;
+      const before = await drivesTemporaryFiles();
+      await expect(readWhole(source(), stored.id, stored.bytes!.length - 1)).rejects.toBeInstanceOf(FileTooLargeError);
+      expect(await drivesTemporaryFiles()).toEqual(before);
+    });
+
+    it('stops a download that grows past the limit when Drive sends no Content-Length', async () => {
+      const stored = fake.state.liveImages()[5]!;
+      // A raw answer goes out chunked: the size is known only while reading.
+      fake.state.respondNext(`/drive/v3/files/${stored.id}`, 200, 'x'.repeat(64 * 1024));
+      const before = await drivesTemporaryFiles();
+      await expect(readWhole(source(), stored.id, 1024)).rejects.toThrow(new FileTooLargeError(1024).message);
+      expect(await drivesTemporaryFiles()).toEqual(before);
     });
 
     it('reads a real JPEG thumbnail, asked at 400 px with the bearer token', async () => {
@@ -198,7 +236,7 @@ describe('Google Drive source', () => {
       const vanished = filesOf(pages)[0]!;
       fake.state.removeFile(vanished.fileId);
 
-      await expect(source().readFile(vanished.fileId)).rejects.toBeInstanceOf(SourceFileGoneError);
+      await expect(readWhole(source(), vanished.fileId)).rejects.toBeInstanceOf(SourceFileGoneError);
       await expect(source().readThumbnail(vanished)).rejects.toBeInstanceOf(SourceFileGoneError);
       expect(fake.state.requestsTo(`/drive/v3/files/${vanished.fileId}`)).toHaveLength(2);
     });
@@ -224,7 +262,7 @@ describe('Google Drive source', () => {
       fake.state.failNext(path, 502);
       fake.state.failNext(path, 504);
 
-      const bytes = await source({ retry: { ...FAST_RETRY, maxAttempts: 5 } }).readFile(stored.id);
+      const bytes = await readWhole(source({ retry: { ...FAST_RETRY, maxAttempts: 5 } }), stored.id);
 
       expect(bytes.equals(stored.bytes!)).toBe(true);
       expect(fake.state.downloads().map((r) => r.status)).toEqual(['connection-reset', 500, 502, 504, 200]);
@@ -279,7 +317,7 @@ describe('Google Drive source', () => {
       fake.state.expireAccessTokens();
       const refreshesBefore = fake.state.requestsTo('/token').length;
 
-      const bytes = await source().readFile(fake.state.liveImages()[0]!.id);
+      const bytes = await readWhole(source(), fake.state.liveImages()[0]!.id);
 
       expect(bytes.length).toBeGreaterThan(0);
       expect(fake.state.requestsTo('/token').length).toBe(refreshesBefore + 1);
@@ -291,11 +329,11 @@ describe('Google Drive source', () => {
       const clockedOAuth = oauthFor(fake, () => now);
       const grant = await connect(clockedOAuth);
       const clockedSource = createGoogleDriveSource({ oauth: clockedOAuth, refreshToken: grant.refreshToken, baseUrl: fake.driveApiUrl, retry: FAST_RETRY });
-      await clockedSource.readFile(fake.state.liveImages()[0]!.id);
+      await readWhole(clockedSource, fake.state.liveImages()[0]!.id);
       expect(fake.state.requestsTo('/token')).toHaveLength(2);
 
       now += 3599 * 1000 - 30_000;
-      await clockedSource.readFile(fake.state.liveImages()[1]!.id);
+      await readWhole(clockedSource, fake.state.liveImages()[1]!.id);
 
       expect(fake.state.requestsTo('/token')).toHaveLength(3);
       expect(fake.state.requests.filter((r) => r.status === 401)).toEqual([]);

@@ -127,6 +127,35 @@ describe.each(storages)('photo media on $name', ({ env: storageEnv }) => {
     expect(await listAll(app, prefix)).toEqual(stored);
   });
 
+  it('renders the variants of a starred 1×65000 photo too, scaled to fit WebP, instead of failing them without a reason', async () => {
+    const { client, jar } = trpcHttpClient(app.url);
+    await client.auth.signup.mutate({ email: uniqueEmail('strip'), password: 'correct horse battery', name: 'Fan' });
+    const strip = await sharp({ create: { width: 1, height: 65_000, channels: 3, background: '#556677' } }).jpeg().toBuffer();
+    const form = new FormData();
+    form.append('photos', new Blob([new Uint8Array(strip)], { type: 'image/jpeg' }), 'strip.jpg');
+    const response = await fetch(`${app.url}/api/uploads`, {
+      method: 'POST', body: form, headers: { origin: app.url, 'x-requested-with': 'concert-history', cookie: jar.cookie! },
+    });
+    const uploaded = await response.json();
+    expect(uploaded.accepted).toHaveLength(1);
+    const { scanId } = await client.scans.start.mutate({ sourceId: uploaded.sourceId });
+    expect((await watchScan(client, scanId)).at(-1)!.status).toBe('completed');
+    const [photo] = (await client.photos.list.query({ unmatched: true })).items;
+    expect(photo).toMatchObject({ fileName: 'strip.jpg', width: 1, height: 65_000 });
+
+    await client.photos.star.mutate({ id: photo!.id, starred: true });
+    let variants: Array<{ width: number; url: string }> = [];
+    await expect
+      .poll(async () => (variants = (await client.photos.list.query({ unmatched: true })).items[0]!.variants).length, { timeout: 45_000, interval: 250 })
+      .toBeGreaterThan(0);
+    // Narrower than every variant width: one rendition, the photo's own width.
+    expect(variants.map((v) => v.width)).toEqual([1]);
+    const served = await fetch(`${app.url}${variants[0]!.url}`);
+    expect(served.status).toBe(200);
+    const meta = await sharp(Buffer.from(await served.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 1, 16_383]);
+  });
+
   it('refuses a tampered, expired or foreign media URL', async () => {
     const owner = await scannedUser();
     const other = await scannedUser();

@@ -21,8 +21,8 @@ describe('db:migrate', () => {
       await migrateDatabase(url);
       await migrateDatabase(url);
       expect(await tablesOf(url)).toEqual([
-        '__drizzle_migrations', 'artists', 'concerts', 'duplicate_groups', 'history_exports', 'mail_deliveries', 'photos', 'processed_files', 'scans', 'sources',
-        'uploads', 'users', 'venue_aliases', 'venues',
+        '__drizzle_migrations', 'artists', 'concerts', 'duplicate_groups', 'history_exports', 'mail_deliveries', 'photos', 'processed_files', 'scans', 'setlistfm_shows',
+        'sources', 'uploads', 'users', 'venue_aliases', 'venues',
       ]);
       const connection = await mysql.createConnection(url);
       const [[schema]] = (await connection.query(

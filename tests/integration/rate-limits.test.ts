@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sources } from '../../drizzle/schema/index.js';
 import { SCAN_STARTS_PER_HOUR } from '../../server/rate-limit/limits.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { uniqueEmail } from '../support/test-env.js';
@@ -11,18 +9,14 @@ const password = 'correct horse battery staple';
 
 let limited: RunningApp;
 let unlimited: RunningApp;
-let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'rate-limits-'));
-  await mkdir(join(root, 'library'));
   [limited, unlimited] = await Promise.all([
     startTestApp({ RATE_LIMIT_API_PER_MIN: '20', TRUST_PROXY: 'true' }),
-    startTestApp({ RATE_LIMIT_API_PER_MIN: '0', TRUST_PROXY: 'true', LOCAL_IMPORT_ROOTS: root }),
+    startTestApp({ RATE_LIMIT_API_PER_MIN: '0', TRUST_PROXY: 'true' }),
   ]);
 });
 afterAll(async () => {
   await Promise.all([limited?.close(), unlimited?.close()]);
-  await rm(root, { recursive: true, force: true });
 });
 
 /** The error's data: its code and, when limited, the seconds to wait. */
@@ -34,8 +28,8 @@ const clientFrom = (app: RunningApp, ip: string) => trpcHttpClient(app.url, new 
 async function signedUp(app: RunningApp, ip = '198.51.100.1') {
   const client = clientFrom(app, ip);
   const email = uniqueEmail('limits');
-  await client.auth.signup.mutate({ email, password, name: 'Limited' });
-  return { client, email };
+  const user = await client.auth.signup.mutate({ email, password, name: 'Limited' });
+  return { client, email, user };
 }
 
 describe('the per-user API limit', () => {
@@ -61,9 +55,15 @@ describe('the per-user API limit', () => {
 });
 
 describe('the scan start limit', () => {
+  /** A library made directly in the database: the limit, not how libraries are added, is under test. */
+  async function libraryOf(userId: number) {
+    const [row] = await unlimited.database.db.insert(sources).values({ userId, kind: 'upload', label: 'Limited library' });
+    return row.insertId;
+  }
+
   it('refuses the sixth scan start in an hour', async () => {
-    const { client } = await signedUp(unlimited);
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: join(root, 'library') });
+    const { client, user } = await signedUp(unlimited);
+    const sourceId = await libraryOf(user.id);
     for (let i = 0; i < SCAN_STARTS_PER_HOUR; i++) {
       const { scanId } = await client.scans.start.mutate({ sourceId });
       await client.scans.cancel.mutate({ scanId });
@@ -71,17 +71,25 @@ describe('the scan start limit', () => {
     const error = await failure(client.scans.start.mutate({ sourceId }));
     expect(error.code).toBe('TOO_MANY_REQUESTS');
     expect(error.retryAfterSeconds).toBeGreaterThan(0);
+    expect(error.retryAfterSeconds).toBeLessThanOrEqual(3600);
     // Refused before anything was written: only the five scans exist.
     expect(await client.scans.list.query({ limit: 20 })).toHaveLength(SCAN_STARTS_PER_HOUR);
   });
 
   it('does not count a start refused because a scan is already running', async () => {
-    const { client } = await signedUp(unlimited);
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: join(root, 'library') });
-    await client.scans.start.mutate({ sourceId });
+    const { client, user } = await signedUp(unlimited);
+    const sourceId = await libraryOf(user.id);
+    const { scanId } = await client.scans.start.mutate({ sourceId });
     for (let i = 0; i < SCAN_STARTS_PER_HOUR + 1; i++) {
       expect((await failure(client.scans.start.mutate({ sourceId }))).code).toBe('CONFLICT');
     }
+    // The refused starts gave their places back: the other four of the hour are still there.
+    await client.scans.cancel.mutate({ scanId });
+    for (let i = 1; i < SCAN_STARTS_PER_HOUR; i++) {
+      const next = await client.scans.start.mutate({ sourceId });
+      await client.scans.cancel.mutate({ scanId: next.scanId });
+    }
+    expect((await failure(client.scans.start.mutate({ sourceId }))).code).toBe('TOO_MANY_REQUESTS');
   });
 });
 

@@ -130,13 +130,14 @@ describe('the review inbox', () => {
     expect((await owner.client.concerts.get.query({ id: event.id })).photoCount).toBe(show.files.length);
   });
 
-  it("matches the next fan at those shows from the database, reusing the settled shows' public facts", async () => {
+  it("matches the next fan at those shows from the database: setlist.fm's answers to the first fan's choices, kept for everyone", async () => {
     const { client } = await world.importDemoLibrary();
     const { items } = await client.concerts.list.query({ limit: 50 });
     expect(items).toHaveLength(world.manifest.concerts.length);
     for (const show of world.manifest.concerts) {
       const item = items.find((i) => i.concertDate === show.localDate)!;
       expect(item).toMatchObject({ status: 'confirmed', artist: { name: show.artist }, venue: { name: show.venue.name } });
+      expect((await client.concerts.get.query({ id: item.id })).tour).toBe(show.tour);
     }
   });
 });

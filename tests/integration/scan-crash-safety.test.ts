@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photos, processedFiles } from '../../drizzle/schema/index.js';
 import type { Child } from '../support/child-process.js';
 import { makeStagePhoto } from '../support/images.js';
+import { copyToImportFolder } from '../support/photo-library.js';
 import { watchScan } from '../support/scan-helpers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
@@ -16,12 +17,13 @@ import { startWorkerProcess, stop } from '../support/worker-process.js';
 const PHOTOS = 40;
 let app: RunningApp;
 let env: Record<string, string>;
+let root: string;
 let folder: string;
 let dataDir: string;
 const running: Child[] = [];
 
 beforeAll(async () => {
-  const root = await mkdtemp(join(tmpdir(), 'ch-crash-'));
+  root = await mkdtemp(join(tmpdir(), 'ch-crash-'));
   folder = join(root, 'library');
   await mkdir(folder, { recursive: true });
   for (let i = 0; i < PHOTOS; i += 8) {
@@ -33,7 +35,7 @@ beforeAll(async () => {
   }
   dataDir = await mkdtemp(join(tmpdir(), 'ch-data-'));
   // Short locks so a killed worker's jobs come back in about a second, not thirty.
-  env = testEnv({ LOCAL_IMPORT_ROOTS: root, DATA_DIR: dataDir, WORKER_LOCK_DURATION_MS: '1000', WORKER_CONCURRENCY: 'photo=2' });
+  env = testEnv({ LOCAL_IMPORT_ROOTS: root, LOCAL_IMPORT_SHARED: 'false', DATA_DIR: dataDir, WORKER_LOCK_DURATION_MS: '1000', WORKER_CONCURRENCY: 'photo=2' });
   app = await startTestApp(env);
 });
 afterAll(async () => {
@@ -44,7 +46,8 @@ afterAll(async () => {
 async function newUser() {
   const { client } = trpcHttpClient(app.url);
   const user = await client.auth.signup.mutate({ email: uniqueEmail('crash'), password: 'correct horse battery', name: 'Crash' });
-  return { client, user };
+  // The library, copied into the user's own import folder (<root>/<user id>).
+  return { client, user, folder: await copyToImportFolder(folder, root, user.id) };
 }
 
 async function worker() {
@@ -55,8 +58,8 @@ async function worker() {
 
 describe('crash safety', () => {
   it('a scan whose workers are killed with SIGKILL mid-way completes with exactly one row per file and right counters', async () => {
-    const { client, user } = await newUser();
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: folder });
+    const { client, user, folder: own } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: own });
     let current = await worker();
     const { scanId } = await client.scans.start.mutate({ sourceId });
 
@@ -84,8 +87,8 @@ describe('crash safety', () => {
   });
 
   it('ingesting the same file twice at once, as two workers might, gives one photo row and counts it once', async () => {
-    const { client, user } = await newUser();
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: folder });
+    const { client, user, folder: own } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: own });
     const scanId = (await app.services.repositories.scans.insertQueued(user.id, sourceId))!;
     const progress = app.services.repositories.scanProgress;
     await progress.init(scanId);

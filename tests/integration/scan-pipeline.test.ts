@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duplicateGroups, photos, scans } from '../../drizzle/schema/index.js';
 import { startWebProcess, stop as stopChild, type Child } from '../support/child-process.js';
 import { makeBurst, resizedCopy } from '../support/images.js';
-import { writeTestLibrary } from '../support/photo-library.js';
+import { copyToImportFolder, writeTestLibrary } from '../support/photo-library.js';
 import { watchScan } from '../support/scan-helpers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
@@ -21,7 +21,8 @@ let env: Record<string, string>;
 beforeAll(async () => {
   library = await writeTestLibrary();
   const dataDir = await mkdtemp(join(tmpdir(), 'ch-data-'));
-  env = testEnv({ LOCAL_IMPORT_ROOTS: library.root, DATA_DIR: dataDir });
+  // Each user imports from their own folder, <root>/<user id>, as in production.
+  env = testEnv({ LOCAL_IMPORT_ROOTS: library.root, LOCAL_IMPORT_SHARED: 'false', DATA_DIR: dataDir });
   app = await startTestApp(env);
   worker = await startWorkerProcess(env);
 });
@@ -33,14 +34,16 @@ afterAll(async () => {
 async function newUser() {
   const { client, jar } = trpcHttpClient(app.url);
   const user = await client.auth.signup.mutate({ email: uniqueEmail('scan'), password: 'correct horse battery', name: 'Scanner' });
-  return { client, jar, user };
+  /** The test library, copied into this user's own import folder. */
+  const ownLibrary = () => copyToImportFolder(library.folder, library.root, user.id);
+  return { client, jar, user, ownLibrary };
 }
 
 
 describe('scanning a local folder', () => {
   it('records every file exactly once, with thumbnails, failures with reasons, duplicates and bursts grouped', async () => {
-    const { client, user } = await newUser();
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { client, user, ownLibrary } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: await ownLibrary() });
     const { scanId } = await client.scans.start.mutate({ sourceId });
     const snapshots = await watchScan(client, scanId);
     const final = snapshots.at(-1)!;
@@ -95,7 +98,7 @@ describe('scanning a local folder', () => {
 
   it('groups burst frames that also have copies without losing the scan: copies outrank bursts', async () => {
     const { client, user } = await newUser();
-    const folder = join(library.root, 'burst-with-copies');
+    const folder = join(library.root, String(user.id), 'burst-with-copies');
     await mkdir(folder, { recursive: true });
     const frames = await makeBurst({ seed: 606, frames: 3, exifOfFrame: (i) => ({ localTime: `2020-02-02T21:00:0${i}`, latitude: 52.3622, longitude: 4.884 }) });
     for (const [i, frame] of frames.entries()) await writeFile(join(folder, `frame${i}.jpg`), frame);
@@ -118,8 +121,8 @@ describe('scanning a local folder', () => {
   });
 
   it('rescanning an unchanged library does no per-photo work', async () => {
-    const { client, user } = await newUser();
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { client, user, ownLibrary } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: await ownLibrary() });
     await watchScan(client, (await client.scans.start.mutate({ sourceId })).scanId);
     const before = await app.database.db.select({ id: photos.id, updatedAt: photos.updatedAt }).from(photos).where(eq(photos.userId, user.id));
 
@@ -131,8 +134,8 @@ describe('scanning a local folder', () => {
   });
 
   it('resolving a duplicate group keeps the chosen photo and hides, never deletes, the others', async () => {
-    const { client, user } = await newUser();
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { client, user, ownLibrary } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: await ownLibrary() });
     await watchScan(client, (await client.scans.start.mutate({ sourceId })).scanId);
     const group = (await client.photos.duplicates.query()).find((g) => g.kind !== 'burst')!;
     const keep = group.photos[1]!.id;
@@ -148,8 +151,8 @@ describe('scanning a local folder', () => {
   });
 
   it('refuses a second scan of a library while one is running, and cancels promptly', async () => {
-    const { client } = await newUser();
-    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { client, ownLibrary } = await newUser();
+    const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: await ownLibrary() });
     const { scanId } = await client.scans.start.mutate({ sourceId });
     const conflict = await failure(client.scans.start.mutate({ sourceId }));
     expect(conflict.data?.code).toBe('CONFLICT');
@@ -166,8 +169,8 @@ describe('scanning a local folder', () => {
 
 describe('live progress across web servers', () => {
   it('pushes every change made anywhere to a browser connected to another web server', async () => {
-    const { jar, user } = await newUser();
-    const { id: sourceId } = await app.services.sources.addLocalFolder(user.id, library.folder);
+    const { jar, user, ownLibrary } = await newUser();
+    const { id: sourceId } = await app.services.sources.addLocalFolder(user.id, await ownLibrary());
     // A scan nobody's worker will pick up: this test plays the worker, so each step is known.
     const scanId = (await app.services.repositories.scans.insertQueued(user.id, sourceId))!;
     const progress = app.services.repositories.scanProgress;
@@ -200,22 +203,23 @@ describe('live progress across web servers', () => {
 });
 
 describe('what a user may import', () => {
-  it('refuses folders outside the allowed roots, through "..", or that do not exist', async () => {
-    const { client } = await newUser();
+  it('refuses folders outside their own import folder, through "..", or that do not exist', async () => {
+    const { client, user } = await newUser();
+    const own = join(library.root, String(user.id));
     const outside = await mkdtemp(join(tmpdir(), 'ch-outside-'));
-    for (const path of [outside, `${library.folder}/../../etc`, join(library.root, 'missing'), 'relative/path']) {
+    for (const path of [outside, library.root, library.folder, `${own}/../../etc`, join(own, 'missing'), 'relative/path']) {
       const error = await failure(client.sources.addLocalFolder.mutate({ path }));
       expect(error.data?.code, path).toBe('BAD_REQUEST');
     }
-    await mkdir(join(library.root, 'empty'), { recursive: true });
-    expect((await client.sources.addLocalFolder.mutate({ path: join(library.root, 'empty') })).id).toBeGreaterThan(0);
+    await mkdir(join(own, 'empty'), { recursive: true });
+    expect((await client.sources.addLocalFolder.mutate({ path: join(own, 'empty') })).id).toBeGreaterThan(0);
   });
 });
 
 describe('another user', () => {
   it('cannot see, start, watch or cancel what is not theirs', async () => {
     const owner = await newUser();
-    const { id: sourceId } = await owner.client.sources.addLocalFolder.mutate({ path: library.folder });
+    const { id: sourceId } = await owner.client.sources.addLocalFolder.mutate({ path: await owner.ownLibrary() });
     const { scanId } = await owner.client.scans.start.mutate({ sourceId });
     await watchScan(owner.client, scanId);
     const group = (await owner.client.photos.duplicates.query())[0]!;

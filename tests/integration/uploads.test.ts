@@ -65,5 +65,32 @@ describe('browser uploads', () => {
     const [row] = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
     expect(row).toMatchObject({ fileName: 'passwd.jpg', status: 'ready', width: 800 });
   });
+
+  it('keeps non-ASCII file names as the user wrote them, through storage, the scan and its failures', async () => {
+    const { client, jar, user } = await (async () => {
+      const c = trpcHttpClient(app.url);
+      return { ...c, user: await c.client.auth.signup.mutate({ email: uniqueEmail('names'), password: 'correct horse battery', name: 'Up' }) };
+    })();
+    const photoName = 'Konzert in Köln – 東京.jpg';
+    const brokenName = 'Setlist Zürich – Ÿ€s 🎸.jpg';
+    // What macOS sends: "ö" as "o" and a combining diaeresis.
+    const decomposedName = 'Ko\u0308ln Bu\u0308hne.jpg';
+    const response = await upload(jar.cookie, [
+      { name: photoName, type: 'image/jpeg', bytes: await makeStagePhoto({ seed: 10, width: 640, height: 480 }) },
+      { name: brokenName, type: 'image/jpeg', bytes: Buffer.from('not a photo, just text') },
+      { name: decomposedName, type: 'image/jpeg', bytes: await makeStagePhoto({ seed: 12, width: 640, height: 480 }) },
+    ]);
+    const result = await response.json();
+    expect(result.accepted.map((file: { name: string }) => file.name).sort()).toEqual([photoName, brokenName, 'Köln Bühne.jpg'].sort());
+    const rows = await app.database.db.select().from(uploads).where(eq(uploads.userId, user.id));
+    expect(rows.map((row) => row.fileName).sort()).toEqual([photoName, brokenName, 'Köln Bühne.jpg'].sort());
+
+    const { scanId } = await client.scans.start.mutate({ sourceId: result.sourceId });
+    expect((await watchScan(client, scanId)).at(-1)).toMatchObject({ status: 'completed', counts: { listed: 3, processed: 2, failed: 1 } });
+    const failures = await client.scans.failures.query({ scanId });
+    expect(failures.map((failure) => failure.fileName)).toEqual([brokenName]);
+    const photoRows = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
+    expect(photoRows.filter((row) => row.status === 'ready').map((row) => row.fileName).sort()).toEqual([photoName, 'Köln Bühne.jpg'].sort());
+  });
   // Uploads without a session, from another origin or without the app header: tests/security/csrf.test.ts.
 });

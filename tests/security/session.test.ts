@@ -4,11 +4,13 @@
  * server shares), and the cookie carries the right flags, including Secure in
  * production behind a TLS-terminating proxy.
  */
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../drizzle/schema/index.js';
 import { SESSION_COOKIE } from '../../server/http/session.js';
 import { PASSWORD, signUp } from '../support/security-world.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { CookieJar, trpcHttpClient } from '../support/trpc-http-client.js';
+import { CookieJar, trpcFailure, trpcHttpClient } from '../support/trpc-http-client.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -94,6 +96,64 @@ describe('ending sessions', () => {
     expect(await trpcHttpClient(app.url, jarWith(stolenCookie)).client.auth.me.query()).toBeNull();
     expect((await user.client.auth.me.query())?.id).toBe(user.user.id);
     expect((await bystander.client.auth.me.query())?.id).toBe(bystander.user.id);
+  });
+});
+
+describe('the user behind a session is read from the database, not from the session', () => {
+  // A second web server on the same database and Redis: the change must reach every server.
+  let other: RunningApp;
+  beforeAll(async () => {
+    other = await startTestApp({ RATE_LIMIT_API_PER_MIN: '0' });
+  });
+  afterAll(() => other?.close());
+
+  /** The outcome of one admin call with this cookie on one server: 'success' or the error code. */
+  const adminCall = (target: RunningApp, cookie: string) =>
+    trpcHttpClient(target.url, jarWith(cookie)).client.admin.queues.query().then(
+      () => 'success',
+      async (error) => (await trpcFailure(Promise.reject(error))).data?.code,
+    );
+  const dashboard = async (target: RunningApp, cookie: string) => (await fetch(`${target.url}/admin/queues`, { headers: { cookie } })).status;
+  const setRole = (userId: number, role: 'user' | 'admin') => app.database.db.update(users).set({ role }).where(eq(users.id, userId));
+
+  it('a demoted administrator loses admin rights within seconds on every server, keeping the session', async () => {
+    const admin = await signUp(app, 'demoted-admin');
+    await setRole(admin.user.id, 'admin');
+    await admin.client.auth.login.mutate({ email: admin.email, password: PASSWORD });
+    const cookie = admin.jar.cookie!;
+    for (const target of [app, other]) {
+      await expect.poll(() => adminCall(target, cookie), { timeout: 30_000, interval: 250 }).toBe('success');
+      expect(await dashboard(target, cookie)).toBe(200);
+    }
+
+    await setRole(admin.user.id, 'user');
+    for (const target of [app, other]) {
+      await expect.poll(() => adminCall(target, cookie), { timeout: 30_000, interval: 250 }).toBe('FORBIDDEN');
+      expect(await dashboard(target, cookie)).toBe(403);
+      expect(await trpcHttpClient(target.url, jarWith(cookie)).client.auth.me.query()).toMatchObject({ id: admin.user.id, role: 'user' });
+    }
+  });
+
+  it('a promoted user gets admin rights within seconds without logging in again', async () => {
+    const user = await signUp(app, 'promoted-user');
+    const cookie = user.jar.cookie!;
+    expect(await adminCall(app, cookie)).toBe('FORBIDDEN');
+    await setRole(user.user.id, 'admin');
+    for (const target of [app, other]) await expect.poll(() => adminCall(target, cookie), { timeout: 30_000, interval: 250 }).toBe('success');
+  });
+
+  it('the sessions of an account deleted from the database stop working within seconds on every server', async () => {
+    const user = await signUp(app, 'vanished');
+    const cookie = user.jar.cookie!;
+    expect((await trpcHttpClient(other.url, jarWith(cookie)).client.auth.me.query())?.id).toBe(user.user.id);
+    await app.database.db.delete(users).where(eq(users.id, user.user.id));
+    for (const target of [app, other]) {
+      const client = trpcHttpClient(target.url, jarWith(cookie)).client;
+      await expect.poll(() => client.auth.me.query(), { timeout: 30_000, interval: 250 }).toBeNull();
+      expect((await trpcFailure(client.sources.list.query())).data?.code).toBe('UNAUTHORIZED');
+    }
+    // The orphaned session is gone from Redis too.
+    expect(await app.redis.exists(sessionKey(cookie))).toBe(0);
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * What the matching tests run against: a generated demo library, the setlist.fm and
- * Overpass stand-ins serving it, a database of the file's own (venues and other
- * fans' concerts are shared by all users), the real web app and a real worker.
+ * Overpass stand-ins serving it, a database of the file's own (OpenStreetMap venues
+ * and setlist.fm's shows are shared by all users), the real web app and a real worker.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -44,18 +44,30 @@ export async function startMatchingWorld({ label, concerts, outside, setlistfmFa
   const worker = await startWorkerProcess(outside.worker ? { ...base, ...reachOut } : base);
   const app = await startTestApp({ ...(outside.web ? { ...base, ...reachOut } : base), ...appEnv });
 
+  /**
+   * The user's own import folder (`<root>/<userId>`, see server/sources/local-import-grants.ts)
+   * made a link to the one demo library, as an operator maps a user to where their photos
+   * live: every fan has the same photos. Returns the path to add as a library.
+   */
+  async function folderFor(userId: number): Promise<string> {
+    const own = join(libraryRoot, String(userId));
+    await symlink(folder, own, 'dir');
+    return own;
+  }
+
   return {
     app,
     manifest,
-    /** The demo library's folder, to add as a source. */
+    /** The demo library's folder itself (inside the import root). */
     folder,
+    folderFor,
     setlistfm,
     overpass,
-    /** A new user imports the demo library and watches the scan to its end. */
+    /** A new user imports the demo library (through their own import folder) and watches the scan to its end. */
     async importDemoLibrary() {
       const { client } = trpcHttpClient(app.url);
       const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: FAN_PASSWORD, name: 'Fan' });
-      const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: folder });
+      const { id: sourceId } = await client.sources.addLocalFolder.mutate({ path: await folderFor(user.id) });
       const { scanId } = await client.scans.start.mutate({ sourceId });
       const snapshots = await watchScan(client, scanId, 240_000);
       expect(snapshots.at(-1)!.status).toBe('completed');

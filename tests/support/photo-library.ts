@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { emptyFile, makeBurst, makeStagePhoto, pngCopy, resizedCopy, textFileNamedJpeg, truncatedCopy } from './images.js';
 
 const PARADISO = { latitude: 52.3622, longitude: 4.884 };
@@ -37,4 +37,15 @@ export async function writeTestLibrary(root?: string) {
     folder,
     expected: { listed: 11, processed: 8, failed: 3, extraCopies: 2, burstFrames: 3 },
   };
+}
+
+/**
+ * A copy of a library in a user's own import folder, `<root>/<userId>/<name>` (see
+ * server/sources/local-import-grants.ts), as that user would put their photos there.
+ * Links are copied as links, so the one pointing out of the library still does.
+ */
+export async function copyToImportFolder(folder: string, root: string, userId: number, name = basename(folder)): Promise<string> {
+  const target = join(root, String(userId), name);
+  await cp(folder, target, { recursive: true, verbatimSymlinks: true });
+  return target;
 }

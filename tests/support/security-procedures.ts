@@ -11,8 +11,12 @@ import type { z } from 'zod';
 import { appRouter } from '../../server/trpc/router.js';
 import { adminProcedure, protectedProcedure } from '../../server/trpc/init.js';
 
-/** The user-owned things a procedure may name by id (each has a row with a user_id). */
-export const OWNED_KINDS = ['source', 'scan', 'photo', 'concert', 'duplicateGroup', 'export'] as const;
+/**
+ * The user-owned things a procedure may name by id (each has a row with a user_id).
+ * Artists and venues are either shared (setlist.fm, OpenStreetMap: anyone may name
+ * them) or a user's own (names they typed): the matrix names the own kind.
+ */
+export const OWNED_KINDS = ['source', 'scan', 'photo', 'concert', 'duplicateGroup', 'export', 'artist', 'venue'] as const;
 export type OwnedKind = (typeof OWNED_KINDS)[number];
 
 /** Id field names that mean the same kind of thing wherever they appear. */
@@ -25,6 +29,8 @@ const OWNED_BY_FIELD: Record<string, OwnedKind> = {
   concertId: 'concert',
   groupId: 'duplicateGroup',
   exportId: 'export',
+  artistId: 'artist',
+  venueId: 'venue',
 };
 
 /** Names whose meaning depends on the procedure (`id`, or `sourceIds` meaning concerts, not libraries). */
@@ -36,12 +42,8 @@ const OWNED_BY_PROCEDURE: Record<string, Record<string, OwnedKind>> = {
   'photos.star': { id: 'photo' },
 };
 
-/**
- * Ids that are not owned by any user, so another user's "id" of them does not
- * exist: artists and venues are facts shared by everyone (matching reuses them
- * across users), a setlist id names a page on setlist.fm.
- */
-export const SHARED_ID_FIELDS = { artistId: 'artist', venueId: 'venue', setlistId: 'setlist' } as const;
+/** Ids that are not owned by any user, so another user's "id" of them does not exist: a setlist id names a page on setlist.fm. */
+export const SHARED_ID_FIELDS = { setlistId: 'setlist' } as const;
 export type SharedKind = (typeof SHARED_ID_FIELDS)[keyof typeof SHARED_ID_FIELDS];
 
 /** Procedures anyone may call without a session. A new public procedure must be added here on purpose. */

@@ -30,7 +30,7 @@ export type Owned = Record<OwnedKind, number[]>;
 let counter = 0;
 
 /**
- * Two libraries (folders under `importRoot`), two finished scans, four photos (two
+ * Two libraries (folders in the owner's import folder under `importRoot`), two finished scans, four photos (two
  * of them a duplicate group, one failed in the first scan, one unmatched with a
  * date and a place), two concerts made through the API and a history export.
  */
@@ -40,7 +40,8 @@ export async function buildOwned(app: RunningApp, owner: User, importRoot: strin
   const sourceIds: number[] = [];
   for (let i = 0; i < 2; i++) {
     counter += 1;
-    const folder = join(importRoot, `library-${process.pid}-${counter}`);
+    // In the owner's own import folder (<root>/<user id>), which is all they may import from without LOCAL_IMPORT_SHARED.
+    const folder = join(importRoot, String(userId), `library-${process.pid}-${counter}`);
     await mkdir(folder, { recursive: true });
     sourceIds.push((await owner.client.sources.addLocalFolder.mutate({ path: folder })).id);
   }
@@ -85,21 +86,28 @@ export async function buildOwned(app: RunningApp, owner: User, importRoot: strin
     (await owner.client.concerts.create.mutate({ date: '2019-07-05', artist: { artistName: `Owner band ${userId}` }, photoIds: [photoIds[1]!] })).id,
     (await owner.client.concerts.create.mutate({ date: '2018-03-02', artist: { artistName: `Owner band ${userId}` } })).id,
   ];
+  // Names the owner typed: their own artists and venues, which nobody else may name by id.
+  const artistIds: number[] = [];
+  const venueIds: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const [artist] = await db.insert(artists).values({ name: `Own artist ${userId}-${i}`, source: 'user', userId });
+    artistIds.push(artist.insertId);
+    const [venue] = await db.insert(venues).values({ name: `Own venue ${userId}-${i}`, source: 'user', userId, latitude: place.latitude, longitude: place.longitude });
+    venueIds.push(venue.insertId);
+  }
   const exportIds: number[] = [];
   for (const format of ['csv', 'json'] as const) {
     const [row] = await db.insert(historyExports).values({ userId, format, status: 'failed', error: 'Built in a test' });
     exportIds.push(row.insertId);
   }
-  return { source: sourceIds, scan: scanIds, photo: photoIds, concert: concertIds, duplicateGroup: groupIds, export: exportIds };
+  return {
+    source: sourceIds, scan: scanIds, photo: photoIds, concert: concertIds, duplicateGroup: groupIds, export: exportIds, artist: artistIds, venue: venueIds,
+  };
 }
 
-/** Facts shared by every user, for the id fields that name them. */
-export async function sharedFacts(app: RunningApp): Promise<Record<SharedKind, number | string>> {
-  const db = app.database.db;
-  const tag = `security-${process.pid}-${Date.now()}`;
-  const [artist] = await db.insert(artists).values({ name: `Shared artist ${tag}` });
-  const [venue] = await db.insert(venues).values({ name: `Shared venue ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
-  return { artist: artist.insertId, venue: venue.insertId, setlist: '63de4613' };
+/** Ids of things no user owns, for the id fields that name them. */
+export async function sharedFacts(_app: RunningApp): Promise<Record<SharedKind, number | string>> {
+  return { setlist: '63de4613' };
 }
 
 /** Every row a user owns (and the account itself) and every stored object under their prefix. */
@@ -117,6 +125,8 @@ export async function snapshotOf(app: RunningApp, userId: number) {
     exports: await db.select().from(historyExports).where(eq(historyExports.userId, userId)).orderBy(historyExports.id),
     uploads: await db.select().from(uploads).where(eq(uploads.userId, userId)).orderBy(uploads.id),
     processedFiles: await db.select().from(processedFiles).where(eq(processedFiles.userId, userId)),
+    artists: await db.select().from(artists).where(eq(artists.userId, userId)).orderBy(artists.id),
+    venues: await db.select().from(venues).where(eq(venues.userId, userId)).orderBy(venues.id),
     storageKeys: storageKeys.sort(),
   };
 }

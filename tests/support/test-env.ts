@@ -11,6 +11,12 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     REDIS_URL: inject('redisUrl'),
     // Per test file (each runs in its own process): worker processes of parallel files must not take each other's jobs.
     REDIS_KEY_PREFIX: `${inject('redisKeyPrefix')}-${process.pid}`,
+    // Every test signs its users up from 127.0.0.1; the sign-up limit's own tests turn it on.
+    RATE_LIMIT_SIGNUPS_PER_HOUR: '0',
+    // Suites about something else add folders anywhere under their import root (a one-household install). Each
+    // user's own import folder is what production does: tests/security/local-import.test.ts, scan-pipeline and
+    // scan-crash-safety run that way (LOCAL_IMPORT_SHARED=false).
+    LOCAL_IMPORT_SHARED: 'true',
     ...overrides,
   };
 }

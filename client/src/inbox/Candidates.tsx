@@ -37,7 +37,8 @@ export function concertLabel(concert: Pick<CandidateConcert, 'artist' | 'venue'>
 
 /**
  * The one-click answers for an item: setlist.fm's setlists of that evening, venues
- * near where the photos were taken, and the user's own concerts around that date.
+ * near where the photos were taken, other fans' entries there that evening (shared
+ * names only, marked unverified), and the user's own concerts around that date.
  * Choosing one settles the whole item.
  */
 export function CandidatesPanel({
@@ -61,11 +62,12 @@ export function CandidatesPanel({
     return <Loading inline label="Looking for the concert it was…" />;
   }
 
-  const { setlists, venues, concerts, setlistfm, evening } = candidates.data;
-  // Photos without a date can only join a concert: a venue or a setlist needs an evening.
+  const { setlists, venues, concerts, setlistfm, evening, suggestions } = candidates.data;
+  // Photos without a date can only join a concert: a venue, a setlist or another fan's entry needs an evening.
   const offerSetlists = dated && setlists.length > 0;
   const offerVenues = dated && venues.length > 0;
-  const nothing = !offerSetlists && !offerVenues && concerts.length === 0;
+  const offerSuggestions = dated && suggestions.length > 0;
+  const nothing = !offerSetlists && !offerVenues && !offerSuggestions && concerts.length === 0;
 
   return (
     <section className="inbox-candidates" aria-labelledby={headingId}>
@@ -118,6 +120,33 @@ export function CandidatesPanel({
                 pending={choosing.pendingKey === key}
                 busy={choosing.busy}
                 onChoose={() => choosing.choose({ venueId: venue.id }, key, `Venue set to ${venue.name}.`)}
+              />
+            );
+          })}
+        </CandidateGroup>
+      )}
+
+      {offerSuggestions && (
+        <CandidateGroup title="Other fans' entries that evening (not verified)">
+          {suggestions.map((suggestion) => {
+            const key = `suggestion:${suggestion.artist.id}:${suggestion.venue.id}`;
+            const label = `${suggestion.artist.name} at ${suggestion.venue.name}`;
+            return (
+              <Candidate
+                key={key}
+                testId="suggestion-candidate"
+                title={label}
+                details={[
+                  suggestion.otherUsers === 1 ? "Another fan's entry, not verified" : `${suggestion.otherUsers} other fans' entries, not verified`,
+                  `${distance(suggestion.venue.distanceMeters)} away`,
+                ]}
+                action="Choose"
+                actionLabel={label}
+                pending={choosing.pendingKey === key}
+                busy={choosing.busy}
+                onChoose={() =>
+                  choosing.choose({ artistId: suggestion.artist.id, venueId: suggestion.venue.id }, key, `Settled as ${label}.`)
+                }
               />
             );
           })}

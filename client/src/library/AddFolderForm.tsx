@@ -1,14 +1,30 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { describeError, serverFieldErrors } from '../lib/errors.js';
-import { trpc } from '../trpc.js';
+import { trpc, type RouterOutputs } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Field } from '../ui/Field.js';
 
-/** sources.addLocalFolder: a folder on the server's disk, within its allowed import roots. */
+type ImportFolders = RouterOutputs['sources']['importFolders'];
+
+/** Where this user may import from, in words: their own folder(s) on the server, or the household's. */
+function hintFor(imports: ImportFolders | undefined): string {
+  const device = 'A folder on the server, not on this device.';
+  if (!imports) return device;
+  if (!imports.enabled) return 'Importing folders from the server is turned off here; upload your photos instead.';
+  const paths = imports.folders.map((folder) => folder.path);
+  if (imports.shared) return `${device} Any folder inside ${paths.join(' or ')} can be added.`;
+  const missing = imports.folders.filter((folder) => !folder.ready).map((folder) => folder.path);
+  const where = paths.length > 1 ? `Your import folders are ${paths.join(' and ')}` : `Your import folder is ${paths[0]}`;
+  const note = missing.length ? ` (ask the server's operator to create ${missing.join(' and ')})` : '';
+  return `${device} ${where}${note}: put your photos there, then add it or a folder inside it.`;
+}
+
+/** sources.addLocalFolder: a folder on the server's disk, inside the import folders this user is granted. */
 export function AddFolderForm() {
   const headingId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const utils = trpc.useUtils();
+  const imports = trpc.sources.importFolders.useQuery(undefined, { staleTime: 5 * 60_000 });
   const [path, setPath] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
@@ -54,11 +70,11 @@ export function AddFolderForm() {
         ref={inputRef}
         label="Folder path"
         name="path"
-        placeholder="/srv/photos/concerts"
+        placeholder={imports.data?.folders[0]?.path ?? '/srv/photos/concerts'}
         autoComplete="off"
         autoCapitalize="none"
         spellCheck={false}
-        hint="A folder on the server (not on this device). Only folders inside the server's allowed import folders can be added."
+        hint={hintFor(imports.data)}
         value={path}
         onChange={(event) => {
           setPath(event.target.value);

@@ -33,9 +33,12 @@ function isUploadResult(body: unknown): body is UploadResult {
   return typeof value.sourceId === 'number' && Array.isArray(value.accepted) && Array.isArray(value.refused);
 }
 
-function errorMessageOf(body: unknown): string | undefined {
-  const error = (body as { error?: { message?: unknown } } | null)?.error;
-  return typeof error?.message === 'string' ? error.message : undefined;
+function errorOf(body: unknown): { message?: string; code?: string } {
+  const error = (body as { error?: { message?: unknown; code?: unknown } } | null)?.error;
+  return {
+    message: typeof error?.message === 'string' ? error.message : undefined,
+    code: typeof error?.code === 'string' ? error.code : undefined,
+  };
 }
 
 /**
@@ -69,10 +72,13 @@ export function sendPhotos(
       }
       if (xhr.status >= 200 && xhr.status < 300 && isUploadResult(json)) return resolve(json);
       const status = xhr.status;
+      const error = errorOf(json);
       const message =
-        errorMessageOf(json) ??
+        error.message ??
         (status === 413 ? 'The upload is too large for the server. Try fewer photos at a time.' : `The upload failed (HTTP ${status}). Please try again.`);
-      reject(new UploadError(message, status >= 500 || status === 408 || status === 429 || status === 413, status));
+      // A full quota stays full; the hourly limit and another upload still running pass.
+      const retryable = error.code === 'UPLOAD_QUOTA_EXCEEDED' ? false : status >= 500 || [408, 409, 413, 429].includes(status);
+      reject(new UploadError(message, retryable, status));
     };
     xhr.onerror = () => reject(new UploadError('Could not reach the server. Check your connection and try again.', true));
     xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));

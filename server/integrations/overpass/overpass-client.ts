@@ -8,6 +8,7 @@
  * "runtime error: …". Those count as transient, like a 504.
  */
 import { z } from 'zod';
+import { clippedName } from '../../../shared/text-normalise.js';
 import { APP_VERSION } from '../../version.js';
 import { UpstreamError, type UpstreamFetch } from '../upstream-fetch.js';
 import { buildVenuesAroundQuery } from './overpass-query.js';
@@ -119,7 +120,8 @@ export class OverpassClient {
 
 function toOsmPlace(element: OverpassElement): OsmPlace | null {
   const tags = element.tags ?? {};
-  const name = tags.name?.trim();
+  // Shared with every user: one spelling, nothing hidden or reordered (shared/text-normalise.ts).
+  const name = clippedName(tags.name ?? '');
   if (!name) return null;
   const position = element.type === 'node' ? { lat: element.lat, lon: element.lon } : element.center;
   if (!position) return null;
@@ -131,7 +133,7 @@ function toOsmPlace(element: OverpassElement): OsmPlace | null {
     latitude: position.lat,
     longitude: position.lon,
     tags,
-    city: tags['addr:city']?.trim() || null,
+    city: clippedName(tags['addr:city'] ?? '') || null,
     countryCode: /^[a-z]{2}$/i.test(country) ? country.toUpperCase() : null,
   };
 }

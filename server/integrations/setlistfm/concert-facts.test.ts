@@ -162,3 +162,22 @@ describe('pickVenue', () => {
     expect(pickVenue([noCity], paradisoHere)).toBe(noCity);
   });
 });
+
+describe('names from setlist.fm', () => {
+  it('are normalised as they are parsed: they become shared facts, so nothing hidden or reordered gets through', () => {
+    const facts = concertFactsFrom([
+      setlist({
+        id: '1',
+        artist: 'Hollow\u200B Meridian\u202E',
+        artistId: 1,
+        tour: 'The \u2066Long\u2069\u0000 Way\r\nHome',
+        sets: { set: [{ name: 'Encore\u200F', song: [{ name: 'Cafe\u0301\u0007 Song', info: 'with\uFEFF friends' }] }] },
+      }),
+      setlist({ id: '2', artist: 'Support\u202D Act', artistId: 2 }),
+    ])!;
+    expect(facts.headliner.name).toBe('Hollow Meridian');
+    expect(facts.tour).toBe('The Long Way Home');
+    expect(facts.setlist).toEqual([{ name: 'Encore', songs: [{ name: 'Caf\u00E9 Song', info: 'with friends' }] }]);
+    expect(facts.supportingActs.map((act) => act.name)).toEqual(['Support Act']);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { SetlistSet, SupportingAct } from '../../../shared/concert.schema.js';
 import { distanceMeters } from '../../../shared/geo.js';
+import { clippedName } from '../../../shared/text-normalise.js';
 import type { SetlistFmSetlist, SetlistFmVenue } from './setlistfm.schemas.js';
 
 export interface ConcertFacts {
@@ -38,7 +39,7 @@ export function concertFactsFrom(setlists: readonly SetlistFmSetlist[]): Concert
   const support = new Map<string, { act: SupportingAct; liveSongs: number }>();
   for (const { setlist, liveSongs } of ranked) {
     const key = setlist.artist.mbid || setlist.artist.name.toLowerCase();
-    if (key === (artist.mbid || artist.name.toLowerCase())) continue;
+    if (!setlist.artist.name || key === (artist.mbid || artist.name.toLowerCase())) continue;
     const known = support.get(key);
     if (known) {
       known.liveSongs = Math.max(known.liveSongs, liveSongs);
@@ -50,11 +51,11 @@ export function concertFactsFrom(setlists: readonly SetlistFmSetlist[]): Concert
   }
 
   return {
-    headliner: { name: artist.name, mbid: artist.mbid, sortName: artist.sortName ?? null },
+    headliner: { name: clip(artist.name, MAX_NAME), mbid: artist.mbid, sortName: artist.sortName ? clip(artist.sortName, MAX_NAME) : null },
     supportingActs: [...support.values()]
       .sort((a, b) => b.liveSongs - a.liveSongs || a.act.name.localeCompare(b.act.name))
       .map(({ act }) => act),
-    tour: headliner.setlist.tour?.name || null,
+    tour: headliner.setlist.tour?.name ? clip(headliner.setlist.tour.name, MAX_NAME) : null,
     setlist: setlistSetsOf(headliner.setlist),
     setlistfmId: headliner.setlist.id,
     url: headliner.setlist.url ?? null,
@@ -99,7 +100,8 @@ export function setlistSetsOf(setlist: SetlistFmSetlist): SetlistSet[] {
     });
 }
 
-const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
+/** Already normalised by the schemas; cut by code points, as the database counts. */
+const clip = (text: string, max: number) => clippedName(text, max);
 
 /** A name match below this is a different venue, however close. */
 const MIN_NAME_SCORE = 0.7;

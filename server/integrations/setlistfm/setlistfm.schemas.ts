@@ -6,6 +6,13 @@
  * unknown keys are dropped, optional fields may be absent or null.
  */
 import { z } from 'zod';
+import { normaliseName } from '../../../shared/text-normalise.js';
+
+/**
+ * Text people will read (names, tours, songs), normalised on the way in: these
+ * become shared facts, so no control, zero-width or bidi characters get through.
+ */
+const shownText = z.string().transform(normaliseName);
 
 /** Absent or null on the wire; both mean "not known". */
 const optional = <S extends z.ZodType>(schema: S) => schema.nullish();
@@ -13,7 +20,7 @@ const optional = <S extends z.ZodType>(schema: S) => schema.nullish();
 export const setlistFmCountrySchema = z.object({
   /** ISO 3166-1 alpha-2. */
   code: z.string(),
-  name: z.string(),
+  name: shownText,
 });
 
 export const setlistFmCoordsSchema = z.object({
@@ -24,8 +31,8 @@ export const setlistFmCoordsSchema = z.object({
 export const setlistFmCitySchema = z.object({
   /** GeoNames id, as a string. */
   id: z.string(),
-  name: z.string(),
-  state: optional(z.string()),
+  name: shownText,
+  state: optional(shownText),
   stateCode: optional(z.string()),
   coords: optional(setlistFmCoordsSchema),
   country: setlistFmCountrySchema,
@@ -34,7 +41,7 @@ export const setlistFmCitySchema = z.object({
 export const setlistFmVenueSchema = z.object({
   /** Short hex string; usually 8 characters, sometimes 7. */
   id: z.string(),
-  name: z.string(),
+  name: shownText,
   url: optional(z.string()),
   /** The docs allow a venue without a city (the city may then be part of its name). */
   city: optional(setlistFmCitySchema),
@@ -42,9 +49,9 @@ export const setlistFmVenueSchema = z.object({
 
 export const setlistFmArtistSchema = z.object({
   mbid: z.string(),
-  name: z.string(),
-  sortName: optional(z.string()),
-  disambiguation: optional(z.string()),
+  name: shownText,
+  sortName: optional(shownText),
+  disambiguation: optional(shownText),
   url: optional(z.string()),
 });
 
@@ -53,15 +60,15 @@ const songArtistSchema = setlistFmArtistSchema.extend({ mbid: optional(z.string(
 
 export const setlistFmSongSchema = z.object({
   /** Empty for a song nobody could name. */
-  name: z.string(),
-  info: optional(z.string()),
+  name: shownText,
+  info: optional(shownText),
   tape: optional(z.boolean()),
   cover: optional(songArtistSchema),
   with: optional(songArtistSchema),
 });
 
 export const setlistFmSetSchema = z.object({
-  name: optional(z.string()),
+  name: optional(shownText),
   /** 1 for the first encore, 2 for the second; absent for the main set. */
   encore: optional(z.number().int()),
   song: z.array(setlistFmSongSchema).default([]),
@@ -77,14 +84,14 @@ export const setlistFmSetlistSchema = z.object({
   lastUpdated: optional(z.string()),
   artist: setlistFmArtistSchema,
   venue: setlistFmVenueSchema,
-  tour: optional(z.object({ name: z.string() })),
+  tour: optional(z.object({ name: shownText })),
   // A stub (the show is listed, nobody entered songs) comes as {"set": []}; anything
   // else that is not an object with a list reads as no sets rather than failing the page.
   sets: z.preprocess(
     (value) => (value && typeof value === 'object' && Array.isArray((value as { set?: unknown }).set) ? value : { set: [] }),
     z.object({ set: z.array(setlistFmSetSchema) }),
   ),
-  info: optional(z.string()),
+  info: optional(shownText),
   url: optional(z.string()),
 });
 

@@ -15,7 +15,9 @@ import {
   type DriveChangeList,
   type DriveFileList,
 } from './drive-schemas.js';
-import { fetchBuffered, parseGoogleJson, parseRetryAfterMs, readGoogleApiError, type BufferedResponse, type GoogleApiError } from './google-http.js';
+import {
+  fetchBuffered, fetchStreamed, parseGoogleJson, parseRetryAfterMs, readGoogleApiError, type BufferedResponse, type GoogleApiError,
+} from './google-http.js';
 import { DEFAULT_RETRY_POLICY, TransientFailure, withRetry, type RetryPolicy } from './retry.js';
 
 export const GOOGLE_DRIVE_API_URL = 'https://www.googleapis.com/drive/v3';
@@ -117,10 +119,25 @@ export class DriveClient {
     return parseGoogleJson(driveChangeList, response.body, 'Google Drive changes.list');
   }
 
-  /** The file's bytes. Throws SourceFileGoneError when Drive no longer has it (or no longer shows it to us). */
-  async download(fileId: string): Promise<Buffer> {
+  /**
+   * The file's bytes streamed into `path`, never more than `maxBytes` (FileTooLargeError,
+   * from Content-Length or while reading); returns its size. Throws SourceFileGoneError
+   * when Drive no longer has it (or no longer shows it to us). A retry starts over.
+   */
+  async downloadTo(fileId: string, path: string, maxBytes: number): Promise<number> {
     const url = this.url(`files/${encodeURIComponent(fileId)}`, { alt: 'media', supportsAllDrives: 'true' });
-    return (await this.get(url, { name: 'files.get (download)', fileId })).body;
+    const operation = { name: 'files.get (download)', fileId };
+    return withRetry(async () => {
+      const send = (token: string) => fetchStreamed(url, { headers: { authorization: `Bearer ${token}` } }, this.requestTimeoutMs);
+      const token = await this.options.accessToken();
+      let response = await send(token);
+      if (response.status === 401) {
+        response.discard();
+        response = await send(await this.options.accessToken({ rejectedToken: token }));
+      }
+      if (!response.ok) throw failureOf(await response.buffered(), operation);
+      return response.saveTo(path, maxBytes);
+    }, this.retry);
   }
 
   /** A fresh thumbnail link (they expire within hours, so one from a listing cannot be kept for later). */

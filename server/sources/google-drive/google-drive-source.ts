@@ -4,11 +4,35 @@
  * scans read only the changes since that cursor, so an unchanged library costs
  * one request and no per-photo work.
  */
-import type { Listing, ListingPage, PhotoSource, SourceFile } from '../photo-source.js';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FileLimits, Listing, ListingPage, OpenedFile, PhotoSource, SourceFile } from '../photo-source.js';
 import { DriveClient, DriveRequestError, type DriveClientOptions } from './drive-client.js';
 import { isImage, isLiveImage, toSourceFile } from './drive-file-mapping.js';
 import type { DriveChange } from './drive-schemas.js';
 import type { GoogleOAuthClient } from './oauth.js';
+
+const DOWNLOAD_FOLDER_PREFIX = 'ch-drive-';
+
+/**
+ * Removes download folders a killed worker left behind (release never ran). Only
+ * folders whose newest write is older than `maxAgeMs` go: a download in progress is
+ * written all the time, and a finished one is read within minutes.
+ */
+export async function sweepDriveDownloads(maxAgeMs: number, parent = tmpdir(), now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    if (!name.startsWith(DOWNLOAD_FOLDER_PREFIX)) continue;
+    const folder = join(parent, name);
+    const [folderInfo, fileInfo] = await Promise.all([stat(folder).catch(() => null), stat(join(folder, 'download')).catch(() => null)]);
+    const lastWrite = Math.max(folderInfo?.mtimeMs ?? 0, fileInfo?.mtimeMs ?? 0);
+    if (!folderInfo?.isDirectory() || now - lastWrite < maxAgeMs) continue;
+    await rm(folder, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
+}
 
 export class GoogleDriveSource implements PhotoSource {
   constructor(private readonly drive: DriveClient) {}
@@ -17,8 +41,17 @@ export class GoogleDriveSource implements PhotoSource {
     return cursor === null ? this.listEverything() : this.listChangesSince(cursor);
   }
 
-  readFile(fileId: string): Promise<Buffer> {
-    return this.drive.download(fileId);
+  /** A download streamed to a private temporary file (never held in memory), deleted on release or on any failure. */
+  async openFile(fileId: string, { maxBytes }: FileLimits): Promise<OpenedFile> {
+    const folder = await mkdtemp(join(tmpdir(), DOWNLOAD_FOLDER_PREFIX));
+    const release = () => rm(folder, { recursive: true, force: true });
+    try {
+      const path = join(folder, 'download');
+      return { input: path, size: await this.drive.downloadTo(fileId, path, maxBytes), release };
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
 
   /** The link from the listing saves a request per photo; links expire after some hours, so a refusal gets a fresh one. */

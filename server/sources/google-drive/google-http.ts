@@ -4,7 +4,9 @@
  * validated with zod before the rest of the code sees it, and Google's JSON
  * error format turned into one readable message.
  */
+import { open } from 'node:fs/promises';
 import { z } from 'zod';
+import { FileTooLargeError } from '../photo-source.js';
 import { TransientFailure } from './retry.js';
 
 export interface BufferedResponse {
@@ -24,6 +26,88 @@ export async function fetchBuffered(url: string | URL, init: RequestInit, timeou
   } catch (error) {
     throw new TransientFailure(`Cannot reach ${new URL(url).host}: ${describeNetworkError(error)}`);
   }
+}
+
+/** An answer whose body is still to be read: saved to a file (a download) or read whole (an error answer, small). */
+export interface StreamedResponse {
+  ok: boolean;
+  status: number;
+  headers: Headers;
+  buffered(): Promise<BufferedResponse>;
+  /** Streams the body into `path` (created with mode 0600 or truncated) and returns its size; never writes more than `maxBytes`. */
+  saveTo(path: string, maxBytes: number): Promise<number>;
+  discard(): void;
+}
+
+/**
+ * One HTTP exchange whose body is not read yet. `timeoutMs` bounds the wait for the
+ * headers and then every pause between two pieces of the body, so a large download
+ * on a slow but live connection is not cut off. Network failures are TransientFailures.
+ */
+export async function fetchStreamed(url: string | URL, init: RequestInit, timeoutMs: number): Promise<StreamedResponse> {
+  const host = new URL(url).host;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const stopTimer = () => clearTimeout(timer);
+  const restartTimer = () => {
+    stopTimer();
+    timer = setTimeout(() => controller.abort(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), timeoutMs);
+  };
+  const networkFailure = (error: unknown) => new TransientFailure(`Cannot reach ${host}: ${describeNetworkError(error)}`);
+  restartTimer();
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: controller.signal });
+  } catch (error) {
+    stopTimer();
+    throw networkFailure(error);
+  }
+  restartTimer();
+  const discard = () => {
+    stopTimer();
+    controller.abort();
+  };
+  return {
+    ok: response.ok,
+    status: response.status,
+    headers: response.headers,
+    discard,
+    async buffered() {
+      try {
+        return { ok: response.ok, status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
+      } catch (error) {
+        throw networkFailure(error);
+      } finally {
+        stopTimer();
+      }
+    },
+    async saveTo(path, maxBytes) {
+      const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (declared > maxBytes) {
+        discard();
+        throw new FileTooLargeError(maxBytes);
+      }
+      const file = await open(path, 'w', 0o600);
+      let bytes = 0;
+      try {
+        for await (const chunk of (response.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
+          bytes += chunk.length;
+          // A missing or false Content-Length is caught here, before the excess is written.
+          if (bytes > maxBytes) throw new FileTooLargeError(maxBytes);
+          await file.write(chunk);
+          restartTimer();
+        }
+        return bytes;
+      } catch (error) {
+        discard();
+        if (error instanceof FileTooLargeError) throw error;
+        throw networkFailure(error);
+      } finally {
+        stopTimer();
+        await file.close();
+      }
+    },
+  };
 }
 
 /** fetch hides the useful part (ECONNRESET, ECONNREFUSED) in `cause`. */
