@@ -46,7 +46,12 @@ const { values } = parseArgs({
   },
 });
 const TARGET_P95_MS = 50;
-const params = { ...DEFAULT_SEED, users: Number(values.users), heavyPhotos: Number(values['heavy-photos']), heavyConcerts: Number(values['heavy-concerts']) };
+const params = {
+  ...DEFAULT_SEED,
+  users: Number(values.users),
+  heavyPhotos: Number(values['heavy-photos']),
+  heavyConcerts: Number(values['heavy-concerts']),
+};
 const config = loadConfig({
   NODE_ENV: 'production',
   SESSION_SECRET: randomBytes(24).toString('hex'),
@@ -58,13 +63,19 @@ const config = loadConfig({
 const log = (line: string) => (values.json ? console.error(line) : console.log(line));
 
 const loadAtStart = loadavg();
-log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${round(totalmem() / 2 ** 30, 0)} GiB; load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+log(
+  `Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${round(totalmem() / 2 ** 30, 0)} GiB; load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`,
+);
 log(`Database ${values.database}: ${values.reseed ? 'seeding again (--reseed)' : 'reused when seeded with the same parameters'}…`);
 const seed = await ensureSeeded(config.database.url, params, values.reseed);
-log(`${seed.reused ? 'Reused' : 'Seeded'} in ${round(seed.seconds)} s: ${Object.entries(seed.counts).map(([t, n]) => `${n.toLocaleString('en')} ${t}`).join(', ')}`);
+log(
+  `${seed.reused ? 'Reused' : 'Seeded'} in ${round(seed.seconds)} s: ${Object.entries(seed.counts)
+    .map(([t, n]) => `${n.toLocaleString('en')} ${t}`)
+    .join(', ')}`,
+);
 
 const database = createDatabase(config.database, createLogger({ logLevel: 'warn' }));
-const recorder = recordStatements(database.primaryPool);
+const recorder = recordStatements(database.primaryCorePool);
 const services = readServices(config, database.db);
 const user = seed.heavyUserId;
 const inspector = await mysql.createConnection({ uri: config.database.url });
@@ -95,12 +106,28 @@ const steps: Step[] = [
     call: `concerts.list {cursor} after ${Math.floor(params.heavyConcerts * 0.75)} concerts`,
     run: () => services.concerts.list(user, concertListInput.parse({ cursor: deepCursor })),
   },
-  { name: 'timeline, year filter', call: `concerts.list {year: ${busiestYear.year}} (${busiestYear.count} concerts)`, run: () => services.concerts.list(user, concertListInput.parse({ year: busiestYear.year })) },
-  { name: 'timeline, search', call: `concerts.list {q: "${searchTerm}"}`, run: () => services.concerts.list(user, concertListInput.parse({ q: searchTerm })) },
+  {
+    name: 'timeline, year filter',
+    call: `concerts.list {year: ${busiestYear.year}} (${busiestYear.count} concerts)`,
+    run: () => services.concerts.list(user, concertListInput.parse({ year: busiestYear.year })),
+  },
+  {
+    name: 'timeline, search',
+    call: `concerts.list {q: "${searchTerm}"}`,
+    run: () => services.concerts.list(user, concertListInput.parse({ q: searchTerm })),
+  },
   { name: 'concert page', call: `concerts.get {id} (${biggest.n} photos)`, run: () => services.concerts.get(user, biggest.id) },
-  { name: 'concert page, photos', call: 'photos.list {concertId} (first 60)', run: () => services.photoCuration.list(user, photoListInput.parse({ concertId: biggest.id })) },
+  {
+    name: 'concert page, photos',
+    call: 'photos.list {concertId} (first 60)',
+    run: () => services.photoCuration.list(user, photoListInput.parse({ concertId: biggest.id })),
+  },
   { name: 'stats', call: 'stats.summary', run: () => services.stats.summary(user) },
-  { name: 'unmatched photos', call: 'photos.list {unmatched: true} (first 60)', run: () => services.photoCuration.list(user, photoListInput.parse({ unmatched: true })) },
+  {
+    name: 'unmatched photos',
+    call: 'photos.list {unmatched: true} (first 60)',
+    run: () => services.photoCuration.list(user, photoListInput.parse({ unmatched: true })),
+  },
   { name: 'review inbox', call: 'inbox.list {limit: 30}', run: () => services.inbox.list(user, inboxListInput.parse(undefined).limit) },
   { name: 'duplicate groups', call: 'photos.duplicates {limit: 50}', run: () => services.duplicates.listOpen(user, 50) },
 ];
@@ -138,13 +165,26 @@ for (const n of sizes) {
   searches.push({ ...repeats[0]!, seconds: median(repeats.map((r) => r.seconds)) });
 }
 log('Dedup stage on near-identical photos of a new user (written, then removed)…');
-const dedupStage = await timeDedupStage(config, values['dedup-sizes'].split(',').map(Number).filter((n) => n > 0));
+const dedupStage = await timeDedupStage(
+  config,
+  values['dedup-sizes']
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0),
+);
 const first = searches[0];
 const last = searches.at(-1);
-const exponent = first && last && last.photos > first.photos ? growthExponent({ n: first.photos, seconds: first.seconds }, { n: last.photos, seconds: last.seconds }) : Number.NaN;
+const exponent =
+  first && last && last.photos > first.photos
+    ? growthExponent({ n: first.photos, seconds: first.seconds }, { n: last.photos, seconds: last.seconds })
+    : Number.NaN;
 const loadAtEnd = loadavg();
 
-const failures = steps.flatMap((step) => fullScans(plans.get(step.name)!.plan).map((row) => `${step.name}: ${row.table} read whole (type ${row.type}${row.key ? `, ${row.key}` : ''}, ~${row.rows} rows)`));
+const failures = steps.flatMap((step) =>
+  fullScans(plans.get(step.name)!.plan).map(
+    (row) => `${step.name}: ${row.table} read whole (type ${row.type}${row.key ? `, ${row.key}` : ''}, ~${row.rows} rows)`,
+  ),
+);
 const report = {
   date: new Date().toISOString().slice(0, 10),
   machine: { cores: availableParallelism(), memoryGiB: round(totalmem() / 2 ** 30, 0), loadAverage: { atStart: loadAtStart, atEnd: loadAtEnd } },
@@ -168,19 +208,29 @@ if (values.json) {
   const ms = (value: number) => value.toFixed(1);
   console.log(`\n| path | call | p50 ms | p95 ms | max ms | p95 < ${TARGET_P95_MS} ms |`);
   console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const path of report.paths) console.log(`| ${path.name} | \`${path.call}\` | ${ms(path.p50)} | ${ms(path.p95)} | ${ms(path.max)} | ${path.met ? 'met' : '**not met**'} |`);
+  for (const path of report.paths)
+    console.log(`| ${path.name} | \`${path.call}\` | ${ms(path.p50)} | ${ms(path.p95)} | ${ms(path.max)} | ${path.met ? 'met' : '**not met**'} |`);
   console.log('\nIndexes used (EXPLAIN of each statement; derived tables and JSON_TABLE left out):\n');
   for (const path of report.paths) console.log(`- ${path.name} (${path.statements} statements): ${[...new Set(path.plan)].join('; ')}`);
-  console.log(`\nNear-duplicate search (read of the library: ${round(readSeconds, 2)} s for ${library.length.toLocaleString('en')} photos; median of ${values['search-repeats']} runs):\n`);
+  console.log(
+    `\nNear-duplicate search (read of the library: ${round(readSeconds, 2)} s for ${library.length.toLocaleString('en')} photos; median of ${values['search-repeats']} runs):\n`,
+  );
   console.log('| photos | seconds | candidates | related pairs |');
   console.log('| --- | --- | --- | --- |');
-  for (const s of searches) console.log(`| ${s.photos.toLocaleString('en')} | ${round(s.seconds, 2)} | ${s.candidates.toLocaleString('en')} | ${s.related.toLocaleString('en')} |`);
-  console.log(`\nGrowth exponent ${first?.photos.toLocaleString('en')} → ${last?.photos.toLocaleString('en')} photos: ${round(exponent, 2)} (${exponent < 2 ? 'sub-quadratic' : 'NOT sub-quadratic'}; 1 = linear, 2 = all pairs)`);
+  for (const s of searches)
+    console.log(
+      `| ${s.photos.toLocaleString('en')} | ${round(s.seconds, 2)} | ${s.candidates.toLocaleString('en')} | ${s.related.toLocaleString('en')} |`,
+    );
+  console.log(
+    `\nGrowth exponent ${first?.photos.toLocaleString('en')} → ${last?.photos.toLocaleString('en')} photos: ${round(exponent, 2)} (${exponent < 2 ? 'sub-quadratic' : 'NOT sub-quadratic'}; 1 = linear, 2 = all pairs)`,
+  );
   console.log('\nDedup stage (DedupService.run) on near-identical photos of one scan, every pair within 6 bits:\n');
   console.log('| photos | taken | seconds (whole stage) | plan alone, in memory | SQL statements | groups | photos grouped |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const d of dedupStage) {
-    console.log(`| ${d.photos.toLocaleString('en')} | ${d.scenario} | ${round(d.seconds, 2)} | ${round(d.planSeconds, 2)} | ${d.statements} | ${d.groups.toLocaleString('en')} | ${d.groupedPhotos.toLocaleString('en')} |`);
+    console.log(
+      `| ${d.photos.toLocaleString('en')} | ${d.scenario} | ${round(d.seconds, 2)} | ${round(d.planSeconds, 2)} | ${d.statements} | ${d.groups.toLocaleString('en')} | ${d.groupedPhotos.toLocaleString('en')} |`,
+    );
   }
   console.log(`Load average at end: ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}`);
 }

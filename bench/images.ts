@@ -100,13 +100,19 @@ async function check(label: string, photo: { path: string; portrait: boolean }, 
     if (metadata.format !== 'webp') problems.push(`${label}: ${photo.path} variant ${i} is ${metadata.format}, not WebP`);
     if (metadata.exif) problems.push(`${label}: ${photo.path} variant ${output.width} px carries EXIF (${metadata.exif.length} bytes)`);
     if (metadata.xmp) problems.push(`${label}: ${photo.path} variant ${output.width} px carries XMP (${metadata.xmp.length} bytes)`);
-    if (output.width !== VARIANT_WIDTHS[i]) problems.push(`${label}: ${photo.path} variant ${i} is ${output.width} px wide, not ${VARIANT_WIDTHS[i]}`);
-    if (photo.portrait !== output.height > output.width) problems.push(`${label}: ${photo.path} variant ${output.width} px is not upright (${output.width}×${output.height})`);
+    if (output.width !== VARIANT_WIDTHS[i])
+      problems.push(`${label}: ${photo.path} variant ${i} is ${output.width} px wide, not ${VARIANT_WIDTHS[i]}`);
+    if (photo.portrait !== output.height > output.width)
+      problems.push(`${label}: ${photo.path} variant ${output.width} px is not upright (${output.width}×${output.height})`);
   }
   return problems;
 }
 
-const median = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50);
+const median = (list: number[]) =>
+  percentile(
+    [...list].sort((a, b) => a - b),
+    50,
+  );
 
 sharp.concurrency(1);
 sharp.cache(false); // as the worker: no libvips operation cache to favour the side that decodes the same buffer three times
@@ -114,7 +120,9 @@ const photos = await twelveMegapixelPhotos(PHOTOS);
 const buffers = await Promise.all(photos.map((p) => readFile(p.path)));
 const inputsWithExif = (await Promise.all(buffers.map(async (b) => Boolean((await sharp(b).metadata()).exif)))).filter(Boolean).length;
 const megabytes = buffers.reduce((sum, b) => sum + b.length, 0) / buffers.length / 1e6;
-console.log(`Machine: ${CORES} cores, load average ${round(loadavg()[0]!, 2)}; ${photos.length} photos of 12 MP (${photos.filter((p) => p.portrait).length} portrait, EXIF orientation 6), ${round(megabytes)} MB on average, ${inputsWithExif} with EXIF.`);
+console.log(
+  `Machine: ${CORES} cores, load average ${round(loadavg()[0]!, 2)}; ${photos.length} photos of 12 MP (${photos.filter((p) => p.portrait).length} portrait, EXIF orientation 6), ${round(megabytes)} MB on average, ${inputsWithExif} with EXIF.`,
+);
 if (inputsWithExif !== photos.length) throw new Error('Some inputs carry no EXIF: the metadata check below would prove nothing');
 
 // Warm-up: one untimed pass of each side, keeping the outputs to check them.
@@ -137,7 +145,9 @@ for (let r = 0; r < ROUNDS; r++) {
   const order = r % 2 === 0 ? (['ours', 'sharp'] as const) : (['sharp', 'ours'] as const);
   for (const name of order) results[name].push(await run(name === 'ours' ? ours : naiveSharp, buffers));
   const [o, s] = [results.ours[r]!, results.sharp[r]!];
-  console.log(`round ${r + 1} (${order[0]} first): ours ${round(o.photosPerSecond, 2)} photos/s, sharp ${round(s.photosPerSecond, 2)} photos/s, ratio ${round(o.photosPerSecond / s.photosPerSecond, 2)}; CPU a photo ${round(o.cpuMsPerPhoto, 0)} / ${round(s.cpuMsPerPhoto, 0)} ms`);
+  console.log(
+    `round ${r + 1} (${order[0]} first): ours ${round(o.photosPerSecond, 2)} photos/s, sharp ${round(s.photosPerSecond, 2)} photos/s, ratio ${round(o.photosPerSecond / s.photosPerSecond, 2)}; CPU a photo ${round(o.cpuMsPerPhoto, 0)} / ${round(s.cpuMsPerPhoto, 0)} ms`,
+  );
 }
 
 const summary = (list: typeof results.ours) => {
@@ -155,7 +165,13 @@ const ratios = results.ours.map((x, i) => x.photosPerSecond / results.sharp[i]!.
 const cpuRatios = results.ours.map((x, i) => results.sharp[i]!.cpuMsPerPhoto / x.cpuMsPerPhoto);
 console.log(`\n| side | photos | photos/s (median of ${ROUNDS}) | per photo p50 / p95 ms | CPU a photo | output a photo |`);
 console.log('| --- | --- | --- | --- | --- | --- |');
-console.log(`| ours, \`renderVariants\` | ${photos.length} | ${round(o.photosPerSecond, 2)} | ${round(o.p50, 0)} / ${round(o.p95, 0)} | ${round(o.cpuMs, 0)} ms | ${round(o.kB)} kB |`);
-console.log(`| sharp, naive (3 pipelines) | ${photos.length} | ${round(s.photosPerSecond, 2)} | ${round(s.p50, 0)} / ${round(s.p95, 0)} | ${round(s.cpuMs, 0)} ms | ${round(s.kB)} kB |`);
-console.log(`\nRatio ours/sharp, photos/s: ${round(median(ratios), 2)} (median of the rounds: ${ratios.map((x) => round(x, 2)).join(', ')}); by CPU a photo: ${round(median(cpuRatios), 2)}.`);
+console.log(
+  `| ours, \`renderVariants\` | ${photos.length} | ${round(o.photosPerSecond, 2)} | ${round(o.p50, 0)} / ${round(o.p95, 0)} | ${round(o.cpuMs, 0)} ms | ${round(o.kB)} kB |`,
+);
+console.log(
+  `| sharp, naive (3 pipelines) | ${photos.length} | ${round(s.photosPerSecond, 2)} | ${round(s.p50, 0)} / ${round(s.p95, 0)} | ${round(s.cpuMs, 0)} ms | ${round(s.kB)} kB |`,
+);
+console.log(
+  `\nRatio ours/sharp, photos/s: ${round(median(ratios), 2)} (median of the rounds: ${ratios.map((x) => round(x, 2)).join(', ')}); by CPU a photo: ${round(median(cpuRatios), 2)}.`,
+);
 console.log(`${CORES} photos in flight, sharp.concurrency(1); load average at the end ${round(loadavg()[0]!, 2)}.`);

@@ -15,7 +15,7 @@ import { exportRoutes } from './http/export.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { Drain } from './http/drain.js';
 import { requestContext } from './http/request-context.js';
-import { createSessionMiddleware } from './http/session.js';
+import { createSessionMiddleware, SESSION_TOUCH_MS } from './http/session.js';
 import { googleRoutes } from './http/google.routes.js';
 import { mediaRoutes } from './http/media.routes.js';
 import { metricsRoutes } from './http/metrics.routes.js';
@@ -25,7 +25,9 @@ import { maxmemoryPolicy, maxmemoryPolicyWarning } from './redis.js';
 import { uploadRoutes } from './http/upload.routes.js';
 import { unsubscribeRoutes } from './http/unsubscribe.routes.js';
 import { createExpressContextFactory } from './trpc/context.js';
-import { appRouter } from './trpc/router.js';
+import { appRouter, cachedViewSpecs } from './trpc/router.js';
+import { cachedViews } from './http/cached-views.js';
+import { WireCache } from './cache/wire-cache.js';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -53,6 +55,21 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
       hsts: config.isProduction,
     }),
   );
+  const currentUsers = new CurrentUsers(services.repositories.users);
+  // Cached views answer here, before the session, tRPC and compression; misses go on and are captured below.
+  const views = cachedViews({
+    wireCache: new WireCache(cacheRedis, services.viewCache.versions, {
+      keyPrefix: config.redis.keyPrefix,
+      sessionKey: (id) => services.sessions.sessionKey(id),
+      apiLimitPerMinute: config.rateLimits.apiPerMinute,
+      sessionTouchMs: SESSION_TOUCH_MS,
+    }),
+    currentUsers,
+    sessionSecret: config.session.secret,
+    views: cachedViewSpecs(),
+    counter: services.viewCache,
+  });
+  app.use('/trpc', views.serve);
   // Server-sent events must flow as they are written, not wait in a gzip buffer. Level 1: our JSON (hashes,
   // signed URLs) compresses to a few per cent more than at the default level 6 for a third less CPU (bench:load).
   app.use(compression({ level: 1, filter: (req, res) => req.get('accept') !== 'text/event-stream' && compression.filter(req, res) }));
@@ -75,14 +92,13 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   // No session: the signed token in the link is the credential.
   app.use('/api/unsubscribe', unsubscribeRoutes(services));
 
-  const currentUsers = new CurrentUsers(services.repositories.users);
   const session = createSessionMiddleware(config, cacheRedis, currentUsers);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
   app.use('/api/export', session, exportRoutes(services));
   app.use('/api/sources/google', session);
   app.use(googleRoutes(services, config));
   app.use(adminQueuesRoutes(services.queues, session, config.http.publicUrl));
-  app.use('/trpc', bodyLimit(config.http.maxTrpcBodyBytes), csrfProtection(config.http.publicUrl), session);
+  app.use('/trpc', bodyLimit(config.http.maxTrpcBodyBytes), csrfProtection(config.http.publicUrl), session, views.capture);
   app.use(
     '/trpc',
     createExpressMiddleware({

@@ -8,13 +8,14 @@ import type { Logger } from './logger.js';
 import { createCacheRedis, createQueueRedis, createRedis, warnOnEvictingQueueRedis } from './redis.js';
 import { ScanProgressFeed } from './repositories/scan-progress-feed.js';
 import { createMetrics } from './observability/metrics.js';
-import { createServices } from './services/index.js';
+import { createWebServices } from './services/index.js';
 import { startUploadTempSweeper } from './services/upload-temp-sweeper.js';
 import { runQueuesInline } from '../worker/inline-jobs.js';
 
 export function createWebRuntime(config: AppConfig, logger: Logger) {
   const database = createDatabase(config.database, logger);
-  const redis = createRedis(config.redis);
+  // Commands of concurrent requests issued in one tick go out in one write (the hot path is one script a request).
+  const redis = createRedis(config.redis, { enableAutoPipelining: true });
   const queueRedis = createQueueRedis(config.redis);
   const cacheRedis = createCacheRedis(config.redis, redis);
   const subscriber = createRedis(config.redis, { enableOfflineQueue: true });
@@ -24,12 +25,12 @@ export function createWebRuntime(config: AppConfig, logger: Logger) {
     connection.on('error', (error) => logger.warn({ connection: name, err: error.message }, 'redis connection error'));
   }
   void warnOnEvictingQueueRedis(redis, logger);
-  const services = createServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger });
-  runQueuesInline(services, config.worker.inlineQueues, logger);
+  const services = createWebServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger });
+  runQueuesInline(services.core, config.worker.inlineQueues, logger);
   const uploadTempSweeper = startUploadTempSweeper(services.uploads, logger);
   const metrics = createMetrics({
     queues: services.queues,
-    pool: database.primaryPool,
+    poolUsage: database.primaryPoolUsage,
     poolSize: config.database.poolSize,
     cacheCounts: services.viewCache.counts,
   });

@@ -81,6 +81,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...secret, UPLOAD_QUOTA_MB: '-1' })).toThrow(/UPLOAD_QUOTA_MB/);
   });
 
+  it("keeps setlist.fm to its standard key's quotas unless told otherwise: 2 requests a second, 1,440 a day", () => {
+    const secret = { SESSION_SECRET: 'x'.repeat(40) };
+    expect(loadConfig({ ...secret, SETLISTFM_API_KEY: 'key' }).matching.setlistfm).toMatchObject({ ratePerSecond: 2, dailyLimit: 1_440 });
+    const set = loadConfig({ ...secret, SETLISTFM_API_KEY: 'key', SETLISTFM_RATE_PER_SECOND: '0.5', SETLISTFM_DAILY_LIMIT: '50000' });
+    expect(set.matching.setlistfm).toMatchObject({ ratePerSecond: 0.5, dailyLimit: 50_000 });
+    expect(() => loadConfig({ ...secret, SETLISTFM_RATE_PER_SECOND: '0' })).toThrow(/SETLISTFM_RATE_PER_SECOND/);
+    expect(() => loadConfig({ ...secret, SETLISTFM_DAILY_LIMIT: '0' })).toThrow(/SETLISTFM_DAILY_LIMIT/);
+  });
+
   it('rejects concurrency for an unknown queue or out of range', () => {
     expect(() => loadConfig({ WORKER_CONCURRENCY: 'nope=2' })).toThrow(/WORKER_CONCURRENCY/);
     expect(() => loadConfig({ WORKER_CONCURRENCY: 'photo=0' })).toThrow(/WORKER_CONCURRENCY/);

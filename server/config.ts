@@ -6,7 +6,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { QUEUE_NAMES, isQueueName, type QueueName } from '../shared/queues.js';
-import { parseTokenEncryptionKey } from './sources/google-drive/token-crypto.js';
+import { parseSecretKey } from './secret-key.js';
 import { INSTALL_SECRET_FILE, installSecret } from './install-secret.js';
 
 /** Queues whose every job is small enough to run inside a web request when the queue is switched off. */
@@ -51,7 +51,8 @@ const concurrencyMap = z.preprocess(
   }),
 ).transform((map) => map as Partial<Record<QueueName, number>>);
 
-const envSchema = z
+/** Every environment variable the app reads, with its default and limits (README's configuration table is checked against it). */
+export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().default('127.0.0.1'),
@@ -61,6 +62,7 @@ const envSchema = z
     CLIENT_MODE: z.preprocess(emptyAsUndefined, z.enum(['vite', 'static', 'off']).optional()),
     VITE_HMR_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).optional()),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).optional()),
     DATABASE_URL: mysqlUrl.default('mysql://root@127.0.0.1:3306/concert_history'),
     DATABASE_REPLICA_URLS: z.preprocess((v) => commaList(emptyAsUndefined(v)) ?? [], z.array(mysqlUrl)),
     DATABASE_READ_YOUR_WRITES_MS: intFrom(5_000, 0, 600_000),
@@ -76,6 +78,7 @@ const envSchema = z
     RATE_LIMIT_API_PER_MIN: intFrom(100, 0, 1_000_000),
     RATE_LIMIT_SIGNUPS_PER_HOUR: intFrom(5, 0, 100_000),
     TRPC_MAX_BODY_KB: intFrom(1_024, 16, 100 * 1_024),
+    WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).optional()),
     REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('ch'),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKER_QUEUES: queueList,
@@ -111,11 +114,20 @@ const envSchema = z
     DEDUP_BURST_WINDOW_SECONDS: intFrom(10, 1, 3_600),
     INGEST_ATTEMPTS: intFrom(5, 1, 20),
     INGEST_MAX_FILE_MB: intFrom(200, 1, 100_000),
+    /** Videos are copied into storage to be streamed: a cap of their own (a minute of 4K is ~400 MB). */
+    INGEST_MAX_VIDEO_MB: intFrom(2_048, 1, 100_000),
+    UPLOAD_MAX_VIDEO_MB: intFrom(1_024, 1, 100_000),
+    FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+    VIDEO_POSTER_TIMEOUT_SECONDS: intFrom(30, 1, 600),
     EVENT_RADIUS_M: intFrom(300, 20, 5_000),
     VENUE_SEARCH_RADIUS_M: intFrom(250, 20, 2_000),
     OVERPASS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     SETLISTFM_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.setlist.fm/rest/1.0'),
     SETLISTFM_API_KEY: optionalString,
+    /** setlist.fm's standard keys allow about 2 a second; requests leave evenly spaced, never in a burst. */
+    SETLISTFM_RATE_PER_SECOND: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(100).default(2)),
+    /** setlist.fm's standard keys allow 1,440 requests a day; counted per UTC day by every process together. */
+    SETLISTFM_DAILY_LIMIT: intFrom(1_440, 1, 10_000_000),
     GOOGLE_CLIENT_ID: optionalString,
     GOOGLE_CLIENT_SECRET: optionalString,
     GOOGLE_DRIVE_API_URL: z.url().default('https://www.googleapis.com/drive/v3'),
@@ -129,7 +141,7 @@ const envSchema = z
         .superRefine((value, ctx) => {
           if (value === undefined) return;
           try {
-            parseTokenEncryptionKey(value);
+            parseSecretKey(value);
           } catch (error) {
             ctx.addIssue({ code: 'custom', message: (error as Error).message });
           }
@@ -210,8 +222,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Vite's hot-reload socket (CLIENT_MODE=vite), on HOST; null: a free port. */
     viteHmrPort: e.VITE_HMR_PORT ?? null,
     /** maxTrpcBodyBytes: a larger /trpc request body is refused with 413 before it is read. */
-    http: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY, maxTrpcBodyBytes: e.TRPC_MAX_BODY_KB * 1_024 },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL,
+      trustProxy: e.TRUST_PROXY,
+      maxTrpcBodyBytes: e.TRPC_MAX_BODY_KB * 1_024,
+      /** Web processes sharing the port (node:cluster): one per core in production, one elsewhere (hot reload, tests). */
+      processes: e.WEB_CONCURRENCY ?? (e.NODE_ENV === 'production' ? availableParallelism() : 1),
+    },
     logLevel: e.LOG_LEVEL,
+    /** JSON lines for machines (production, tests), one readable line per entry for a person at a terminal (development). */
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? ('pretty' as const) : ('json' as const)),
     database: {
       url: e.DATABASE_URL,
       replicaUrls: e.DATABASE_REPLICA_URLS,
@@ -251,12 +273,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       maxPixels: e.IMAGE_MAX_PIXELS,
       thumbnailWidth: 400,
+      /** Debian's ffmpeg (scripts/ensure-ffmpeg.sh) makes a video's poster frame, within this time; without it a video has none. */
+      ffmpegPath: e.FFMPEG_PATH,
+      posterTimeoutMs: e.VIDEO_POSTER_TIMEOUT_SECONDS * 1000,
     },
     imports: {
       localRoots: importRoots(e.LOCAL_IMPORT_ROOTS, e.DATA_DIR, e.NODE_ENV),
       /** false: each user imports only from `<root>/<their user id>` (server/sources/local-import-grants.ts); true: one household, anywhere under the roots. */
       localShared: e.LOCAL_IMPORT_SHARED,
       maxUploadBytes: e.UPLOAD_MAX_FILE_MB * 1024 * 1024,
+      /** A video (MOV, MP4 by content) may be this large; photos keep maxUploadBytes. */
+      maxUploadVideoBytes: e.UPLOAD_MAX_VIDEO_MB * 1024 * 1024,
       maxUploadFiles: e.UPLOAD_MAX_FILES,
       /** Per user, over all their uploads; null: no quota. */
       uploadQuotaBytes: e.UPLOAD_QUOTA_MB > 0 ? e.UPLOAD_QUOTA_MB * 1024 * 1024 : null,
@@ -267,7 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     dedup: { nearThreshold: e.DEDUP_NEAR_THRESHOLD, burstWindowSeconds: e.DEDUP_BURST_WINDOW_SECONDS },
     /** maxFileBytes: a larger file of any library (folder, Drive, uploads) is failed with a reason instead of read. */
-    ingest: { attempts: e.INGEST_ATTEMPTS, maxFileBytes: e.INGEST_MAX_FILE_MB * 1024 * 1024 },
+    ingest: { attempts: e.INGEST_ATTEMPTS, maxFileBytes: e.INGEST_MAX_FILE_MB * 1024 * 1024, maxVideoBytes: e.INGEST_MAX_VIDEO_MB * 1024 * 1024 },
     matching: {
       /** Photos of one evening within this distance of each other are one event. */
       eventRadiusMeters: e.EVENT_RADIUS_M,
@@ -276,7 +303,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Null: OpenStreetMap is not asked, events without a known venue need review. */
       overpassUrl: e.OVERPASS_URL ?? null,
       /** Null without an API key: concerts are not looked up on setlist.fm. */
-      setlistfm: e.SETLISTFM_API_KEY ? { apiUrl: e.SETLISTFM_API_URL.replace(/\/+$/, ''), apiKey: e.SETLISTFM_API_KEY } : null,
+      setlistfm: e.SETLISTFM_API_KEY
+        ? {
+            apiUrl: e.SETLISTFM_API_URL.replace(/\/+$/, ''),
+            apiKey: e.SETLISTFM_API_KEY,
+            /** Shared by every process: requests a second (evenly spaced) and a UTC day (server/rate-limit/daily-budget.ts). */
+            ratePerSecond: e.SETLISTFM_RATE_PER_SECOND,
+            dailyLimit: e.SETLISTFM_DAILY_LIMIT,
+          }
+        : null,
     },
     /** Null unless Google Drive is configured (client id, secret and a token encryption key). */
     google:
@@ -288,7 +323,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             authUrl: e.GOOGLE_OAUTH_AUTH_URL,
             tokenUrl: e.GOOGLE_OAUTH_TOKEN_URL,
             userinfoUrl: e.GOOGLE_USERINFO_URL,
-            tokenEncryptionKey: parseTokenEncryptionKey(e.TOKEN_ENCRYPTION_KEY),
+            tokenEncryptionKey: parseSecretKey(e.TOKEN_ENCRYPTION_KEY),
           }
         : null,
     worker: {

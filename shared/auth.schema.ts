@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commonPasswordReason } from './common-passwords.js';
 
 /** Emails are compared and stored trimmed and lower-cased. */
 export const emailSchema = z
@@ -11,12 +12,18 @@ export const emailSchema = z
 export const passwordSchema = z
   .string()
   .min(10, 'Password must be at least 10 characters')
-  .max(200, 'Password must be at most 200 characters');
+  .max(200, 'Password must be at most 200 characters')
+  .superRefine((password, context) => {
+    const reason = commonPasswordReason(password);
+    if (reason) context.addIssue({ code: 'custom', message: reason });
+  });
+
+const nameSchema = z.string().trim().min(1, 'Name is required').max(100, 'Name must be at most 100 characters');
 
 export const signupInput = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string().trim().min(1, 'Name is required').max(100, 'Name must be at most 100 characters'),
+  name: nameSchema,
 });
 export type SignupInput = z.infer<typeof signupInput>;
 
@@ -38,3 +45,11 @@ export const changePasswordInput = z.object({
   newPassword: passwordSchema,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordInput>;
+
+/** The account's name and e-mail; changing the e-mail asks for the current password. */
+export const updateProfileInput = z.object({
+  name: nameSchema,
+  email: emailSchema,
+  currentPassword: z.string().max(200).optional(),
+});
+export type UpdateProfileInput = z.infer<typeof updateProfileInput>;

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
-export const PHOTO_STATUSES = ['pending', 'ready', 'failed'] as const;
+/** 'paired': a Live Photo's motion clip, shown with its photo rather than as an item of its own. */
+export const PHOTO_STATUSES = ['pending', 'ready', 'failed', 'paired'] as const;
 export type PhotoStatus = (typeof PHOTO_STATUSES)[number];
+
+/** An item of the library is a photo or a video (both are rows of `photos`). */
+export const MEDIA_TYPES = ['photo', 'video'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
 
 const id = z.number().int().positive();
 const page = {
@@ -25,3 +30,6 @@ export const photoMoveInput = z.object({
   /** Null takes the photos out of any concert (unmatched). */
   concertId: id.nullable(),
 });
+
+/** One duplicate group of the user's (duplicates.keepAll, duplicates.reopen). */
+export const duplicateGroupInput = z.object({ groupId: id });

@@ -10,6 +10,8 @@ export const scanCountsSchema = z.object({
   failed: z.number().int().min(0),
   duplicates: z.number().int().min(0),
   matched: z.number().int().min(0),
+  /** Files the listing skipped because they are unchanged since they were last read (absent on scans from before it was counted). */
+  unchanged: z.number().int().min(0).optional(),
 });
 export type ScanCounts = z.infer<typeof scanCountsSchema>;
 

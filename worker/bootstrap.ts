@@ -3,12 +3,16 @@ import type { AppConfig } from '../server/config.js';
 import { createDatabase } from '../server/db/client.js';
 import type { Logger } from '../server/logger.js';
 import { createQueueRedis, createRedis, warnOnEvictingQueueRedis } from '../server/redis.js';
-import { createServices } from '../server/services/index.js';
+import { createCoreServices } from '../server/services/core.js';
+import { createWorkerServices } from './services.js';
+
+export type { WorkerServices } from './services.js';
 
 /**
- * What a worker process holds. sharp runs one thread per job: the photo queue's
- * concurrency (one job per core by default) is what spreads work over the cores,
- * so two jobs never fight over the same ones.
+ * What a worker process holds: pools, Redis connections and the worker's services
+ * (worker/services.ts on the shared core). sharp runs one thread per job: the photo
+ * queue's concurrency (one job per core by default) is what spreads work over the
+ * cores, so two jobs never fight over the same ones.
  */
 export function createWorkerRuntime(config: AppConfig, logger: Logger) {
   sharp.concurrency(1);
@@ -25,13 +29,14 @@ export function createWorkerRuntime(config: AppConfig, logger: Logger) {
     config.redis.cacheUrl === config.redis.url
       ? redis
       : createRedis({ ...config.redis, url: config.redis.cacheUrl }, { enableOfflineQueue: true, maxRetriesPerRequest: null });
-  if (cacheRedis !== redis) cacheRedis.on('error', (error) => logger.warn({ connection: 'cacheRedis', err: error.message }, 'redis connection error'));
+  if (cacheRedis !== redis)
+    cacheRedis.on('error', (error) => logger.warn({ connection: 'cacheRedis', err: error.message }, 'redis connection error'));
   void warnOnEvictingQueueRedis(redis, logger);
-  const services = createServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger });
+  const services = createWorkerServices(createCoreServices({ config, db: database.db, redis, queueRedis, cacheRedis, logger }));
   return {
     services,
     async close() {
-      await Promise.allSettled([services.queues.close(), database.close()]);
+      await Promise.allSettled([services.core.queues.close(), database.close()]);
       redis.disconnect();
       queueRedis.disconnect();
       if (cacheRedis !== redis) cacheRedis.disconnect();

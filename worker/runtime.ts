@@ -6,6 +6,7 @@ import { captureError } from '../server/observability/sentry.js';
 import { createQueueRedis } from '../server/redis.js';
 import { WorkerConcurrencyStore } from '../server/queue/worker-concurrency.js';
 import type { QueueName } from '../shared/queues.js';
+import type { JobTable } from '../shared/jobs.js';
 import type { JobRegistry } from './job-registry.js';
 import type { WorkerMetrics } from './metrics.js';
 
@@ -13,9 +14,9 @@ import type { WorkerMetrics } from './metrics.js';
  * Starts one BullMQ worker per configured queue and returns a close() that stops
  * taking jobs, lets the jobs in flight finish, and disconnects.
  */
-export function startWorkers(config: AppConfig, registry: JobRegistry, logger: Logger, metrics?: WorkerMetrics) {
+export function startWorkers(config: AppConfig, registry: JobRegistry<JobTable>, logger: Logger, metrics?: WorkerMetrics) {
   const workers = config.worker.queues.map((queue) => {
-    const worker = new Worker(queue, (job) => registry.dispatch(queue, job, logger), {
+    const worker = new Worker(queue, (job, token) => registry.dispatch(queue, job, logger, token), {
       connection: createQueueRedis(config.redis),
       prefix: bullPrefix(config),
       concurrency: config.worker.concurrency[queue],
@@ -32,9 +33,9 @@ export function startWorkers(config: AppConfig, registry: JobRegistry, logger: L
           requestId: typeof requestId === 'string' ? requestId : undefined,
           tags: { queue, job: job.name, jobId: job.id, attempts: job.attemptsMade },
         });
-        registry.abandon(queue, job, error.message, logger).catch((abandonError: Error) =>
-          logger.error({ queue, jobId: job.id, err: abandonError.message }, 'could not record an abandoned job'),
-        );
+        registry
+          .abandon(queue, job, error.message, logger)
+          .catch((abandonError: Error) => logger.error({ queue, jobId: job.id, err: abandonError.message }, 'could not record an abandoned job'));
       }
     });
     worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));

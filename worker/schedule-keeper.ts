@@ -1,6 +1,6 @@
 import type { AppConfig } from '../server/config.js';
 import type { Logger } from '../server/logger.js';
-import type { Services } from '../server/services/index.js';
+import type { WorkerServices } from './services.js';
 import { RECONCILE_INTERVAL_MS } from '../server/services/rescan-schedule.service.js';
 
 /**
@@ -10,7 +10,7 @@ import { RECONCILE_INTERVAL_MS } from '../server/services/rescan-schedule.servic
  * persistence, a failover to an empty replica). Idempotent: any number of workers
  * may do it at once.
  */
-export function keepSchedules(config: AppConfig, services: Services, logger: Logger): () => void {
+export function keepSchedules(config: AppConfig, services: Pick<WorkerServices, 'onThisDay' | 'rescanSchedules'>, logger: Logger): () => void {
   if (!config.worker.queues.includes('schedule')) return () => {};
   let running = false;
   const keep = async () => {

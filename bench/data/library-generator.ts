@@ -45,28 +45,164 @@ export interface UserRows {
 }
 
 const CITIES = [
-  ['Berlin', 'DE', 52.52, 13.405, 'Europe/Berlin'], ['Hamburg', 'DE', 53.551, 9.993, 'Europe/Berlin'],
-  ['London', 'GB', 51.507, -0.128, 'Europe/London'], ['Manchester', 'GB', 53.48, -2.242, 'Europe/London'],
-  ['Paris', 'FR', 48.857, 2.352, 'Europe/Paris'], ['Lyon', 'FR', 45.764, 4.836, 'Europe/Paris'],
-  ['Amsterdam', 'NL', 52.368, 4.904, 'Europe/Amsterdam'], ['Brussels', 'BE', 50.85, 4.352, 'Europe/Brussels'],
-  ['Madrid', 'ES', 40.417, -3.704, 'Europe/Madrid'], ['Barcelona', 'ES', 41.385, 2.173, 'Europe/Madrid'],
-  ['Milan', 'IT', 45.464, 9.19, 'Europe/Rome'], ['Vienna', 'AT', 48.208, 16.374, 'Europe/Vienna'],
-  ['Zurich', 'CH', 47.377, 8.541, 'Europe/Zurich'], ['Copenhagen', 'DK', 55.676, 12.568, 'Europe/Copenhagen'],
-  ['Stockholm', 'SE', 59.329, 18.069, 'Europe/Stockholm'], ['Oslo', 'NO', 59.914, 10.752, 'Europe/Oslo'],
-  ['Prague', 'CZ', 50.075, 14.438, 'Europe/Prague'], ['Warsaw', 'PL', 52.23, 21.012, 'Europe/Warsaw'],
-  ['Dublin', 'IE', 53.35, -6.26, 'Europe/Dublin'], ['Lisbon', 'PT', 38.722, -9.139, 'Europe/Lisbon'],
-  ['New York', 'US', 40.713, -74.006, 'America/New_York'], ['Chicago', 'US', 41.878, -87.63, 'America/Chicago'],
-  ['Los Angeles', 'US', 34.052, -118.244, 'America/Los_Angeles'], ['Austin', 'US', 30.267, -97.743, 'America/Chicago'],
-  ['Toronto', 'CA', 43.653, -79.383, 'America/Toronto'], ['Montreal', 'CA', 45.502, -73.567, 'America/Toronto'],
-  ['Mexico City', 'MX', 19.433, -99.133, 'America/Mexico_City'], ['São Paulo', 'BR', -23.551, -46.633, 'America/Sao_Paulo'],
-  ['Tokyo', 'JP', 35.676, 139.65, 'Asia/Tokyo'], ['Melbourne', 'AU', -37.814, 144.963, 'Australia/Melbourne'],
+  ['Berlin', 'DE', 52.52, 13.405, 'Europe/Berlin'],
+  ['Hamburg', 'DE', 53.551, 9.993, 'Europe/Berlin'],
+  ['London', 'GB', 51.507, -0.128, 'Europe/London'],
+  ['Manchester', 'GB', 53.48, -2.242, 'Europe/London'],
+  ['Paris', 'FR', 48.857, 2.352, 'Europe/Paris'],
+  ['Lyon', 'FR', 45.764, 4.836, 'Europe/Paris'],
+  ['Amsterdam', 'NL', 52.368, 4.904, 'Europe/Amsterdam'],
+  ['Brussels', 'BE', 50.85, 4.352, 'Europe/Brussels'],
+  ['Madrid', 'ES', 40.417, -3.704, 'Europe/Madrid'],
+  ['Barcelona', 'ES', 41.385, 2.173, 'Europe/Madrid'],
+  ['Milan', 'IT', 45.464, 9.19, 'Europe/Rome'],
+  ['Vienna', 'AT', 48.208, 16.374, 'Europe/Vienna'],
+  ['Zurich', 'CH', 47.377, 8.541, 'Europe/Zurich'],
+  ['Copenhagen', 'DK', 55.676, 12.568, 'Europe/Copenhagen'],
+  ['Stockholm', 'SE', 59.329, 18.069, 'Europe/Stockholm'],
+  ['Oslo', 'NO', 59.914, 10.752, 'Europe/Oslo'],
+  ['Prague', 'CZ', 50.075, 14.438, 'Europe/Prague'],
+  ['Warsaw', 'PL', 52.23, 21.012, 'Europe/Warsaw'],
+  ['Dublin', 'IE', 53.35, -6.26, 'Europe/Dublin'],
+  ['Lisbon', 'PT', 38.722, -9.139, 'Europe/Lisbon'],
+  ['New York', 'US', 40.713, -74.006, 'America/New_York'],
+  ['Chicago', 'US', 41.878, -87.63, 'America/Chicago'],
+  ['Los Angeles', 'US', 34.052, -118.244, 'America/Los_Angeles'],
+  ['Austin', 'US', 30.267, -97.743, 'America/Chicago'],
+  ['Toronto', 'CA', 43.653, -79.383, 'America/Toronto'],
+  ['Montreal', 'CA', 45.502, -73.567, 'America/Toronto'],
+  ['Mexico City', 'MX', 19.433, -99.133, 'America/Mexico_City'],
+  ['São Paulo', 'BR', -23.551, -46.633, 'America/Sao_Paulo'],
+  ['Tokyo', 'JP', 35.676, 139.65, 'Asia/Tokyo'],
+  ['Melbourne', 'AU', -37.814, 144.963, 'Australia/Melbourne'],
 ] as const;
-const VENUE_WORDS = ['Roxy', 'Paradiso', 'Olympia', 'Forum', 'Palladium', 'Apollo', 'Fillmore', 'Academy', 'Astoria', 'Columbia', 'Tivoli', 'Melkweg', 'Lido', 'Bataclan', 'Metro', 'Garage'];
+const VENUE_WORDS = [
+  'Roxy',
+  'Paradiso',
+  'Olympia',
+  'Forum',
+  'Palladium',
+  'Apollo',
+  'Fillmore',
+  'Academy',
+  'Astoria',
+  'Columbia',
+  'Tivoli',
+  'Melkweg',
+  'Lido',
+  'Bataclan',
+  'Metro',
+  'Garage',
+];
 const VENUE_KINDS = ['Hall', 'Theatre', 'Club', 'Ballroom', 'Arena', 'Garden', 'Pavilion', 'Stage'];
-const ADJECTIVES = ['Electric', 'Silver', 'Broken', 'Velvet', 'Midnight', 'Golden', 'Hollow', 'Neon', 'Wild', 'Quiet', 'Burning', 'Paper', 'Crystal', 'Northern', 'Savage', 'Lonely', 'Atomic', 'Gentle', 'Iron', 'Violet', 'Restless', 'Frozen', 'Shining', 'Heavy', 'Sonic', 'Lucky', 'Crimson', 'Distant', 'Bitter', 'Sweet'];
-const NOUNS = ['Foxes', 'Hearts', 'Machines', 'Tigers', 'Rivers', 'Ghosts', 'Horses', 'Lights', 'Owls', 'Kings', 'Wolves', 'Strangers', 'Satellites', 'Sisters', 'Brothers', 'Mountains', 'Oceans', 'Crows', 'Engines', 'Dreamers', 'Pilots', 'Saints', 'Shadows', 'Echoes', 'Comets', 'Lions', 'Stars', 'Roses', 'Bees', 'Drums', 'Waves', 'Monks', 'Sparks', 'Giants', 'Doves', 'Pirates', 'Thieves', 'Queens', 'Rebels', 'Wires'];
-const SONG_WORDS = ['Love', 'Night', 'Fire', 'Road', 'Home', 'Heart', 'Summer', 'Rain', 'Gold', 'Light', 'Run', 'Dance', 'River', 'City', 'Dream', 'Storm', 'Blue', 'Wild', 'Ghost', 'Sun', 'Moon', 'Ocean', 'Glass', 'Stone'];
-const CAMERAS = [['Apple', 'iPhone 12'], ['Apple', 'iPhone 15 Pro'], ['Sony', 'ILCE-7M3'], ['Canon', 'EOS R6'], ['Google', 'Pixel 8'], ['FUJIFILM', 'X-T4']] as const;
+const ADJECTIVES = [
+  'Electric',
+  'Silver',
+  'Broken',
+  'Velvet',
+  'Midnight',
+  'Golden',
+  'Hollow',
+  'Neon',
+  'Wild',
+  'Quiet',
+  'Burning',
+  'Paper',
+  'Crystal',
+  'Northern',
+  'Savage',
+  'Lonely',
+  'Atomic',
+  'Gentle',
+  'Iron',
+  'Violet',
+  'Restless',
+  'Frozen',
+  'Shining',
+  'Heavy',
+  'Sonic',
+  'Lucky',
+  'Crimson',
+  'Distant',
+  'Bitter',
+  'Sweet',
+];
+const NOUNS = [
+  'Foxes',
+  'Hearts',
+  'Machines',
+  'Tigers',
+  'Rivers',
+  'Ghosts',
+  'Horses',
+  'Lights',
+  'Owls',
+  'Kings',
+  'Wolves',
+  'Strangers',
+  'Satellites',
+  'Sisters',
+  'Brothers',
+  'Mountains',
+  'Oceans',
+  'Crows',
+  'Engines',
+  'Dreamers',
+  'Pilots',
+  'Saints',
+  'Shadows',
+  'Echoes',
+  'Comets',
+  'Lions',
+  'Stars',
+  'Roses',
+  'Bees',
+  'Drums',
+  'Waves',
+  'Monks',
+  'Sparks',
+  'Giants',
+  'Doves',
+  'Pirates',
+  'Thieves',
+  'Queens',
+  'Rebels',
+  'Wires',
+];
+const SONG_WORDS = [
+  'Love',
+  'Night',
+  'Fire',
+  'Road',
+  'Home',
+  'Heart',
+  'Summer',
+  'Rain',
+  'Gold',
+  'Light',
+  'Run',
+  'Dance',
+  'River',
+  'City',
+  'Dream',
+  'Storm',
+  'Blue',
+  'Wild',
+  'Ghost',
+  'Sun',
+  'Moon',
+  'Ocean',
+  'Glass',
+  'Stone',
+];
+const CAMERAS = [
+  ['Apple', 'iPhone 12'],
+  ['Apple', 'iPhone 15 Pro'],
+  ['Sony', 'ILCE-7M3'],
+  ['Canon', 'EOS R6'],
+  ['Google', 'Pixel 8'],
+  ['FUJIFILM', 'X-T4'],
+] as const;
 const LAST_DAY = Date.UTC(2026, 9, 31);
 
 /** The demo generator's seeded PRNG, with the draws this seed needs: the same numbers on every machine. */
@@ -84,7 +220,10 @@ type Random = ReturnType<typeof randomSource>;
 function zipfPicker(n: number, random: Random) {
   const cumulative: number[] = [];
   let total = 0;
-  for (let k = 1; k <= n; k++) cumulative.push((total += 1 / k));
+  for (let k = 1; k <= n; k++) {
+    total += 1 / k;
+    cumulative.push(total);
+  }
   return () => {
     const target = random.next() * total;
     let low = 0;
@@ -182,7 +321,9 @@ export function userRows(userId: number, heavy: boolean, params: SeedParameters,
         favouriteVenues: 10,
       };
   const rows: UserRows = {
-    users: [{ id: userId, email: `user${userId}@bench.invalid`, name: heavy ? 'Heavy Listener' : `Listener ${userId}`, password_hash: '!', role: 'user' }],
+    users: [
+      { id: userId, email: `user${userId}@bench.invalid`, name: heavy ? 'Heavy Listener' : `Listener ${userId}`, password_hash: '!', role: 'user' },
+    ],
     sources: [{ id: userId, user_id: userId, kind: 'local', label: 'Photos', local_path: `/srv/photos/${userId}` }],
     concerts: [],
     duplicate_groups: [],
@@ -227,9 +368,7 @@ export function userRows(userId: number, heavy: boolean, params: SeedParameters,
   // Photos per concert vary a lot: a few shots of one show, hundreds of another.
   const weights = concertPlaces.map(() => 0.2 + random.next() * random.next() * 4);
   const weightSum = weights.reduce((a, b) => a + b, 0);
-  const quotas = heavy
-    ? weights.map((w) => Math.floor((w / weightSum) * (photoTarget - unmatched)))
-    : concertPlaces.map(() => random.int(2, 10));
+  const quotas = heavy ? weights.map((w) => Math.floor((w / weightSum) * (photoTarget - unmatched))) : concertPlaces.map(() => random.int(2, 10));
   if (heavy) quotas[quotas.length - 1]! += photoTarget - unmatched - quotas.reduce((a, b) => a + b, 0);
 
   const emitEvening = (concertId: number | null, day: string, venue: Row | null, zone: string, quota: number) => {
@@ -242,7 +381,13 @@ export function userRows(userId: number, heavy: boolean, params: SeedParameters,
       const original = photoRow(userId, concertId, venue, zone, at, flipBits(scene, random.int(6, 16), random), random, ids);
       rows.photos.push(original);
       emitted += 1;
-      const kind = random.chance(shape.copies.exact) ? 'exact' : random.chance(shape.copies.near) ? 'near' : random.chance(shape.copies.burst) ? 'burst' : null;
+      const kind = random.chance(shape.copies.exact)
+        ? 'exact'
+        : random.chance(shape.copies.near)
+          ? 'near'
+          : random.chance(shape.copies.burst)
+            ? 'burst'
+            : null;
       if (!kind || emitted >= quota || original.status !== 'ready') continue;
       const members = [original];
       const extra = Math.min(kind === 'burst' ? random.int(1, 3) : 1, quota - emitted);
@@ -250,8 +395,14 @@ export function userRows(userId: number, heavy: boolean, params: SeedParameters,
         const copy: Row = { ...original, id: ++ids.photo, source_file_id: `Backup/${original.source_file_id}.${i}`, starred: 0, variants_key: null };
         if (kind === 'near' || kind === 'burst') {
           const hash = flipBits(BigInt(original.perceptual_hash as string), random.int(0, kind === 'near' ? 3 : 4), random);
-          Object.assign(copy, hashColumns(hash), { content_hash: random.hex(64), width: 2048, height: 1536, byte_size: random.int(400_000, 900_000) });
-          if (kind === 'burst' && original.taken_at) copy.taken_at = sqlInstant(Date.parse(`${original.taken_at}Z`) + (i + 1) * random.int(300, 2_000));
+          Object.assign(copy, hashColumns(hash), {
+            content_hash: random.hex(64),
+            width: 2048,
+            height: 1536,
+            byte_size: random.int(400_000, 900_000),
+          });
+          if (kind === 'burst' && original.taken_at)
+            copy.taken_at = sqlInstant(Date.parse(`${original.taken_at}Z`) + (i + 1) * random.int(300, 2_000));
         }
         members.push(copy);
         rows.photos.push(copy);
@@ -260,8 +411,13 @@ export function userRows(userId: number, heavy: boolean, params: SeedParameters,
       const groupId = ++ids.group;
       const resolved = random.chance(0.3);
       rows.duplicate_groups.push({
-        id: groupId, user_id: userId, kind, primary_photo_id: original.id!, resolved_at: resolved ? original.created_at! : null,
-        created_at: original.created_at!, updated_at: original.created_at!,
+        id: groupId,
+        user_id: userId,
+        kind,
+        primary_photo_id: original.id!,
+        resolved_at: resolved ? original.created_at! : null,
+        created_at: original.created_at!,
+        updated_at: original.created_at!,
       });
       for (const member of members) {
         member.duplicate_group_id = groupId;
@@ -269,7 +425,7 @@ export function userRows(userId: number, heavy: boolean, params: SeedParameters,
       }
     }
   };
-  concertPlaces.forEach((place, i) => emitEvening(place.id, place.day, place.venue, place.zone, quotas[i]!));
+  for (const [i, place] of concertPlaces.entries()) emitEvening(place.id, place.day, place.venue, place.zone, quotas[i]!);
   // Unmatched: evenings the pipeline found no concert for, about 16 photos each.
   const unmatchedUser = heavy ? unmatched : random.chance(0.2) ? random.int(1, 5) : 0;
   for (let left = unmatchedUser; left > 0; ) {
@@ -287,7 +443,16 @@ function hashColumns(hash: bigint) {
   return { perceptual_hash: hash.toString(), phash_0: c0, phash_1: c1, phash_2: c2, phash_3: c3 };
 }
 
-function photoRow(userId: number, concertId: number | null, venue: Row | null, zone: string, at: number, hash: bigint, random: Random, ids: IdCounters): Row {
+function photoRow(
+  userId: number,
+  concertId: number | null,
+  venue: Row | null,
+  zone: string,
+  at: number,
+  hash: bigint,
+  random: Random,
+  ids: IdCounters,
+): Row {
   const id = ++ids.photo;
   const failed = random.chance(0.005);
   const contentHash = random.hex(64);

@@ -21,6 +21,7 @@ import { AccountRepository } from '../../server/repositories/account.repository.
 import { DuplicateGroupRepository } from '../../server/repositories/duplicate-group.repository.js';
 import { PhotoRepository, type DedupPhoto } from '../../server/repositories/photo.repository.js';
 import { planDedup } from '../../server/services/dedup-plan.js';
+import { neverStop } from '../../server/outcome.js';
 import { DedupService } from '../../server/services/dedup.service.js';
 import { DuplicateIndex } from '../../server/services/duplicate-index.js';
 import { recordAllStatements } from '../../tests/support/statement-counter.js';
@@ -34,7 +35,10 @@ export interface NearDuplicateSearch {
   related: number;
 }
 
-export function searchLibrary(photos: readonly DedupPhoto[], thresholds: Pick<DedupThresholds, 'nearThreshold' | 'burstWindowSeconds'> = DEFAULT_DEDUP_THRESHOLDS): NearDuplicateSearch {
+export function searchLibrary(
+  photos: readonly DedupPhoto[],
+  thresholds: Pick<DedupThresholds, 'nearThreshold' | 'burstWindowSeconds'> = DEFAULT_DEDUP_THRESHOLDS,
+): NearDuplicateSearch {
   const started = performance.now();
   const index = new DuplicateIndex(photos);
   let candidates = 0;
@@ -70,17 +74,19 @@ export interface DedupStageRun {
 export async function timeDedupStage(config: AppConfig, sizes: readonly number[]): Promise<DedupStageRun[]> {
   const logger = createLogger({ logLevel: 'warn' });
   const database = createDatabase(config.database, logger);
-  const statements = recordAllStatements(database.primaryPool);
+  const statements = recordAllStatements(database.primaryCorePool);
   const { db } = database;
   const groups = new DuplicateGroupRepository(db);
   const accounts = new AccountRepository(db);
-  // No scan in Redis, no queue: the stage is never cancelled and hands off to nothing.
-  const service = new DedupService(new PhotoRepository(db), groups, { isCancelled: async () => false, setCounts: async () => {} }, { groupEvents: async () => {} }, config);
+  // Run outside the pipeline: the stage is never cancelled and hands off to nothing.
+  const service = new DedupService(new PhotoRepository(db), groups, config);
   const runs: DedupStageRun[] = [];
   try {
     for (const [scenario, takenAtOf] of Object.entries(NEAR_IDENTICAL_SCENARIOS)) {
       for (const n of sizes) {
-        const [user] = await db.insert(users).values({ email: `bench-dedup-${Date.now()}-${n}@example.test`, name: 'bench dedup', passwordHash: 'not a hash' });
+        const [user] = await db
+          .insert(users)
+          .values({ email: `bench-dedup-${Date.now()}-${n}@example.test`, name: 'bench dedup', passwordHash: 'not a hash' });
         const userId = user.insertId;
         const scanId = 1;
         try {
@@ -89,8 +95,18 @@ export async function timeDedupStage(config: AppConfig, sizes: readonly number[]
               Array.from({ length: Math.min(2_000, n - start) }, (_, k) => {
                 const i = start + k;
                 return {
-                  userId, sourceId: 1, scanId, status: 'ready' as const, sourceFileId: `IMG_${i}.jpg`, fileName: `IMG_${i}.jpg`,
-                  perceptualHash: nearIdenticalHash(i), contentHash: `bench-${i}`, takenAt: takenAtOf(i), width: 4000, height: 3000, byteSize: 3_000_000 + i,
+                  userId,
+                  sourceId: 1,
+                  scanId,
+                  status: 'ready' as const,
+                  sourceFileId: `IMG_${i}.jpg`,
+                  fileName: `IMG_${i}.jpg`,
+                  perceptualHash: nearIdenticalHash(i),
+                  contentHash: `bench-${i}`,
+                  takenAt: takenAtOf(i),
+                  width: 4000,
+                  height: 3000,
+                  byteSize: 3_000_000 + i,
                 };
               }),
             );
@@ -102,12 +118,23 @@ export async function timeDedupStage(config: AppConfig, sizes: readonly number[]
 
           const mark = statements.mark();
           const started = performance.now();
-          const result = await service.run({ scanId, userId }, logger);
+          const result = await service.run({ scanId, userId }, { stopped: neverStop, logger });
           const seconds = (performance.now() - started) / 1000;
-          if (result.outcome !== 'grouped') throw new Error(`The dedup stage ended ${result.outcome}`);
+          if (result.status !== 'done') throw new Error(`The dedup stage ended ${result.status}`);
           const [groupRows] = await db.select({ n: count() }).from(duplicateGroups).where(eq(duplicateGroups.userId, userId));
-          const [grouped] = await db.select({ n: count() }).from(photos).where(and(eq(photos.userId, userId), isNotNull(photos.duplicateGroupId)));
-          runs.push({ scenario, photos: n, seconds, planSeconds, statements: statements.since(mark).length, groups: groupRows!.n, groupedPhotos: grouped!.n });
+          const [grouped] = await db
+            .select({ n: count() })
+            .from(photos)
+            .where(and(eq(photos.userId, userId), isNotNull(photos.duplicateGroupId)));
+          runs.push({
+            scenario,
+            photos: n,
+            seconds,
+            planSeconds,
+            statements: statements.since(mark).length,
+            groups: groupRows!.n,
+            groupedPhotos: grouped!.n,
+          });
         } finally {
           await accounts.deleteUserRows(userId);
           await accounts.deleteUser(userId);

@@ -3,10 +3,21 @@
  * recorded on the pool's connections (as server/db/client.ts times slow queries),
  * already formatted with their values, then each is run again under EXPLAIN.
  */
+import type { Pool as CorePool } from 'mysql2';
 import type mysql from 'mysql2/promise';
+import { onEveryCommand } from '../../server/db/client.js';
 
 /** Tables holding one row per user's item: a full scan of one reads every user's rows. */
-export const USER_SCOPED_TABLES = new Set(['photos', 'concerts', 'duplicate_groups', 'sources', 'scans', 'processed_files', 'uploads', 'venue_aliases']);
+export const USER_SCOPED_TABLES = new Set([
+  'photos',
+  'concerts',
+  'duplicate_groups',
+  'sources',
+  'scans',
+  'processed_files',
+  'uploads',
+  'venue_aliases',
+]);
 
 export interface PlanRow {
   table: string;
@@ -16,21 +27,11 @@ export interface PlanRow {
   extra: string;
 }
 
-type Command = { sql?: string };
-type CoreConnection = Record<'query' | 'execute', (...args: unknown[]) => Command>;
-
-export function recordStatements(pool: mysql.Pool) {
+/** `pool`: the database's callback pool (`createDatabase(...).primaryCorePool`), whose events see each connection. */
+export function recordStatements(pool: CorePool) {
   let recording: string[] | null = null;
-  pool.on('connection', (connection) => {
-    const core = connection as unknown as CoreConnection;
-    for (const method of ['query', 'execute'] as const) {
-      const original = core[method].bind(core);
-      core[method] = (...args: unknown[]) => {
-        const command = original(...args);
-        if (recording && command.sql && /^\s*(select|with)\b/i.test(command.sql)) recording.push(command.sql);
-        return command;
-      };
-    }
+  onEveryCommand(pool, (_first, command) => {
+    if (recording && command.sql && /^\s*(select|with)\b/i.test(command.sql)) recording.push(command.sql);
   });
   return {
     /** The SELECTs `run` sent, in order. */

@@ -11,6 +11,7 @@ import { JsonCache } from '../../server/cache/json-cache.js';
 import { noViewCache } from '../../server/cache/versioned-cache.js';
 import { MediaUrls } from '../../server/media/media-urls.js';
 import { JobQueues } from '../../server/queue/queues.js';
+import { AccessRepository } from '../../server/repositories/access.repository.js';
 import { ArtistRepository } from '../../server/repositories/artist.repository.js';
 import { ConcertRepository } from '../../server/repositories/concert.repository.js';
 import { DuplicateGroupRepository } from '../../server/repositories/duplicate-group.repository.js';
@@ -30,21 +31,44 @@ import { VenueDetectionService } from '../../server/services/venue-detection.ser
 
 export function readServices(config: AppConfig, db: Database) {
   const unopened = new Redis(config.redis.url, { lazyConnect: true });
-  const access = new AccessService(db);
+  const access = new AccessService(new AccessRepository(db));
   const mediaUrls = new MediaUrls(config.media);
   const concertRows = new ConcertRepository(db);
   const photoRows = new PhotoQueryRepository(db);
   const venues = new VenueRepository(db);
   const venueAliases = new VenueAliasRepository(db);
   const artists = new ArtistRepository(db);
-  const concerts = new ConcertService(access, concertRows, new ArtistService(artists, null, noViewCache), venues, venueAliases, photoRows, mediaUrls, noViewCache);
+  const concerts = new ConcertService(
+    access,
+    concertRows,
+    new ArtistService(artists, null, noViewCache),
+    venues,
+    venueAliases,
+    photoRows,
+    mediaUrls,
+    noViewCache,
+  );
   const photoCuration = new PhotoCurationService(access, photoRows, concertRows, new JobQueues(unopened, config), mediaUrls);
   const venueDetection = new VenueDetectionService(venues, venueAliases, new JsonCache(unopened, config.redis.keyPrefix), null, config);
   return {
     concerts,
     photoCuration,
     stats: new StatsService(new StatsRepository(db), noViewCache),
-    inbox: new InboxService(access, new InboxRepository(db), concertRows, concerts, photoCuration, venueDetection, venues, venueAliases, artists, null, null, config, noViewCache),
+    inbox: new InboxService(
+      access,
+      new InboxRepository(db),
+      concertRows,
+      concerts,
+      photoCuration,
+      venueDetection,
+      venues,
+      venueAliases,
+      artists,
+      null,
+      null,
+      config,
+      noViewCache,
+    ),
     duplicates: new DuplicateService(access, new DuplicateGroupRepository(db), mediaUrls),
     duplicateGroups: new DuplicateGroupRepository(db),
     close: () => unopened.disconnect(),

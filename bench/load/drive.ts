@@ -49,11 +49,14 @@ export function drive({ url, connections, seconds, pool, t0 = performance.now(),
       ]
     : undefined;
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, timeout: 10, ...(requests ? { requests } : {}), ...(rate ? { overallRate: rate } : {}) }, (error, result) => {
-      if (error) return reject(error);
-      // autocannon counts a timeout in `errors` too.
-      resolve({ samples, noAnswer: result.errors, timeouts: result.timeouts, bytes: result.throughput.total, seconds: result.duration });
-    });
+    const instance = autocannon(
+      { url, connections, duration: seconds, timeout: 10, ...(requests ? { requests } : {}), ...(rate ? { overallRate: rate } : {}) },
+      (error, result) => {
+        if (error) return reject(error);
+        // autocannon counts a timeout in `errors` too.
+        resolve({ samples, noAnswer: result.errors, timeouts: result.timeouts, bytes: result.throughput.total, seconds: result.duration });
+      },
+    );
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       samples.push({ at: performance.now() - t0, ms, status });
     });

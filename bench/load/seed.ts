@@ -45,15 +45,70 @@ const ARTISTS = 2_000;
 const VENUES = 600;
 const BATCH = 1_000;
 const CITIES: Array<[string, string, number, number]> = [
-  ['Berlin', 'DE', 52.52, 13.405], ['London', 'GB', 51.507, -0.128], ['Paris', 'FR', 48.857, 2.352], ['Amsterdam', 'NL', 52.37, 4.895],
-  ['New York', 'US', 40.713, -74.006], ['Chicago', 'US', 41.878, -87.63], ['Los Angeles', 'US', 34.052, -118.244], ['Toronto', 'CA', 43.653, -79.383],
-  ['Madrid', 'ES', 40.417, -3.704], ['Milan', 'IT', 45.464, 9.19], ['Stockholm', 'SE', 59.329, 18.069], ['Vienna', 'AT', 48.208, 16.373],
-  ['Melbourne', 'AU', -37.814, 144.963], ['Tokyo', 'JP', 35.676, 139.65], ['Hamburg', 'DE', 53.551, 9.994], ['Manchester', 'GB', 53.48, -2.242],
+  ['Berlin', 'DE', 52.52, 13.405],
+  ['London', 'GB', 51.507, -0.128],
+  ['Paris', 'FR', 48.857, 2.352],
+  ['Amsterdam', 'NL', 52.37, 4.895],
+  ['New York', 'US', 40.713, -74.006],
+  ['Chicago', 'US', 41.878, -87.63],
+  ['Los Angeles', 'US', 34.052, -118.244],
+  ['Toronto', 'CA', 43.653, -79.383],
+  ['Madrid', 'ES', 40.417, -3.704],
+  ['Milan', 'IT', 45.464, 9.19],
+  ['Stockholm', 'SE', 59.329, 18.069],
+  ['Vienna', 'AT', 48.208, 16.373],
+  ['Melbourne', 'AU', -37.814, 144.963],
+  ['Tokyo', 'JP', 35.676, 139.65],
+  ['Hamburg', 'DE', 53.551, 9.994],
+  ['Manchester', 'GB', 53.48, -2.242],
 ];
-const WORDS = ['Black', 'Silver', 'Electric', 'Midnight', 'Velvet', 'Paper', 'Glass', 'Northern', 'Wild', 'Golden', 'Hollow', 'Neon', 'Quiet', 'Red', 'Echo', 'Iron', 'Lunar', 'Static', 'Crystal', 'Young'];
-const NOUNS = ['Foxes', 'Tigers', 'Hearts', 'Rivers', 'Machines', 'Ghosts', 'Saints', 'Lights', 'Waves', 'Kings', 'Owls', 'Horses', 'Mountains', 'Engines', 'Dreams'];
+const WORDS = [
+  'Black',
+  'Silver',
+  'Electric',
+  'Midnight',
+  'Velvet',
+  'Paper',
+  'Glass',
+  'Northern',
+  'Wild',
+  'Golden',
+  'Hollow',
+  'Neon',
+  'Quiet',
+  'Red',
+  'Echo',
+  'Iron',
+  'Lunar',
+  'Static',
+  'Crystal',
+  'Young',
+];
+const NOUNS = [
+  'Foxes',
+  'Tigers',
+  'Hearts',
+  'Rivers',
+  'Machines',
+  'Ghosts',
+  'Saints',
+  'Lights',
+  'Waves',
+  'Kings',
+  'Owls',
+  'Horses',
+  'Mountains',
+  'Engines',
+  'Dreams',
+];
 const HALLS = ['Hall', 'Arena', 'Club', 'Theatre', 'Ballroom', 'Palladium', 'Music Hall', 'Stadium', 'Garden', 'Forum'];
-const CAMERAS: Array<[string, string]> = [['Apple', 'iPhone 15 Pro'], ['Google', 'Pixel 8'], ['SONY', 'ILCE-7M4'], ['FUJIFILM', 'X-T5'], ['samsung', 'SM-S918B']];
+const CAMERAS: Array<[string, string]> = [
+  ['Apple', 'iPhone 15 Pro'],
+  ['Google', 'Pixel 8'],
+  ['SONY', 'ILCE-7M4'],
+  ['FUJIFILM', 'X-T5'],
+  ['samsung', 'SM-S918B'],
+];
 
 export async function seedLoadData(options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
@@ -62,19 +117,39 @@ export async function seedLoadData(options: SeedOptions): Promise<SeedResult> {
   const db = database(connection);
   try {
     const passwordHash = await argon2PasswordHasher.hash(options.password);
-    await insertBatches(db, artists, Array.from({ length: ARTISTS }, (_, i) => ({ name: artistName(random, i) })));
+    await insertBatches(
+      db,
+      artists,
+      Array.from({ length: ARTISTS }, (_, i) => ({ name: artistName(random, i) })),
+    );
     const artistIds = await idsOf(connection, 'artists');
     const venueRows = Array.from({ length: VENUES }, (_, i) => {
       const [city, countryCode, lat, lon] = CITIES[i % CITIES.length]!;
-      return { name: `${random.pick(WORDS)} ${random.pick(HALLS)} ${i}`, city, countryCode, latitude: lat + random.float(-0.08, 0.08), longitude: lon + random.float(-0.08, 0.08) };
+      return {
+        name: `${random.pick(WORDS)} ${random.pick(HALLS)} ${i}`,
+        city,
+        countryCode,
+        latitude: lat + random.float(-0.08, 0.08),
+        longitude: lon + random.float(-0.08, 0.08),
+      };
     });
     await insertBatches(db, venues, venueRows);
     const venueIds = await idsOf(connection, 'venues');
 
-    await insertBatches(db, users, Array.from({ length: options.users }, (_, i) => ({ email: emailOf(i), name: `Load User ${i}`, passwordHash, timeZone: 'Europe/Berlin' })));
+    await insertBatches(
+      db,
+      users,
+      Array.from({ length: options.users }, (_, i) => ({ email: emailOf(i), name: `Load User ${i}`, passwordHash, timeZone: 'Europe/Berlin' })),
+    );
     const userIds = await idsOf(connection, 'users');
-    await insertBatches(db, sources, userIds.map((userId) => ({ userId, kind: 'local' as const, label: 'Photos', localPath: `/srv/photos/${userId}` })));
-    const sourceOf = new Map((await connection.query<mysql.RowDataPacket[]>('SELECT id, user_id FROM sources'))[0].map((row) => [Number(row.user_id), Number(row.id)]));
+    await insertBatches(
+      db,
+      sources,
+      userIds.map((userId) => ({ userId, kind: 'local' as const, label: 'Photos', localPath: `/srv/photos/${userId}` })),
+    );
+    const sourceOf = new Map(
+      (await connection.query<mysql.RowDataPacket[]>('SELECT id, user_id FROM sources'))[0].map((row) => [Number(row.user_id), Number(row.id)]),
+    );
 
     let setlists = 0;
     const concertRows: Array<typeof concerts.$inferInsert> = [];
@@ -84,7 +159,9 @@ export async function seedLoadData(options: SeedOptions): Promise<SeedResult> {
       const favourites = Array.from({ length: 25 }, () => random.pick(artistIds));
       const count = random.int(100, 300);
       for (let n = 0; n < count; n++) {
-        const venueIndex = random.chance(0.8) ? home + CITIES.length * random.int(0, Math.floor(VENUES / CITIES.length) - 1) : random.int(0, VENUES - 1);
+        const venueIndex = random.chance(0.8)
+          ? home + CITIES.length * random.int(0, Math.floor(VENUES / CITIES.length) - 1)
+          : random.int(0, VENUES - 1);
         const venue = venueRows[venueIndex % VENUES]!;
         const withSetlist = random.chance(0.7);
         if (withSetlist) setlists += 1;
@@ -133,7 +210,14 @@ export async function seedLoadData(options: SeedOptions): Promise<SeedResult> {
       const list = concertsOf.get(userId) ?? [];
       // Most concerts have a handful of photos, some many, some none; and ~5 % of the photos match no concert.
       for (const concert of [...list, null]) {
-        const count = concert ? random.weighted([[0, 1], [random.int(1, 8), 5], [random.int(9, 25), 3], [random.int(26, 60), 1]]) : random.int(5, 30);
+        const count = concert
+          ? random.weighted([
+              [0, 1],
+              [random.int(1, 8), 5],
+              [random.int(9, 25), 3],
+              [random.int(26, 60), 1],
+            ])
+          : random.int(5, 30);
         const evening = concert ? Date.parse(`${concert.date}T19:30:00Z`) : Date.parse(randomDate(random));
         for (let p = 0; p < count; p++) {
           const hash = randomBytes(32).toString('hex');
@@ -202,7 +286,11 @@ async function prepareStarTargets(connection: mysql.Connection, seeded: SeededUs
         await mkdir(dirname(file), { recursive: true });
         await writeFile(file, 'RIFF stand-in variant');
       }
-      await connection.query('UPDATE photos SET variants_key = ? WHERE user_id = ? AND id = ?', [storageKeys.variantsPrefix(user.id, hash), user.id, row.id]);
+      await connection.query('UPDATE photos SET variants_key = ? WHERE user_id = ? AND id = ?', [
+        storageKeys.variantsPrefix(user.id, hash),
+        user.id,
+        row.id,
+      ]);
       user.starTargets.push(Number(row.id));
     }
   }
@@ -211,7 +299,11 @@ async function prepareStarTargets(connection: mysql.Connection, seeded: SeededUs
 const database = (connection: mysql.Connection) => drizzle({ client: connection });
 type Db = ReturnType<typeof database>;
 
-async function insertBatches<T extends typeof artists | typeof venues | typeof users | typeof sources | typeof concerts>(db: Db, table: T, rows: Array<T['$inferInsert']>) {
+async function insertBatches<T extends typeof artists | typeof venues | typeof users | typeof sources | typeof concerts>(
+  db: Db,
+  table: T,
+  rows: Array<T['$inferInsert']>,
+) {
   for (let i = 0; i < rows.length; i += BATCH) await db.insert(table).values(rows.slice(i, i + BATCH));
 }
 
@@ -238,8 +330,5 @@ function supportingActs(random: Random): SupportingAct[] {
 
 function setlist(random: Random): SetlistSet[] {
   const song = () => ({ name: `${random.pick(WORDS)} ${random.pick(NOUNS)}`, ...(random.chance(0.05) ? { coverOf: 'Someone Else' } : {}) });
-  return [
-    { songs: Array.from({ length: random.int(12, 20) }, song) },
-    { encore: 1, songs: Array.from({ length: random.int(1, 4) }, song) },
-  ];
+  return [{ songs: Array.from({ length: random.int(12, 20) }, song) }, { encore: 1, songs: Array.from({ length: random.int(1, 4) }, song) }];
 }

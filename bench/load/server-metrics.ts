@@ -28,19 +28,36 @@ export async function scrape(url: string): Promise<ServerCounters> {
   return { cache, procedures };
 }
 
-/** What happened between two scrapes. */
+/**
+ * What happened between two scrapes. The hit rate is the cached views' as a browser
+ * meets them (`wire:` counters: answered from stored bytes, or computed); the service
+ * caches behind them (stats on a wire miss, the inbox's counts…) are counted apart.
+ */
 export function difference(before: ServerCounters, after: ServerCounters) {
   let hits = 0;
   let misses = 0;
+  let innerHits = 0;
+  let innerMisses = 0;
   for (const [name, now] of after.cache) {
     const then = before.cache.get(name) ?? { hit: 0, miss: 0 };
-    hits += now.hit - then.hit;
-    misses += now.miss - then.miss;
+    if (name.startsWith('wire:')) {
+      hits += now.hit - then.hit;
+      misses += now.miss - then.miss;
+    } else {
+      innerHits += now.hit - then.hit;
+      innerMisses += now.miss - then.miss;
+    }
   }
   const procedures = [...after.procedures].map(([name, now]) => {
     const then = before.procedures.get(name) ?? { count: 0, seconds: 0 };
     const count = now.count - then.count;
     return { name, count, meanMs: count ? ((now.seconds - then.seconds) * 1000) / count : 0 };
   });
-  return { hits, misses, hitRate: hits + misses ? hits / (hits + misses) : 0, procedures: procedures.filter((p) => p.count > 0).sort((a, b) => b.count - a.count) };
+  return {
+    hits,
+    misses,
+    hitRate: hits + misses ? hits / (hits + misses) : 0,
+    inner: { hits: innerHits, misses: innerMisses },
+    procedures: procedures.filter((p) => p.count > 0).sort((a, b) => b.count - a.count),
+  };
 }

@@ -11,7 +11,13 @@ export function browserIdentity(url: string): BrowserIdentity {
   return { origin: `https://${host}`, proxyHeaders: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' } };
 }
 
-export async function logIn(url: string, identity: BrowserIdentity, users: ReadonlyArray<{ email: string }>, password: string, parallel = 4): Promise<string[]> {
+export async function logIn(
+  url: string,
+  identity: BrowserIdentity,
+  users: ReadonlyArray<{ email: string }>,
+  password: string,
+  parallel = 4,
+): Promise<string[]> {
   const cookies: string[] = new Array(users.length);
   let next = 0;
   await Promise.all(
@@ -25,7 +31,9 @@ export async function logIn(url: string, identity: BrowserIdentity, users: Reado
         });
         const cookie = response.headers.getSetCookie().find((c) => c.startsWith('ch.sid='));
         if (response.status !== 200 || !cookie) {
-          throw new Error(`auth.login for ${users[index]!.email} answered ${response.status} ${cookie ? '' : '(no session cookie) '}${await response.text()}`);
+          throw new Error(
+            `auth.login for ${users[index]!.email} answered ${response.status} ${cookie ? '' : '(no session cookie) '}${await response.text()}`,
+          );
         }
         cookies[index] = cookie.split(';')[0]!;
       }

@@ -3,6 +3,7 @@ import { httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/
 import { createTRPCReact, getQueryKey } from '@trpc/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
+import { CACHED_VIEW_PROCEDURES } from '../../shared/cached-views.js';
 import type { AppRouter } from '../../server/trpc/router.js';
 import { MAX_BATCH_SIZE } from '../../shared/trpc-limits.js';
 import { isRetryable, isUnauthorized } from './lib/errors.js';
@@ -20,10 +21,11 @@ export function createTrpcClient() {
         // Server-sent events (EventSource): same-origin, so the session cookie goes along; it reconnects by itself.
         true: httpSubscriptionLink({ url: '/trpc', transformer: superjson }),
         // Default fetch: same-origin cookies; mutations are POSTed as application/json, which the CSRF guard requires.
-        // Sign-up, login and the other auth mutations go alone (the server refuses them in a batch); other
+        // Sign-up, login and the other auth mutations go alone (the server refuses them in a batch), and so do
+        // the cached views (one GET each, which the server answers from stored bytes, with ETags); other
         // calls are batched, at most as many per request as the server takes.
         false: splitLink({
-          condition: (op) => op.type === 'mutation' && op.path.startsWith('auth.'),
+          condition: (op) => (op.type === 'mutation' && op.path.startsWith('auth.')) || (op.type === 'query' && CACHED_VIEW_PROCEDURES.has(op.path)),
           true: httpLink({ url: '/trpc', transformer: superjson }),
           false: httpBatchLink({ url: '/trpc', transformer: superjson, maxURLLength: 2083, maxItems: MAX_BATCH_SIZE }),
         }),

@@ -70,7 +70,12 @@ export async function checkMediaSignature(secret: string, key: string, expires: 
 function base64UrlDecode(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
   try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '='));
+    const binary = atob(
+      text
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(text.length / 4) * 4, '='),
+    );
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
   } catch {
     return null;

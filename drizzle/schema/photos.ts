@@ -1,7 +1,19 @@
 import {
-  bigint, boolean, double, index, int, mysqlEnum, mysqlTable, primaryKey, smallint, tinyint, uniqueIndex, varchar,
+  bigint,
+  boolean,
+  double,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  smallint,
+  tinyint,
+  uniqueIndex,
+  varchar,
 } from 'drizzle-orm/mysql-core';
-import { PHOTO_STATUSES } from '../../shared/photo.schema.js';
+import { MEDIA_TYPES, PHOTO_STATUSES } from '../../shared/photo.schema.js';
+import type { TakenAtSource } from '../../shared/taken-at-source.js';
 import { idColumn, instant, refColumn, timestamps } from './columns.js';
 
 const hashChunk = (name: string) => smallint(name, { unsigned: true });
@@ -20,6 +32,10 @@ export const photos = mysqlTable(
     sourceFileId: varchar('source_file_id', { length: 255 }).notNull(),
     scanId: refColumn('scan_id'),
     fileName: varchar('file_name', { length: 255 }).notNull(),
+    /** A photo or a video: one table, so concerts, stars, moves, counts and the access checks treat both alike. */
+    mediaType: mysqlEnum('media_type', MEDIA_TYPES).notNull().default('photo'),
+    /** Videos: their length. */
+    durationMs: int('duration_ms', { unsigned: true }),
     mimeType: varchar('mime_type', { length: 100 }),
     byteSize: bigint('byte_size', { mode: 'number', unsigned: true }),
     width: int('width', { unsigned: true }),
@@ -34,6 +50,8 @@ export const photos = mysqlTable(
     phash2: hashChunk('phash_2'),
     phash3: hashChunk('phash_3'),
     takenAt: instant('taken_at'),
+    /** Where takenAt was read (shared/taken-at-source.ts); 'file-time' marks a guess. Null when the photo has no date. */
+    takenAtSource: varchar('taken_at_source', { length: 24 }).$type<TakenAtSource>(),
     /** IANA zone of the place the photo was taken, used for the local evening rule. */
     timeZone: varchar('time_zone', { length: 64 }),
     latitude: double('latitude'),
@@ -41,6 +59,8 @@ export const photos = mysqlTable(
     cameraMake: varchar('camera_make', { length: 100 }),
     cameraModel: varchar('camera_model', { length: 100 }),
     orientation: tinyint('orientation', { unsigned: true }),
+    /** What ingest ignored in the file's metadata and why (an impossible GPS position), for the user and for support. */
+    metadataNotes: varchar('metadata_notes', { length: 500 }),
     status: mysqlEnum('status', PHOTO_STATUSES).notNull().default('pending'),
     failureReason: varchar('failure_reason', { length: 500 }),
     starred: boolean('starred').notNull().default(false),
@@ -49,6 +69,14 @@ export const photos = mysqlTable(
     /** Set once the 400/800/1200 px variants of a starred photo exist in storage. */
     variantsKey: varchar('variants_key', { length: 255 }),
     blurPlaceholder: varchar('blur_placeholder', { length: 128 }),
+    /** The ~2048 px WebP preview the lightbox shows (every photo, and a video's poster frame). */
+    previewKey: varchar('preview_key', { length: 255 }),
+    /** The original's bytes in our storage, when we hold them: a video, an upload, a starred photo. */
+    originalKey: varchar('original_key', { length: 255 }),
+    /** A Live Photo's motion clip (the paired video's original), played with the photo. */
+    motionKey: varchar('motion_key', { length: 255 }),
+    /** Apple's content identifier, shared by a Live Photo's HEIC and MOV: how the two are paired. */
+    contentIdentifier: varchar('content_identifier', { length: 64 }),
     duplicateGroupId: refColumn('duplicate_group_id'),
     concertId: refColumn('concert_id'),
     eventKey: varchar('event_key', { length: 64 }),
@@ -65,6 +93,7 @@ export const photos = mysqlTable(
     index('photos_user_scan_status_idx').on(t.userId, t.scanId, t.status),
     /** Counts of what the user sees (all, unmatched, per concert) read this index alone, never the rows. */
     index('photos_user_visible_idx').on(t.userId, t.status, t.hidden, t.concertId),
+    /** Live Photo pairing: the photo and the clip of one content identifier, in one library. */
+    index('photos_live_pair_idx').on(t.userId, t.sourceId, t.contentIdentifier),
   ],
 );
-

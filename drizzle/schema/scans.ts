@@ -23,6 +23,8 @@ export const scans = mysqlTable(
     failed: counter('failed'),
     duplicates: counter('duplicates'),
     matched: counter('matched'),
+    /** Files the listing found unchanged since they were last read (same fingerprint), so skipped without any work. */
+    unchanged: counter('unchanged'),
     error: varchar('error', { length: 1000 }),
     startedAt: instant('started_at'),
     finishedAt: instant('finished_at'),

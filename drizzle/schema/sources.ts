@@ -19,6 +19,11 @@ export const sources = mysqlTable(
     rescanSchedule: mysqlEnum('rescan_schedule', ['off', 'daily', 'weekly']).notNull().default('off'),
     lastScanAt: instant('last_scan_at'),
     /**
+     * Set when the user disconnected the library but kept its history: its photos and concerts stay, it is not
+     * scanned any more and holds no Drive grant. Adding the same place again reconnects it (clears this).
+     */
+    disconnectedAt: instant('disconnected_at'),
+    /**
      * SHA-256 (hex) of what the library is (its folder, its Google account, "uploads"), see
      * server/sources/location-key.ts: unique per user, so one place is one library however often
      * or concurrently it is added. Null only on duplicates made before the key existed.

@@ -17,7 +17,9 @@ async function hashTree(dir: string): Promise<Record<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    hashes[relative(dir, path)] = createHash('sha256').update(await readFile(path)).digest('hex');
+    hashes[relative(dir, path)] = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   }
   return hashes;
 }

@@ -11,9 +11,7 @@ import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import sharp from 'sharp';
 import { emptyFile, textFileNamedJpeg, truncatedCopy } from './broken-files.js';
-import {
-  GENERATOR_VERSION, type DemoFile, type DemoLibraryManifest, type DemoLibraryOptionsUsed, type DemoPhoto,
-} from './manifest.js';
+import { GENERATOR_VERSION, type DemoFile, type DemoLibraryManifest, type DemoLibraryOptionsUsed, type DemoPhoto } from './manifest.js';
 import { encodeJpeg } from './photo-exif.js';
 import { croppedCopy, recompressedCopy, resizedCopy } from './photo-variants.js';
 import { planLibrary, type CopyTask, type ShotTask } from './plan.js';
@@ -90,7 +88,10 @@ export async function generateDemoLibrary(outDir: string, options: GenerateDemoL
   const manifest: DemoLibraryManifest = {
     generatorVersion: GENERATOR_VERSION,
     options: used,
-    concerts: plan.concerts.map((concert) => ({ ...concert, files: photos.filter((photo) => photo.concertId === concert.id).map((photo) => photo.path) })),
+    concerts: plan.concerts.map((concert) => ({
+      ...concert,
+      files: photos.filter((photo) => photo.concertId === concert.id).map((photo) => photo.path),
+    })),
     photos,
     specialFiles: plan.specialFiles,
     files,
@@ -142,7 +143,10 @@ async function renderShot(shot: ShotTask, size: { width: number; height: number 
   if (shot.portrait) {
     // Held upright: the sensor still stores landscape pixels, and Orientation 6 turns them back.
     const upright = await renderStageScene(scene, size.height, size.width);
-    const stored = await sharp(upright.data, { raw: { width: upright.width, height: upright.height, channels: 3 } }).rotate(270).raw().toBuffer();
+    const stored = await sharp(upright.data, { raw: { width: upright.width, height: upright.height, channels: 3 } })
+      .rotate(270)
+      .raw()
+      .toBuffer();
     pixels = { data: stored, width: size.width, height: size.height, channels: 3 };
   } else {
     pixels = await renderStageScene(scene, size.width, size.height);
@@ -152,11 +156,16 @@ async function renderShot(shot: ShotTask, size: { width: number; height: number 
 
 async function makeCopy(task: CopyTask, source: Buffer): Promise<Buffer> {
   switch (task.type) {
-    case 'exact-duplicate': return source;
-    case 'resized': return resizedCopy(source, 0.5);
-    case 'recompressed': return recompressedCopy(source, 60);
-    case 'cropped': return croppedCopy(source, 0.03);
-    case 'truncated': return truncatedCopy(source, 0.5);
+    case 'exact-duplicate':
+      return source;
+    case 'resized':
+      return resizedCopy(source, 0.5);
+    case 'recompressed':
+      return recompressedCopy(source, 60);
+    case 'cropped':
+      return croppedCopy(source, 0.03);
+    case 'truncated':
+      return truncatedCopy(source, 0.5);
   }
 }
 

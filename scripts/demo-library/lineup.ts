@@ -36,49 +36,143 @@ const CAMERAS = {
 /** In this order: a small library takes the first shows, which include one past midnight. */
 export const SHOWS: readonly ShowPlan[] = [
   {
-    artist: 'Hollow Meridian', tour: 'Static Bloom Tour', supportingActs: ['Paper Lanterns'],
-    venue: VENUES.paradiso, localDate: '2012-11-09', headlinerStart: '21:15', runsPastMidnight: false, camera: CAMERAS.iPhone4S,
+    artist: 'Hollow Meridian',
+    tour: 'Static Bloom Tour',
+    supportingActs: ['Paper Lanterns'],
+    venue: VENUES.paradiso,
+    localDate: '2012-11-09',
+    headlinerStart: '21:15',
+    runsPastMidnight: false,
+    camera: CAMERAS.iPhone4S,
   },
   {
-    artist: 'The Copper Satellites', tour: 'Orbit & Rust Tour', supportingActs: ['Velvet Lanes', 'June Harbour'],
-    venue: VENUES.brixton, localDate: '2014-03-21', headlinerStart: '21:30', runsPastMidnight: true, camera: CAMERAS.galaxyS5,
+    artist: 'The Copper Satellites',
+    tour: 'Orbit & Rust Tour',
+    supportingActs: ['Velvet Lanes', 'June Harbour'],
+    venue: VENUES.brixton,
+    localDate: '2014-03-21',
+    headlinerStart: '21:30',
+    runsPastMidnight: true,
+    camera: CAMERAS.galaxyS5,
   },
   {
-    artist: 'Juniper Static', tour: 'Fault Lines World Tour', supportingActs: ['The Quiet Arcades'],
-    venue: VENUES.fillmore, localDate: '2015-10-02', headlinerStart: '21:00', runsPastMidnight: false, camera: CAMERAS.iPhone6s,
+    artist: 'Juniper Static',
+    tour: 'Fault Lines World Tour',
+    supportingActs: ['The Quiet Arcades'],
+    venue: VENUES.fillmore,
+    localDate: '2015-10-02',
+    headlinerStart: '21:00',
+    runsPastMidnight: false,
+    camera: CAMERAS.iPhone6s,
   },
   {
-    artist: 'Neon Harbour', tour: 'Afterglow Europe 2016', supportingActs: ['Kaleido'],
-    venue: VENUES.columbiahalle, localDate: '2016-06-17', headlinerStart: '21:00', runsPastMidnight: false, camera: CAMERAS.fujiXT2,
+    artist: 'Neon Harbour',
+    tour: 'Afterglow Europe 2016',
+    supportingActs: ['Kaleido'],
+    venue: VENUES.columbiahalle,
+    localDate: '2016-06-17',
+    headlinerStart: '21:00',
+    runsPastMidnight: false,
+    camera: CAMERAS.fujiXT2,
   },
   {
-    artist: 'Velvet Orbit', tour: 'Night Swimmers Tour', supportingActs: ['Saint Ember'],
-    venue: VENUES.bowery, localDate: '2017-09-29', headlinerStart: '22:00', runsPastMidnight: true, camera: CAMERAS.iPhone7,
+    artist: 'Velvet Orbit',
+    tour: 'Night Swimmers Tour',
+    supportingActs: ['Saint Ember'],
+    venue: VENUES.bowery,
+    localDate: '2017-09-29',
+    headlinerStart: '22:00',
+    runsPastMidnight: true,
+    camera: CAMERAS.iPhone7,
   },
   {
-    artist: 'Northern Tides', tour: 'Salt & Static Tour', supportingActs: ['Fjordlys'],
-    venue: VENUES.vega, localDate: '2018-12-07', headlinerStart: '21:00', runsPastMidnight: false, camera: CAMERAS.pixel2,
+    artist: 'Northern Tides',
+    tour: 'Salt & Static Tour',
+    supportingActs: ['Fjordlys'],
+    venue: VENUES.vega,
+    localDate: '2018-12-07',
+    headlinerStart: '21:00',
+    runsPastMidnight: false,
+    camera: CAMERAS.pixel2,
   },
   {
-    artist: 'Marble Youth', tour: 'Golden Hour Tour 2019', supportingActs: ['Les Voiles', 'Atlas Park'],
-    venue: VENUES.olympia, localDate: '2019-07-05', headlinerStart: '21:15', runsPastMidnight: false, camera: CAMERAS.iPhoneXS,
+    artist: 'Marble Youth',
+    tour: 'Golden Hour Tour 2019',
+    supportingActs: ['Les Voiles', 'Atlas Park'],
+    venue: VENUES.olympia,
+    localDate: '2019-07-05',
+    headlinerStart: '21:15',
+    runsPastMidnight: false,
+    camera: CAMERAS.iPhoneXS,
   },
   {
-    artist: 'Prairie Ghosts', tour: 'Long Winter Tour', supportingActs: ['Lake Effect'],
-    venue: VENUES.firstAvenue, localDate: '2021-11-19', headlinerStart: '21:30', runsPastMidnight: true, camera: CAMERAS.canonR6,
+    artist: 'Prairie Ghosts',
+    tour: 'Long Winter Tour',
+    supportingActs: ['Lake Effect'],
+    venue: VENUES.firstAvenue,
+    localDate: '2021-11-19',
+    headlinerStart: '21:30',
+    runsPastMidnight: true,
+    camera: CAMERAS.canonR6,
   },
   {
-    artist: 'Saltwater Choir', tour: 'Tidelines Australian Tour', supportingActs: ['The Jacarandas'],
-    venue: VENUES.enmore, localDate: '2023-02-10', headlinerStart: '21:00', runsPastMidnight: false, camera: CAMERAS.galaxyS22,
+    artist: 'Saltwater Choir',
+    tour: 'Tidelines Australian Tour',
+    supportingActs: ['The Jacarandas'],
+    venue: VENUES.enmore,
+    localDate: '2023-02-10',
+    headlinerStart: '21:00',
+    runsPastMidnight: false,
+    camera: CAMERAS.galaxyS22,
   },
   {
-    artist: 'Hollow Meridian', tour: 'Static Bloom Anniversary Tour', supportingActs: ['Moth Radio'],
-    venue: VENUES.paradiso, localDate: '2024-04-12', headlinerStart: '21:00', runsPastMidnight: true, camera: CAMERAS.iPhone15Pro,
+    artist: 'Hollow Meridian',
+    tour: 'Static Bloom Anniversary Tour',
+    supportingActs: ['Moth Radio'],
+    venue: VENUES.paradiso,
+    localDate: '2024-04-12',
+    headlinerStart: '21:00',
+    runsPastMidnight: true,
+    camera: CAMERAS.iPhone15Pro,
   },
 ];
 
-const ADJECTIVES = ['Golden', 'Hollow', 'Electric', 'Quiet', 'Silver', 'Broken', 'Paper', 'Neon', 'Northern', 'Velvet', 'Wild', 'Slow', 'Burning', 'Glass', 'Midnight', 'Distant'];
-const NOUNS = ['Rivers', 'Satellites', 'Heart', 'Static', 'Summer', 'Lanterns', 'Harbour', 'Ghosts', 'Horizon', 'Engines', 'Fever', 'Signals', 'Tides', 'Cathedral', 'Weather', 'Echoes'];
+const ADJECTIVES = [
+  'Golden',
+  'Hollow',
+  'Electric',
+  'Quiet',
+  'Silver',
+  'Broken',
+  'Paper',
+  'Neon',
+  'Northern',
+  'Velvet',
+  'Wild',
+  'Slow',
+  'Burning',
+  'Glass',
+  'Midnight',
+  'Distant',
+];
+const NOUNS = [
+  'Rivers',
+  'Satellites',
+  'Heart',
+  'Static',
+  'Summer',
+  'Lanterns',
+  'Harbour',
+  'Ghosts',
+  'Horizon',
+  'Engines',
+  'Fever',
+  'Signals',
+  'Tides',
+  'Cathedral',
+  'Weather',
+  'Echoes',
+];
 const COVERS = [
   { name: 'Heroes', coverOf: 'David Bowie' },
   { name: 'Dancing in the Dark', coverOf: 'Bruce Springsteen' },
@@ -103,9 +197,13 @@ function songTitle(rng: Random): string {
   const adjective = rng.pick(ADJECTIVES);
   const noun = rng.pick(NOUNS);
   switch (rng.int(0, 3)) {
-    case 0: return `${adjective} ${noun}`;
-    case 1: return `The ${noun}`;
-    case 2: return `${noun} of ${rng.pick(NOUNS.filter((other) => other !== noun))}`;
-    default: return `${adjective} in the ${noun}`;
+    case 0:
+      return `${adjective} ${noun}`;
+    case 1:
+      return `The ${noun}`;
+    case 2:
+      return `${noun} of ${rng.pick(NOUNS.filter((other) => other !== noun))}`;
+    default:
+      return `${adjective} in the ${noun}`;
   }
 }

@@ -7,7 +7,11 @@ import sharp from 'sharp';
 
 export async function resizedCopy(jpeg: Buffer, scale = 0.5, quality = 85): Promise<Buffer> {
   const { width } = await sharp(jpeg).metadata();
-  return sharp(jpeg).resize({ width: Math.round(width * scale) }).keepExif().jpeg({ quality }).toBuffer();
+  return sharp(jpeg)
+    .resize({ width: Math.round(width * scale) })
+    .keepExif()
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 export async function recompressedCopy(jpeg: Buffer, quality = 60): Promise<Buffer> {

@@ -62,7 +62,7 @@ export function planLibrary(options: PlanOptions): LibraryPlan {
   const root = createRandom(options.seed);
   const plan: LibraryPlan = { concerts: [], shots: [], copies: [], fixedFiles: [], specialFiles: [] };
   const shows = SHOWS.slice(0, options.concerts);
-  shows.forEach((show, index) => planShow(plan, show, index, root.fork(`show:${index}`), options));
+  for (const [index, show] of shows.entries()) planShow(plan, show, index, root.fork(`show:${index}`), options);
   planBrokenFiles(plan, root.fork('broken'));
   return plan;
 }
@@ -85,7 +85,12 @@ function planShow(plan: LibraryPlan, show: ShowPlan, index: number, rng: Random,
   const supportLook = randomStageLook(rng.int(1, 2 ** 31));
   const headlinerLook = randomStageLook(rng.int(1, 2 ** 31));
   const moments = shotMoments(show, options.photosPerConcert, rng.fork('moments'));
-  const burstStarts = pickDistinct(rng, moments.length, options.photosPerConcert >= 20 ? 2 : 1, (i) => !moments[i]!.support && !moments[i]!.afterMidnight);
+  const burstStarts = pickDistinct(
+    rng,
+    moments.length,
+    options.photosPerConcert >= 20 ? 2 : 1,
+    (i) => !moments[i]!.support && !moments[i]!.afterMidnight,
+  );
   const withoutGps = new Set(pickDistinct(rng, moments.length, Math.max(1, Math.round(moments.length / 10)), (i) => !burstStarts.includes(i)));
   let fileNumber = rng.int(1000, 8000);
   const shots: ShotTask[] = [];
@@ -94,7 +99,9 @@ function planShow(plan: LibraryPlan, show: ShowPlan, index: number, rng: Random,
     const look = moment.support ? supportLook : headlinerLook;
     const scene = randomStageScene(rng.int(1, 2 ** 31), look);
     const portrait = rng.chance(0.15);
-    const subSeconds = show.camera.subSecondDigits ? String(rng.int(0, 10 ** show.camera.subSecondDigits - 1)).padStart(show.camera.subSecondDigits, '0') : null;
+    const subSeconds = show.camera.subSecondDigits
+      ? String(rng.int(0, 10 ** show.camera.subSecondDigits - 1)).padStart(show.camera.subSecondDigits, '0')
+      : null;
     const position = withoutGps.has(i) ? null : jitter(show.venue.latitude, show.venue.longitude, rng);
     const frames = burstStarts.includes(i) ? rng.int(3, 5) : 1;
     fileNumber += rng.chance(0.2) ? rng.int(2, 4) : 1;
@@ -113,13 +120,19 @@ function planShow(plan: LibraryPlan, show: ShowPlan, index: number, rng: Random,
   const singles = shots.filter((shot) => shot.burstFrame === 0);
   const nearSource = rng.pick(singles);
   const variant = (['resized', 'recompressed', 'cropped'] as const)[index % 3]!;
-  const nearPath = variant === 'cropped' ? `${folder}/${stem(nearSource.path)}-crop.jpg` : `Shared/${show.localDate} ${show.artist}/${stem(nearSource.path)}-${variant === 'resized' ? 'small' : 'edit'}.jpg`;
+  const nearPath =
+    variant === 'cropped'
+      ? `${folder}/${stem(nearSource.path)}-crop.jpg`
+      : `Shared/${show.localDate} ${show.artist}/${stem(nearSource.path)}-${variant === 'resized' ? 'small' : 'edit'}.jpg`;
   plan.copies.push({ type: variant, path: nearPath, source: nearSource.path });
   plan.specialFiles.push({ kind: 'near-duplicate', path: nearPath, duplicateOf: nearSource.path, variant });
 
   if (index % 2 === 0) {
     const exactSource = rng.pick(singles.filter((shot) => shot !== nearSource));
-    const exactPath = index % 4 === 0 ? `Exports/${show.localDate} ${show.artist}/${baseName(exactSource.path)}` : `${folder}/${stem(exactSource.path)} (1)${extension(exactSource.path)}`;
+    const exactPath =
+      index % 4 === 0
+        ? `Exports/${show.localDate} ${show.artist}/${baseName(exactSource.path)}`
+        : `${folder}/${stem(exactSource.path)} (1)${extension(exactSource.path)}`;
     plan.copies.push({ type: 'exact-duplicate', path: exactPath, source: exactSource.path });
     plan.specialFiles.push({ kind: 'exact-duplicate', path: exactPath, duplicateOf: exactSource.path });
   }
@@ -156,8 +169,16 @@ function shotMoments(show: ShowPlan, count: number, rng: Random): Moment[] {
 }
 
 function shotTask(input: {
-  show: ShowPlan; concertId: string; folder: string; seconds: number; subSeconds: string | null;
-  position: { latitude: number; longitude: number } | null; portrait: boolean; scene: StageScene; frame: number; fileNumber: number;
+  show: ShowPlan;
+  concertId: string;
+  folder: string;
+  seconds: number;
+  subSeconds: string | null;
+  position: { latitude: number; longitude: number } | null;
+  portrait: boolean;
+  scene: StageScene;
+  frame: number;
+  fileNumber: number;
 }): ShotTask {
   const { show, seconds, subSeconds, position, frame } = input;
   const wall = wallTimeOf(show.localDate, seconds, subSeconds);
@@ -237,8 +258,12 @@ function wallTimeOf(localDate: string, secondsAfterMidnight: number, subSeconds:
   const [year, month, day] = localDate.split('-').map(Number) as [number, number, number];
   const d = new Date(Date.UTC(year, month - 1, day) + secondsAfterMidnight * 1000);
   return {
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(),
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
     millisecond: subSeconds ? Number(subSeconds.padEnd(3, '0')) : 0,
   };
 }
@@ -258,11 +283,16 @@ function formatOffset(offsetMs: number): string {
 function fileName(camera: DemoCamera, number: number, wall: WallTime, instant: Date): string {
   const p = (n: number, width = 2) => String(n).padStart(width, '0');
   switch (camera.fileName) {
-    case 'IMG': return `IMG_${p(number % 10_000, 4)}.JPG`;
-    case 'DSC': return `DSC${p(number % 100_000, 5)}.JPG`;
-    case 'DSCF': return `DSCF${p(number % 10_000, 4)}.JPG`;
-    case 'PXL': return `PXL_${instant.toISOString().replace(/[-:]/g, '').replace('T', '_').replace('.', '').slice(0, 18)}.jpg`;
-    case 'SAMSUNG': return `${p(wall.year, 4)}${p(wall.month)}${p(wall.day)}_${p(wall.hour)}${p(wall.minute)}${p(wall.second)}.jpg`;
+    case 'IMG':
+      return `IMG_${p(number % 10_000, 4)}.JPG`;
+    case 'DSC':
+      return `DSC${p(number % 100_000, 5)}.JPG`;
+    case 'DSCF':
+      return `DSCF${p(number % 10_000, 4)}.JPG`;
+    case 'PXL':
+      return `PXL_${instant.toISOString().replace(/[-:]/g, '').replace('T', '_').replace('.', '').slice(0, 18)}.jpg`;
+    case 'SAMSUNG':
+      return `${p(wall.year, 4)}${p(wall.month)}${p(wall.day)}_${p(wall.hour)}${p(wall.minute)}${p(wall.second)}.jpg`;
   }
 }
 

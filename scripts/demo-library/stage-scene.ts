@@ -162,7 +162,11 @@ export function burstFrame(scene: StageScene, frame: number): StageScene {
   const rng = createRandom(`${scene.seed}:burst:${frame}`);
   return {
     ...scene,
-    lights: scene.lights.map((light) => ({ ...light, targetX: light.targetX + rng.float(-20, 20), opacity: clamp(light.opacity + rng.float(-0.04, 0.04), 0.15, 0.8) })),
+    lights: scene.lights.map((light) => ({
+      ...light,
+      targetX: light.targetX + rng.float(-20, 20),
+      opacity: clamp(light.opacity + rng.float(-0.04, 0.04), 0.15, 0.8),
+    })),
     performers: scene.performers.map((p) => ({ ...p, x: p.x + rng.float(-12, 12), lean: clamp(p.lean + rng.float(-0.15, 0.15), -1, 1) })),
     crowd: scene.crowd.map((c) => ({ ...c, x: c.x + rng.float(-4, 4), phoneLit: rng.chance(0.9) ? c.phoneLit : !c.phoneLit })),
   };
@@ -170,8 +174,8 @@ export function burstFrame(scene: StageScene, frame: number): StageScene {
 
 export function stageSceneSvg(scene: StageScene, width: number, height: number): string {
   const { camera } = scene;
-  const cx = VIEW_WIDTH / 2 + camera.panX * (VIEW_WIDTH * (camera.zoom - 1)) / 2;
-  const cy = VIEW_HEIGHT / 2 + camera.panY * (VIEW_HEIGHT * (camera.zoom - 1)) / 2;
+  const cx = VIEW_WIDTH / 2 + (camera.panX * (VIEW_WIDTH * (camera.zoom - 1))) / 2;
+  const cy = VIEW_HEIGHT / 2 + (camera.panY * (VIEW_HEIGHT * (camera.zoom - 1))) / 2;
   const view = `translate(${f(VIEW_WIDTH / 2)} ${f(VIEW_HEIGHT / 2)}) rotate(${f(camera.tilt)}) scale(${f(camera.zoom)}) translate(${f(-cx)} ${f(-cy)})`;
   const bg = scene.backgroundHue;
   const defs: string[] = [
@@ -188,7 +192,10 @@ export function stageSceneSvg(scene: StageScene, width: number, height: number):
   const parts: string[] = [
     `<rect x="-800" y="-600" width="${VIEW_WIDTH + 1600}" height="${VIEW_HEIGHT + 1200}" fill="url(#bg)"/>`,
     `<rect x="80" y="${f(wall.top)}" width="${VIEW_WIDTH - 160}" height="${f(wall.height)}" fill="${hsl(wall.hue, 60, 9 * scene.exposure)}"/>`,
-    ...wall.blocks.map((b) => `<rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.width)}" height="${f(b.height)}" fill="${hsl(b.hue, 85, b.lightness * scene.exposure)}" opacity="0.8"/>`),
+    ...wall.blocks.map(
+      (b) =>
+        `<rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.width)}" height="${f(b.height)}" fill="${hsl(b.hue, 85, b.lightness * scene.exposure)}" opacity="0.8"/>`,
+    ),
     `<ellipse cx="${f(scene.hazeX)}" cy="520" rx="700" ry="420" fill="url(#haze)"/>`,
     `<rect x="-200" y="60" width="${VIEW_WIDTH + 400}" height="34" fill="#0b0b0d"/>`,
     ...scene.lights.map((l, i) => {

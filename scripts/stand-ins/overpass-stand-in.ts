@@ -63,64 +63,132 @@ const DEMO_VENUE_MAPPING: Record<DemoVenueKey, { osmType: OsmType; tags: Record<
   paradiso: {
     osmType: 'way',
     tags: {
-      amenity: 'music_venue', building: 'church', 'addr:street': 'Weteringschans', 'addr:housenumber': '6-8',
-      'addr:postcode': '1017 SG', 'addr:city': 'Amsterdam', 'addr:country': 'NL', website: 'https://www.paradiso.nl/', capacity: '1500',
+      amenity: 'music_venue',
+      building: 'church',
+      'addr:street': 'Weteringschans',
+      'addr:housenumber': '6-8',
+      'addr:postcode': '1017 SG',
+      'addr:city': 'Amsterdam',
+      'addr:country': 'NL',
+      website: 'https://www.paradiso.nl/',
+      capacity: '1500',
     },
   },
   brixton: {
     osmType: 'way',
     tags: {
-      amenity: 'music_venue', building: 'yes', 'addr:street': 'Stockwell Road', 'addr:housenumber': '211', 'addr:postcode': 'SW9 9SL',
-      'addr:city': 'London', 'addr:country': 'GB', website: 'https://www.academymusicgroup.com/o2academybrixton/', capacity: '4921',
+      amenity: 'music_venue',
+      building: 'yes',
+      'addr:street': 'Stockwell Road',
+      'addr:housenumber': '211',
+      'addr:postcode': 'SW9 9SL',
+      'addr:city': 'London',
+      'addr:country': 'GB',
+      website: 'https://www.academymusicgroup.com/o2academybrixton/',
+      capacity: '4921',
     },
   },
   fillmore: {
     osmType: 'way',
     tags: {
-      amenity: 'music_venue', building: 'yes', 'addr:street': 'Geary Boulevard', 'addr:housenumber': '1805', 'addr:postcode': '94115',
-      'addr:city': 'San Francisco', 'addr:state': 'CA', 'addr:country': 'US', website: 'https://www.thefillmore.com/', capacity: '1315',
+      amenity: 'music_venue',
+      building: 'yes',
+      'addr:street': 'Geary Boulevard',
+      'addr:housenumber': '1805',
+      'addr:postcode': '94115',
+      'addr:city': 'San Francisco',
+      'addr:state': 'CA',
+      'addr:country': 'US',
+      website: 'https://www.thefillmore.com/',
+      capacity: '1315',
     },
   },
   columbiahalle: {
     osmType: 'way',
     tags: {
-      amenity: 'music_venue', building: 'yes', 'addr:street': 'Columbiadamm', 'addr:housenumber': '13-21', 'addr:postcode': '10965',
-      'addr:city': 'Berlin', 'addr:country': 'DE', website: 'https://www.columbiahalle.berlin/', capacity: '3500',
+      amenity: 'music_venue',
+      building: 'yes',
+      'addr:street': 'Columbiadamm',
+      'addr:housenumber': '13-21',
+      'addr:postcode': '10965',
+      'addr:city': 'Berlin',
+      'addr:country': 'DE',
+      website: 'https://www.columbiahalle.berlin/',
+      capacity: '3500',
     },
   },
   bowery: {
     osmType: 'node',
     tags: {
-      amenity: 'music_venue', live_music: 'yes', 'addr:street': 'Delancey Street', 'addr:housenumber': '6', 'addr:postcode': '10002',
-      'addr:city': 'New York', 'addr:state': 'NY', 'addr:country': 'US', website: 'https://www.boweryballroom.com/', capacity: '575',
+      amenity: 'music_venue',
+      live_music: 'yes',
+      'addr:street': 'Delancey Street',
+      'addr:housenumber': '6',
+      'addr:postcode': '10002',
+      'addr:city': 'New York',
+      'addr:state': 'NY',
+      'addr:country': 'US',
+      website: 'https://www.boweryballroom.com/',
+      capacity: '575',
     },
   },
   vega: {
     osmType: 'relation',
     tags: {
-      type: 'multipolygon', amenity: 'music_venue', building: 'yes', 'addr:street': 'Enghavevej', 'addr:housenumber': '40',
-      'addr:postcode': '1674', 'addr:city': 'Copenhagen', 'addr:country': 'DK', website: 'https://vega.dk/', capacity: '1550',
+      type: 'multipolygon',
+      amenity: 'music_venue',
+      building: 'yes',
+      'addr:street': 'Enghavevej',
+      'addr:housenumber': '40',
+      'addr:postcode': '1674',
+      'addr:city': 'Copenhagen',
+      'addr:country': 'DK',
+      website: 'https://vega.dk/',
+      capacity: '1550',
     },
   },
   olympia: {
     osmType: 'way',
     tags: {
-      amenity: 'theatre', 'theatre:type': 'concert_hall', building: 'yes', 'addr:street': 'Boulevard des Capucines', 'addr:housenumber': '28',
-      'addr:postcode': '75009', 'addr:city': 'Paris', 'addr:country': 'FR', website: 'https://www.olympiahall.com/', capacity: '2000',
+      amenity: 'theatre',
+      'theatre:type': 'concert_hall',
+      building: 'yes',
+      'addr:street': 'Boulevard des Capucines',
+      'addr:housenumber': '28',
+      'addr:postcode': '75009',
+      'addr:city': 'Paris',
+      'addr:country': 'FR',
+      website: 'https://www.olympiahall.com/',
+      capacity: '2000',
     },
   },
   firstAvenue: {
     osmType: 'way',
     tags: {
-      amenity: 'nightclub', live_music: 'yes', building: 'yes', 'addr:street': 'North 1st Avenue', 'addr:housenumber': '701',
-      'addr:postcode': '55403', 'addr:city': 'Minneapolis', 'addr:state': 'MN', website: 'https://first-avenue.com/', capacity: '1550',
+      amenity: 'nightclub',
+      live_music: 'yes',
+      building: 'yes',
+      'addr:street': 'North 1st Avenue',
+      'addr:housenumber': '701',
+      'addr:postcode': '55403',
+      'addr:city': 'Minneapolis',
+      'addr:state': 'MN',
+      website: 'https://first-avenue.com/',
+      capacity: '1550',
     },
   },
   enmore: {
     osmType: 'node',
     tags: {
-      amenity: 'theatre', 'addr:street': 'Enmore Road', 'addr:housenumber': '118-132', 'addr:postcode': '2042', 'addr:city': 'Sydney',
-      'addr:state': 'NSW', 'addr:country': 'AU', website: 'https://www.enmoretheatre.com.au/', capacity: '2500',
+      amenity: 'theatre',
+      'addr:street': 'Enmore Road',
+      'addr:housenumber': '118-132',
+      'addr:postcode': '2042',
+      'addr:city': 'Sydney',
+      'addr:state': 'NSW',
+      'addr:country': 'AU',
+      website: 'https://www.enmoretheatre.com.au/',
+      capacity: '2500',
     },
   },
 };
@@ -137,13 +205,21 @@ export const DEMO_VENUE_PLACES = Object.fromEntries(
 export const DISTRACTOR_PLACES = {
   /** A pub 35 m from O2 Academy Brixton: amenity=pub is outside the query. */
   pubByBrixton: place('node', 'academy-arms', offsetMeters(VENUES.brixton, 0, 35), {
-    amenity: 'pub', name: 'The Academy Arms', 'addr:street': 'Stockwell Road', 'addr:city': 'London',
+    amenity: 'pub',
+    name: 'The Academy Arms',
+    'addr:street': 'Stockwell Road',
+    'addr:city': 'London',
   }),
   /** A club nobody named, 25 m from Columbiahalle: the query asks for ["name"]. */
   unnamedClubByColumbiahalle: place('node', 'unnamed-club-columbiadamm', offsetMeters(VENUES.columbiahalle, 25, 0), { amenity: 'nightclub' }),
   /** A theatre 150 m south of Paradiso: inside the first search radius, but farther than the venue. */
   theatreByParadiso: place('way', 'weteringtheater', offsetMeters(VENUES.paradiso, -150, 0), {
-    amenity: 'theatre', name: 'Weteringtheater', building: 'yes', 'addr:street': 'Weteringschans', 'addr:city': 'Amsterdam', 'addr:country': 'NL',
+    amenity: 'theatre',
+    name: 'Weteringtheater',
+    building: 'yes',
+    'addr:street': 'Weteringschans',
+    'addr:city': 'Amsterdam',
+    'addr:country': 'NL',
   }),
 };
 
@@ -155,8 +231,14 @@ const RED_ROCKS: LatLon = { latitude: 39.66544, longitude: -105.20537 };
  */
 export const FAR_VENUE = {
   place: place('way', 'red-rocks-amphitheatre', RED_ROCKS, {
-    amenity: 'theatre', 'theatre:type': 'amphi', name: 'Red Rocks Amphitheatre', 'addr:city': 'Morrison', 'addr:state': 'CO',
-    'addr:country': 'US', website: 'https://www.redrocksonline.com/', capacity: '9525',
+    amenity: 'theatre',
+    'theatre:type': 'amphi',
+    name: 'Red Rocks Amphitheatre',
+    'addr:city': 'Morrison',
+    'addr:state': 'CO',
+    'addr:country': 'US',
+    website: 'https://www.redrocksonline.com/',
+    capacity: '9525',
   }),
   photoSpot: offsetMeters(RED_ROCKS, 500, 0),
 };
@@ -361,9 +443,20 @@ class Parser {
     this.expectPunct(',');
     const longitude = this.expectNumber('Longitude');
     this.expectPunct(')');
-    if (radius < 0) throw new QlError(keyword.line, 'static', 'For the attribute "radius" of the element "around" the only allowed values are nonnegative floats.');
-    if (Math.abs(latitude) > 90) throw new QlError(keyword.line, 'static', 'For the attribute "lat" of the element "around" the only allowed values are floats between -90.0 and 90.0.');
-    if (Math.abs(longitude) > 180) throw new QlError(keyword.line, 'static', 'For the attribute "lon" of the element "around" the only allowed values are floats between -180.0 and 180.0.');
+    if (radius < 0)
+      throw new QlError(keyword.line, 'static', 'For the attribute "radius" of the element "around" the only allowed values are nonnegative floats.');
+    if (Math.abs(latitude) > 90)
+      throw new QlError(
+        keyword.line,
+        'static',
+        'For the attribute "lat" of the element "around" the only allowed values are floats between -90.0 and 90.0.',
+      );
+    if (Math.abs(longitude) > 180)
+      throw new QlError(
+        keyword.line,
+        'static',
+        'For the attribute "lon" of the element "around" the only allowed values are floats between -180.0 and 180.0.',
+      );
     return { radiusMeters: radius, center: { latitude, longitude } };
   }
 
@@ -420,7 +513,11 @@ class Parser {
     this.expectPunct(';');
     if (mode !== 'ids' && mode !== 'tags') {
       // Plain `out` means `out body`; ways would need their node lists, which the stand-in does not keep.
-      throw new QlError(outToken.line, 'static', `the Overpass stand-in implements only "out ids" and "out tags" (with center), not "${mode ?? 'body'}"`);
+      throw new QlError(
+        outToken.line,
+        'static',
+        `the Overpass stand-in implements only "out ids" and "out tags" (with center), not "${mode ?? 'body'}"`,
+      );
     }
     statement.mode = mode;
     return statement;

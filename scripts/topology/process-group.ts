@@ -18,7 +18,12 @@ export class ProcessGroup {
 
   /** A TypeScript entrypoint under tsx, with extra environment; `onLine` sees its output. */
   run(name: string, entry: string, env: Record<string, string> = {}, onLine?: (line: string) => void): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    return this.spawn(name, process.execPath, ['--import', 'tsx', entry], env, onLine);
+  }
+
+  /** Any program (nginx), with extra environment; `onLine` sees its output, which is passed through either way. */
+  spawn(name: string, command: string, args: readonly string[], env: Record<string, string> = {}, onLine?: (line: string) => void): ChildProcess {
+    const child = spawn(command, args, {
       env: { ...process.env, ...env },
       stdio: onLine ? ['ignore', 'pipe', 'inherit'] : 'inherit',
     });
@@ -35,6 +40,7 @@ export class ProcessGroup {
       });
     }
     this.children.set(name, child);
+    child.on('error', (error) => console.error(`${name} could not start: ${error.message}`));
     child.on('exit', (code, signal) => {
       this.children.delete(name);
       if (!this.stopping) {

@@ -1,8 +1,10 @@
 /**
- * Read-through cache of what a user sees (concert list and detail, stats), with one
- * version counter per user: every write that changes a user's view INCRs it, and
- * reads then use keys with the new version, so invalidation is O(1) and the old keys
- * simply expire by their TTL. No KEYS, no SCAN, ever.
+ * Read-through cache of what a user sees (stats, the inbox's counts, scan history),
+ * keyed by the versions of what each view depends on (view-versions.ts): a view
+ * names its tags, or depends on every write of the user when it names none. A write
+ * bumps the tags it changes, so invalidation is O(1) and old keys simply expire by
+ * their TTL. No KEYS, no SCAN, ever. (The timeline, concert pages and photo grids
+ * are cached one layer out, as the bytes that go on the wire: wire-cache.ts.)
  *
  * Values go through superjson, so Dates in the answers survive the round trip.
  * Concurrent misses of one key compute once: in this process through a map of
@@ -15,6 +17,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import superjson from 'superjson';
 import type { Logger } from '../logger.js';
+import { ViewVersions, viewTags } from './view-versions.js';
 
 /** Seconds, from the seed's table; `stats` is ours (the seed has none): a minute, like photo counts. */
 export const CACHE_TTL = {
@@ -27,18 +30,19 @@ export const CACHE_TTL = {
   venues: 24 * 60 * 60,
 } as const;
 
-/** Where hit and miss counts go; metrics attach here later. */
+/** Hooks called on every hit and miss (the counts themselves are kept in `counts`, which /metrics reads). */
 export interface CacheEvents {
   onHit?(name: string): void;
   onMiss?(name: string): void;
 }
 
-/** What writers need: one call that makes every cached view of the user stale. */
+/** What writers need: make stale the user's views that show what they changed (`bumpUser`: all of them). */
 export interface UserCacheInvalidator {
   bumpUser(userId: number): Promise<void>;
+  bump(userId: number, tags: readonly string[]): Promise<void>;
 }
 
-export const noCacheInvalidation: UserCacheInvalidator = { bumpUser: async () => {} };
+export const noCacheInvalidation: UserCacheInvalidator = { bumpUser: async () => {}, bump: async () => {} };
 
 export interface VersionedCacheOptions {
   keyPrefix: string;
@@ -58,6 +62,7 @@ export class VersionedCache implements UserCacheInvalidator {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly lockMs: number;
   private readonly pollMs: number;
+  readonly versions: ViewVersions;
 
   constructor(
     private readonly redis: Redis,
@@ -65,17 +70,22 @@ export class VersionedCache implements UserCacheInvalidator {
   ) {
     this.lockMs = options.lockMs ?? 5_000;
     this.pollMs = options.pollMs ?? 50;
+    this.versions = new ViewVersions(redis, options.keyPrefix);
   }
 
-  /** A value of one user's view: cached under the user's current version. */
-  async forUser<T>(userId: number, name: string, args: unknown, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
-    let version: string;
+  /**
+   * A value of one user's view, cached under the current versions of `tags` (and of
+   * everything, `*`); without tags, under the user's count of writes: any write of
+   * the user makes it stale.
+   */
+  async forUser<T>(userId: number, name: string, args: unknown, ttlSeconds: number, load: () => Promise<T>, tags?: readonly string[]): Promise<T> {
+    let versions: string[];
     try {
-      version = (await this.redis.get(this.versionKey(userId))) ?? '0';
+      versions = await this.versions.read(userId, tags ? ['epoch', viewTags.all, ...tags] : ['epoch', 'seq']);
     } catch (error) {
       return this.fallback(name, error, load);
     }
-    return this.readThrough(`${this.base()}:u:${userId}:v${version}:${name}:${hashArgs(args)}`, name, ttlSeconds, load);
+    return this.readThrough(`${this.base()}:u:${userId}:${name}:${hashArgs(args)}:${hashArgs(versions)}`, name, ttlSeconds, load);
   }
 
   /** A value that is the same for every user (artist search): no version, only the TTL. */
@@ -83,17 +93,21 @@ export class VersionedCache implements UserCacheInvalidator {
     return this.readThrough(`${this.base()}:shared:${name}:${hashArgs(args)}`, name, ttlSeconds, load);
   }
 
-  /** One INCR. A failure is logged, not thrown: the write itself has succeeded, and TTLs bound the staleness. */
-  async bumpUser(userId: number): Promise<void> {
+  /** Every view of the user is stale: for writes that change much (scans, merges, moves, deletion). */
+  bumpUser(userId: number): Promise<void> {
+    return this.bump(userId, [viewTags.all]);
+  }
+
+  /** One script. A failure is logged, not thrown: the write itself has succeeded, and TTLs bound the staleness. */
+  async bump(userId: number, tags: readonly string[]): Promise<void> {
     try {
-      await this.redis.incr(this.versionKey(userId));
+      await this.versions.bump(userId, tags);
     } catch (error) {
       this.options.logger?.warn({ err: error, userId }, 'cache version bump failed; cached views expire by TTL');
     }
   }
 
   private base = () => `${this.options.keyPrefix}:cache`;
-  private versionKey = (userId: number) => `${this.base()}:u:${userId}:version`;
 
   private readThrough<T>(key: string, name: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
     const running = this.inFlight.get(key);
@@ -169,7 +183,8 @@ export class VersionedCache implements UserCacheInvalidator {
     this.options.logger?.warn({ err: error, cache: name }, 'cache unavailable; computing without it');
   }
 
-  private count(name: string, kind: 'hit' | 'miss') {
+  /** Counts a hit or a miss of a cached view (this cache's or the wire cache's). */
+  count(name: string, kind: 'hit' | 'miss') {
     const counts = this.counts.get(name) ?? { hits: 0, misses: 0 };
     if (kind === 'hit') {
       counts.hits += 1;
@@ -203,11 +218,12 @@ function sleep(ms: number) {
 }
 
 /** What services use: reads through the cache and the invalidation of a user's views. */
-export type ViewCache = Pick<VersionedCache, 'forUser' | 'shared' | 'bumpUser'>;
+export type ViewCache = Pick<VersionedCache, 'forUser' | 'shared' | 'bumpUser' | 'bump'>;
 
 /** No cache at all (services built without one, as in unit tests): every read computes. */
 export const noViewCache: ViewCache = {
   forUser: (_userId, _name, _args, _ttl, load) => load(),
   shared: (_name, _args, _ttl, load) => load(),
   bumpUser: async () => {},
+  bump: async () => {},
 };

@@ -6,14 +6,19 @@
  */
 import { drizzle } from 'drizzle-orm/mysql2';
 import { withReplicas } from 'drizzle-orm/mysql-core';
-import mysql from 'mysql2/promise';
+import { createPool as createCorePool, type Pool as CorePool, type PoolConnection } from 'mysql2';
+import type mysql from 'mysql2/promise';
 import * as schema from '../../drizzle/schema/index.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { replicaPicker } from './read-your-writes.js';
 
+/**
+ * A pool of mysql2's callback API, whose events carry the connections it opens (typed
+ * as they are), and its promise API for drizzle. Everything below uses public API only.
+ */
 export function createPool(url: string, config: AppConfig['database'], logger: Logger) {
-  const pool = mysql.createPool({
+  const corePool = createCorePool({
     uri: url,
     connectionLimit: config.poolSize,
     maxIdle: config.poolSize,
@@ -28,43 +33,61 @@ export function createPool(url: string, config: AppConfig['database'], logger: L
     bigNumberStrings: false,
     charset: 'utf8mb4_unicode_ci',
   });
-  // DEFAULT CURRENT_TIMESTAMP(3) follows the session zone: make it UTC too.
-  // (The event hands over mysql2's callback-style connection; a callback keeps a failure from going unhandled.)
-  pool.on('connection', (connection) => {
-    (connection as unknown as CoreConnection).query("SET time_zone = '+00:00'", (error: unknown) => {
-      if (error) logger.error({ err: (error as Error).message }, 'could not set the session time zone to UTC');
+  // DEFAULT CURRENT_TIMESTAMP(3) follows the session zone: make it UTC too (a callback keeps a failure from going unhandled).
+  corePool.on('connection', (connection) => {
+    connection.query("SET time_zone = '+00:00'", (error) => {
+      if (error) logger.error({ err: error.message }, 'could not set the session time zone to UTC');
     });
   });
-  if (config.slowQueryMs > 0) logSlowQueries(pool, config.slowQueryMs, logger);
-  return pool;
+  if (config.slowQueryMs > 0) logSlowQueries(corePool, config.slowQueryMs, logger);
+  return { pool: corePool.promise(), corePool, usage: trackUsage(corePool) };
 }
 
-type TimedCommand = { once(event: 'end', listener: () => void): unknown };
-type CoreConnection = Record<'query' | 'execute', (...args: unknown[]) => TimedCommand>;
+/** Connections open and in use, counted from the pool's own events (mysql2 keeps no public counters). */
+export interface PoolUsage {
+  open(): number;
+  inUse(): number;
+}
+
+function trackUsage(pool: CorePool): PoolUsage {
+  let open = 0;
+  let inUse = 0;
+  pool.on('connection', (connection) => {
+    open += 1;
+    connection.once('end', () => (open -= 1));
+  });
+  pool.on('acquire', () => (inUse += 1));
+  pool.on('release', () => (inUse = Math.max(inUse - 1, 0)));
+  return { open: () => open, inUse: () => inUse };
+}
+
+/** A query or execute command: its SQL as sent (values formatted in), and an 'end' event once answered. */
+export type Command = { sql?: string; once(event: 'end', listener: () => void): unknown };
 
 /**
- * drizzle's logger runs before a query, so it cannot time one. Instead every new
- * pooled connection gets its query/execute wrapped to time the command to its end.
- *
- * What is logged is the statement as written, with its `?` placeholders, never the
- * command's own SQL text: mysql2 formats the values into that (password hashes,
- * e-mail addresses, tokens). Literals written into a statement are masked too.
+ * Wraps the `query` and `execute` of every connection the pool opens from now on (timing
+ * them, counting them in tests): the one hook mysql2 offers is its 'connection' event.
  */
-function logSlowQueries(pool: mysql.Pool, thresholdMs: number, logger: Logger) {
-  pool.on('connection', (connection) => {
-    const core = connection as unknown as CoreConnection;
-    for (const method of ['query', 'execute'] as const) {
-      const original = core[method].bind(core);
-      core[method] = (...args: unknown[]) => {
-        const startedAt = performance.now();
-        const command = original(...args);
-        command.once('end', () => {
-          const durationMs = performance.now() - startedAt;
-          if (durationMs >= thresholdMs) logger.warn({ durationMs: Math.round(durationMs), sql: statementOf(args[0]) }, 'slow query');
-        });
-        return command;
-      };
-    }
+export function onEveryCommand(pool: CorePool, listener: (first: unknown, command: Command) => void) {
+  const watched = <Method extends (...args: never[]) => Command>(original: Method) =>
+    ((...args: Parameters<Method>) => {
+      const command = original(...args);
+      listener(args[0], command);
+      return command;
+    }) as Method;
+  pool.on('connection', (connection: PoolConnection) => {
+    connection.query = watched(connection.query.bind(connection));
+    connection.execute = watched(connection.execute.bind(connection));
+  });
+}
+
+function logSlowQueries(pool: CorePool, thresholdMs: number, logger: Logger) {
+  onEveryCommand(pool, (first, command) => {
+    const startedAt = performance.now();
+    command.once('end', () => {
+      const durationMs = performance.now() - startedAt;
+      if (durationMs >= thresholdMs) logger.warn({ durationMs: Math.round(durationMs), sql: statementOf(first) }, 'slow query');
+    });
   });
 }
 
@@ -84,16 +107,18 @@ function wrap(pool: mysql.Pool) {
 }
 
 export function createDatabase(config: AppConfig['database'], logger: Logger) {
-  const primaryPool = createPool(config.url, config, logger);
-  const replicaPools = config.replicaUrls.map((url) => createPool(url, config, logger));
+  const primaryPools = createPool(config.url, config, logger);
+  const primaryPool = primaryPools.pool;
+  const replicaPools = config.replicaUrls.map((url) => createPool(url, config, logger).pool);
   const primary = wrap(primaryPool);
   const [firstReplica, ...otherReplicas] = replicaPools.map(wrap);
-  const db = firstReplica
-    ? withReplicas(primary, [firstReplica, ...otherReplicas], replicaPicker(primary))
-    : withReplicas(primary, [primary]);
+  const db = firstReplica ? withReplicas(primary, [firstReplica, ...otherReplicas], replicaPicker(primary)) : withReplicas(primary, [primary]);
   return {
     db,
     primaryPool,
+    /** The primary's callback pool: its events see every connection (onEveryCommand). */
+    primaryCorePool: primaryPools.corePool,
+    primaryPoolUsage: primaryPools.usage,
     async ping() {
       await primaryPool.query('SELECT 1');
     },

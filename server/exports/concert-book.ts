@@ -11,7 +11,7 @@
 import PDFDocument from 'pdfkit';
 import type { SetlistSet } from '../../shared/concert.schema.js';
 import type { HistoryExportRow } from '../../shared/export.schema.js';
-import { drawableText, isWinAnsi, type BookFonts } from './pdf-fonts.js';
+import { drawableText, glyphsOf, isWinAnsi, type BookFonts } from './pdf-fonts.js';
 
 export interface BookConcert {
   row: HistoryExportRow;
@@ -44,7 +44,12 @@ export function setlistLines(sets: readonly SetlistSet[]): string[] {
     if (heading) lines.push(`${heading}:`);
     for (const song of set.songs) {
       const cover = song.coverOf ? ` (${song.coverOf} cover)` : '';
-      lines.push(song.tape ? `– ${song.name} (tape)` : `${(number += 1)}. ${song.name}${cover}`);
+      if (song.tape) {
+        lines.push(`– ${song.name} (tape)`);
+      } else {
+        number += 1;
+        lines.push(`${number}. ${song.name}${cover}`);
+      }
     }
   });
   return lines;
@@ -70,7 +75,7 @@ export class ConcertBook {
     });
     this.doc.registerFont('regular', fonts.regular);
     this.doc.registerFont('bold', fonts.bold);
-    this.canDraw = fonts.embedded ? this.glyphCheck() : isWinAnsi;
+    this.canDraw = fonts.embedded ? glyphsOf(fonts.regular) : isWinAnsi;
   }
 
   /** The bytes written since the last call. */
@@ -98,9 +103,16 @@ export class ConcertBook {
 
     doc.font('regular').fontSize(11).fillColor(MUTED).text(bookDate(row.date), { width });
     doc.moveDown(0.2);
-    doc.font('bold').fontSize(26).fillColor(INK).text(this.clean(row.artist ?? 'Unknown artist'), { width, height: 70, ellipsis: true });
+    doc
+      .font('bold')
+      .fontSize(26)
+      .fillColor(INK)
+      .text(this.clean(row.artist ?? 'Unknown artist'), { width, height: 70, ellipsis: true });
     const place = [row.venue, row.city, row.country].filter(Boolean).join(', ');
-    doc.font('regular').fontSize(14).text(this.clean(place || 'Unknown venue'), { width, height: 36, ellipsis: true });
+    doc
+      .font('regular')
+      .fontSize(14)
+      .text(this.clean(place || 'Unknown venue'), { width, height: 36, ellipsis: true });
     doc.fontSize(11).fillColor(MUTED);
     if (row.tour) doc.text(this.clean(row.tour), { width, height: 28, ellipsis: true });
     if (row.supportingActs.length) doc.text(this.clean(`With ${row.supportingActs.join(', ')}`), { width, height: 28, ellipsis: true });
@@ -160,13 +172,5 @@ export class ConcertBook {
 
   private clean(text: string, lines = false) {
     return drawableText(text, this.canDraw, { lines });
-  }
-
-  /** The embedded font's own coverage (fontkit's, behind pdfkit's font object), so missing letters become "?". */
-  private glyphCheck(): (codePoint: number) => boolean {
-    this.doc.font('regular');
-    const font = (this.doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (codePoint: number) => boolean } } })._font?.font;
-    const has = font?.hasGlyphForCodePoint?.bind(font);
-    return has ?? (() => true);
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ExportFormat } from '../../shared/export.js';
 import type { ExportConcert } from '../repositories/export.repository.js';
-import { ROW_FILE_FORMATS, toExportRow } from '../services/export.service.js';
+import { ROW_FILE_FORMATS, toExportRow } from './row-files.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import { bookPhoto, type BookPhotoSource } from './book-photos.js';
 import { BOOK_PHOTOS_PER_PAGE, ConcertBook } from './concert-book.js';
@@ -72,7 +72,11 @@ export async function writeConcertBook(input: ConcertBookInput, sink: ByteSink, 
   let written = 0;
   for await (const page of history.pages(userId)) {
     const starred = new Map<number, BookPhotoSource[]>();
-    for (const photo of await photos.starredPhotos(userId, page.map((concert) => concert.id), BOOK_PHOTOS_PER_PAGE)) {
+    for (const photo of await photos.starredPhotos(
+      userId,
+      page.map((concert) => concert.id),
+      BOOK_PHOTOS_PER_PAGE,
+    )) {
       starred.set(photo.concertId, [...(starred.get(photo.concertId) ?? []), photo]);
     }
     for (const concert of page) {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { drawableText, findBookFonts, isWinAnsi } from './pdf-fonts.js';
+import { drawableText, findBookFonts, isWinAnsi, glyphsOf } from './pdf-fonts.js';
 
 describe('the concert book fonts', () => {
   it('takes DejaVu Sans from the first folder that has both weights, else the standard Helvetica', () => {
     const present = new Set(['/b/DejaVuSans.ttf', '/c/DejaVuSans.ttf', '/c/DejaVuSans-Bold.ttf']);
     expect(findBookFonts(['/a', '/b', '/c'], (path) => present.has(path))).toEqual({
-      regular: '/c/DejaVuSans.ttf', bold: '/c/DejaVuSans-Bold.ttf', embedded: true,
+      regular: '/c/DejaVuSans.ttf',
+      bold: '/c/DejaVuSans-Bold.ttf',
+      embedded: true,
     });
     expect(findBookFonts(['/a'], () => false)).toEqual({ regular: 'Helvetica', bold: 'Helvetica-Bold', embedded: false });
   });
@@ -25,5 +27,11 @@ describe('the concert book fonts', () => {
     expect(drawableText('one\ntwo', isWinAnsi, { lines: true })).toBe('one\ntwo');
     // An emoji is one code point of two UTF-16 units: one "?".
     expect(drawableText('Encore 🎸', isWinAnsi)).toBe('Encore ?');
+  });
+
+  const dejavu = findBookFonts();
+  it.skipIf(!dejavu.embedded)("reads the embedded font's own coverage: Cyrillic and Greek yes, Japanese no", () => {
+    const canDraw = glyphsOf(dejavu.regular);
+    expect(drawableText('Земфира · Ωmega · 東京', canDraw)).toBe('Земфира · Ωmega · ??');
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { openSync } from 'fontkit';
 
 /**
  * The concert book's typeface. PDF's standard Helvetica only knows WinAnsi (about
@@ -46,4 +47,12 @@ export function drawableText(text: string, canDraw: (codePoint: number) => boole
     else out += canDraw(codePoint) ? char : '?';
   }
   return out;
+}
+
+/** Which code points an embedded TrueType font has glyphs for, read with fontkit (the font engine pdfkit embeds it with). */
+export function glyphsOf(fontPath: string): (codePoint: number) => boolean {
+  const font = openSync(fontPath);
+  // A collection (.ttc): pdfkit would take its first face.
+  const face = 'fonts' in font ? font.fonts[0] : font;
+  return (codePoint) => face?.hasGlyphForCodePoint(codePoint) ?? false;
 }

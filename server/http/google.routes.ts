@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import type { AppConfig } from '../config.js';
 import type { Services } from '../services/index.js';
-import { googleOAuthRoutes } from '../sources/google-drive/google-oauth.routes.js';
+import { GOOGLE_CONNECT_PATH, googleOAuthRoutes, googleOutcomeUrl } from '../sources/google-drive/google-oauth.routes.js';
 
 /** The Google Drive connect flow, or, when Drive is not configured here, a clear answer instead of a 404. */
 export function googleRoutes(services: Services, config: AppConfig): Router {
   const { google } = services;
   if (!google) {
     const router = Router();
-    router.get('/api/sources/google/connect', (_req, res) => res.redirect(302, '/?error=google_not_configured'));
+    router.get(GOOGLE_CONNECT_PATH, (_req, res) => res.redirect(302, googleOutcomeUrl('not_configured')));
     return router;
   }
   return googleOAuthRoutes({

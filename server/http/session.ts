@@ -4,20 +4,26 @@ import { RedisStore } from 'connect-redis';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import type { UserSummary } from '../repositories/user.repository.js';
-import type { SessionPort } from '../trpc/context.js';
+import type { SessionPort } from '../trpc/session-port.js';
 import type { CurrentUsers } from './current-users.js';
-import type { SessionIndex } from './session-index.js';
+import { sessionStorePrefix, type SessionIndex } from '../repositories/session.repository.js';
 
 declare module 'express-session' {
   interface SessionData {
     user: UserSummary;
+    /** When the session's 30 days last started again (ms); see SESSION_TOUCH_MS. */
+    touchedAt: number;
   }
 }
 
 export const SESSION_COOKIE = 'ch.sid';
 
-/** Where connect-redis keeps a session: this prefix plus the session id. */
-export const sessionStorePrefix = (keyPrefix: string) => `${keyPrefix}:sess:`;
+/**
+ * A session's 30-day sliding expiry is renewed (the record saved with a fresh TTL and
+ * the cookie sent again) at most this often, not on every request: a request in
+ * between costs one Redis read and no write, and cached views can answer it alone.
+ */
+export const SESSION_TOUCH_MS = 5 * 60_000;
 
 /**
  * Sessions live in Redis so that any web server can answer any request. After the
@@ -28,11 +34,12 @@ export const sessionStorePrefix = (keyPrefix: string) => `${keyPrefix}:sess:`;
 export function createSessionMiddleware(config: AppConfig, redis: Redis, currentUsers: CurrentUsers): RequestHandler {
   const loadSession = session({
     name: SESSION_COOKIE,
-    store: new RedisStore({ client: redis, prefix: sessionStorePrefix(config.redis.keyPrefix), ttl: config.session.maxAgeMs / 1000 }),
+    // No EXPIRE on every request: the TTL is renewed when the session is saved (see SESSION_TOUCH_MS).
+    store: new RedisStore({ client: redis, prefix: sessionStorePrefix(config.redis.keyPrefix), ttl: config.session.maxAgeMs / 1000, disableTouch: true }),
     secret: config.session.secret,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     proxy: config.http.trustProxy,
     cookie: {
       httpOnly: true,
@@ -55,8 +62,10 @@ function refreshSessionUser(currentUsers: CurrentUsers): RequestHandler {
       if (!current) {
         // The account is gone: the session goes too, and the request carries on as a visitor's.
         await promisify((done) => req.session.regenerate(done));
-      } else if (!sameUser(signedIn, current)) {
-        req.session.user = current;
+      } else {
+        if (!sameUser(signedIn, current)) req.session.user = current;
+        // A changed session is saved with a fresh TTL and its cookie sent again (express-session).
+        if (Date.now() - (req.session.touchedAt ?? 0) > SESSION_TOUCH_MS) req.session.touchedAt = Date.now();
       }
       next();
     } catch (error) {
@@ -87,6 +96,7 @@ export function expressSessionPort(req: Request, index: SessionIndex, currentUse
     async establish(user) {
       await promisify((done) => req.session.regenerate(done));
       req.session.user = user;
+      req.session.touchedAt = Date.now();
       await promisify((done) => req.session.save(done));
       await index.add(user.id, req.sessionID);
       currentUsers.remember(user);

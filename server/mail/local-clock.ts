@@ -1,4 +1,4 @@
-import { zoneOffsetAt } from '../media/zoned-time.js';
+import { DateTime, IANAZone } from 'luxon';
 
 export interface LocalClock {
   timeZone: string;
@@ -11,24 +11,12 @@ export interface LocalClock {
 }
 
 export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
+  return IANAZone.isValidZone(value);
 }
 
-/** What the clocks show in a zone at an instant; an unknown zone reads as UTC. */
+/** What the clocks show in a zone at an instant (luxon, on Intl's zone rules); an unknown zone reads as UTC. */
 export function localClock(timeZone: string | null, now: Date): LocalClock {
   const zone = timeZone && isTimeZone(timeZone) ? timeZone : 'UTC';
-  const local = new Date(now.getTime() + zoneOffsetAt(now.getTime(), zone));
-  return {
-    timeZone: zone,
-    date: local.toISOString().slice(0, 10),
-    year: local.getUTCFullYear(),
-    month: local.getUTCMonth() + 1,
-    day: local.getUTCDate(),
-    hour: local.getUTCHours(),
-  };
+  const local = DateTime.fromJSDate(now, { zone });
+  return { timeZone: zone, date: local.toISODate()!, year: local.year, month: local.month, day: local.day, hour: local.hour };
 }

@@ -16,9 +16,7 @@ export function highestMilestone(count: number): number | null {
   return null;
 }
 
-export function milestoneKey(milestone: number): string {
-  return `milestone:${milestone}`;
-}
+export { milestoneKey } from '../../shared/mail-events.js';
 
 export function milestoneOfKey(key: string): number | null {
   const match = /^milestone:(\d+)$/.exec(key);

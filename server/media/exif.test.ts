@@ -21,17 +21,24 @@ async function invalidReason(file: Buffer): Promise<string> {
 describe('readPhotoMetadata', () => {
   it('uses the offset the camera wrote, with sub-seconds, and names the zone of the GPS position', async () => {
     const metadata = await read({
-      localTime: '2019-07-05T21:34:56', subSeconds: '120', offset: '+02:00', ...PARADISO,
-      make: 'Canon', model: 'Canon EOS 5D Mark IV', orientation: 6,
+      localTime: '2019-07-05T21:34:56',
+      subSeconds: '120',
+      offset: '+02:00',
+      ...PARADISO,
+      make: 'Canon',
+      model: 'Canon EOS 5D Mark IV',
+      orientation: 6,
     });
     expect(metadata).toEqual({
       takenAt: new Date('2019-07-05T19:34:56.120Z'),
+      takenAtSource: 'exif-original',
       timeZone: 'Europe/Amsterdam',
       latitude: expect.closeTo(52.3622, 6),
       longitude: expect.closeTo(4.884, 6),
       cameraMake: 'Canon',
       cameraModel: 'Canon EOS 5D Mark IV',
       orientation: 6,
+      notes: [],
     });
   });
 
@@ -73,7 +80,9 @@ describe('readPhotoMetadata', () => {
   });
 
   it('falls back to the digitized date with its own sub-seconds and offset', async () => {
-    const file = await jpegWithExifTags({ IFD2: { DateTimeDigitized: '2015:06:01 22:10:00', SubSecTimeDigitized: '45', OffsetTimeDigitized: '-05:00' } });
+    const file = await jpegWithExifTags({
+      IFD2: { DateTimeDigitized: '2015:06:01 22:10:00', SubSecTimeDigitized: '45', OffsetTimeDigitized: '-05:00' },
+    });
     const metadata = await readPhotoMetadata(file, { now: NOW });
     expect(metadata.takenAt).toEqual(new Date('2015-06-02T03:10:00.450Z'));
   });
@@ -103,7 +112,17 @@ describe('readPhotoMetadata', () => {
 
   it('returns nulls for a photo without EXIF, for a corrupt EXIF block and for a file that is no image', async () => {
     const plain = await encodeJpeg(pixels);
-    const empty = { takenAt: null, timeZone: null, latitude: null, longitude: null, cameraMake: null, cameraModel: null, orientation: null };
+    const empty = {
+      takenAt: null,
+      takenAtSource: null,
+      timeZone: null,
+      latitude: null,
+      longitude: null,
+      cameraMake: null,
+      cameraModel: null,
+      orientation: null,
+      notes: [],
+    };
     expect({ ...(await readPhotoMetadata(plain)), orientation: null }).toEqual(empty);
     expect(await readPhotoMetadata(withCorruptExif(plain))).toEqual(empty);
     expect(await readPhotoMetadata(textFileNamedJpeg())).toEqual(empty);
@@ -119,24 +138,59 @@ describe('readPhotoMetadata', () => {
     await expect(read({ localTime: '2024-06-02T12:00:00' })).resolves.toMatchObject({ takenAt: new Date('2024-06-02T12:00:00Z') });
   });
 
-  it('refuses coordinates that are not on Earth', async () => {
-    const badLatitude = await jpegWithExifTags({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '95/1 0/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '4/1 0/1 0/1' } });
-    expect(await invalidReason(badLatitude)).toMatch(/latitude \(95\)/);
-    const badLongitude = await jpegWithExifTags({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '1/1 0/1 0/1', GPSLongitudeRef: 'W', GPSLongitude: '200/1 0/1 0/1' } });
-    expect(await invalidReason(badLongitude)).toMatch(/longitude \(-200\)/);
+  it('drops coordinates that are not on Earth with a note, and keeps the rest of the photo', async () => {
+    const date = { DateTimeOriginal: '2019:07:05 21:34:56', OffsetTimeOriginal: '+02:00' };
+    const badLatitude = await jpegWithExifTags({
+      IFD2: date,
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '95/1 0/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '4/1 0/1 0/1' },
+    });
+    expect(await readPhotoMetadata(badLatitude, { now: NOW })).toMatchObject({
+      takenAt: new Date('2019-07-05T19:34:56Z'),
+      takenAtSource: 'exif-original',
+      timeZone: 'Etc/GMT-2',
+      latitude: null,
+      longitude: null,
+      notes: ['The GPS position (latitude 95, longitude 4) is not on Earth: it was ignored'],
+    });
+    const badLongitude = await jpegWithExifTags({
+      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '1/1 0/1 0/1', GPSLongitudeRef: 'W', GPSLongitude: '200/1 0/1 0/1' },
+    });
+    expect(await readPhotoMetadata(badLongitude, { now: NOW })).toMatchObject({
+      latitude: null,
+      longitude: null,
+      notes: [expect.stringMatching(/longitude -200\)/)],
+    });
   });
 });
 
 describe('parseExifDateTime', () => {
   it('reads the EXIF form and the forms some tools write instead', () => {
-    expect(parseExifDateTime('2019:07:05 21:34:56')?.wall).toMatchObject({ year: 2019, month: 7, day: 5, hour: 21, minute: 34, second: 56, millisecond: 0 });
+    expect(parseExifDateTime('2019:07:05 21:34:56')?.wall).toMatchObject({
+      year: 2019,
+      month: 7,
+      day: 5,
+      hour: 21,
+      minute: 34,
+      second: 56,
+      millisecond: 0,
+    });
     expect(parseExifDateTime('2019-07-05T21:34:56.25')?.wall.millisecond).toBe(250);
     expect(parseExifDateTime('2019:07:05 21:34:56+02:00')?.offsetMinutes).toBe(120);
     expect(parseExifDateTime('2019:07:05 21:34')?.wall.second).toBe(0);
   });
 
   it('refuses impossible or unset dates', () => {
-    for (const value of ['0000:00:00 00:00:00', '0001:01:01 00:00:00', '0050:02:29 10:00:00', '2019:13:01 10:00:00', '2019:04:31 10:00:00', '2019:07:05 25:00:00', '    :  :     :  :  ', 'yesterday', 20190705]) {
+    for (const value of [
+      '0000:00:00 00:00:00',
+      '0001:01:01 00:00:00',
+      '0050:02:29 10:00:00',
+      '2019:13:01 10:00:00',
+      '2019:04:31 10:00:00',
+      '2019:07:05 25:00:00',
+      '    :  :     :  :  ',
+      'yesterday',
+      20190705,
+    ]) {
       expect(parseExifDateTime(value)).toBeNull();
     }
   });

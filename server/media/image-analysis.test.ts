@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import exifr from 'exifr';
@@ -6,7 +6,9 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEDUP_THRESHOLDS } from '../../shared/dedup.js';
 import { hammingDistance } from '../../shared/hamming.js';
+import { realFile, uprightSize } from '../../tests/fixtures/real-media/truth.js';
 import { makeStagePhoto, thumbnailCopy, undecodableHeic } from '../../tests/support/images.js';
+import { decodeHeic } from './heic-decoder.js';
 import { analyzeImage, analyzeThumbnail } from './image-analysis.js';
 import { InvalidPhotoError } from './photo-errors.js';
 
@@ -88,12 +90,68 @@ describe('analyzeImage', () => {
     expect((error as InvalidPhotoError).reason).toBe('The image is too large: 1600×1200 pixels is over the limit of 1 megapixels');
   });
 
-  it('refuses a HEIC file this libvips cannot decode with a clear reason', async () => {
-    await expect(analyzeImage(undecodableHeic())).rejects.toMatchObject({ name: 'InvalidPhotoError', reason: 'HEIC could not be decoded' });
+  it('refuses a file that only starts like a HEIC with a clear reason', async () => {
+    await expect(analyzeImage(undecodableHeic())).rejects.toMatchObject({
+      name: 'InvalidPhotoError',
+      reason: 'The HEIC file is truncated or corrupt',
+    });
+  });
+});
+
+describe('analyzeImage on real HEIC files', () => {
+  it('decodes an iPhone 15 Pro HEIC into an upright thumbnail, its size and hash like the same picture as a JPEG', async () => {
+    const file = realFile('photoprism/ex__iphone_15_pro.heic');
+    const analysis = await analyzeImage(file.absolutePath);
+    expect(analysis).toMatchObject({ format: 'heic', ...uprightSize(file), thumbnail: { width: 400, height: 533 } });
+    expect(await sharp(analysis.thumbnail.data).metadata()).toMatchObject({ format: 'webp', width: 400, height: 533 });
+    // The same pixels through sharp's own JPEG path hash the same.
+    const decoded = await decodeHeic(await readFile(file.absolutePath), { maxPixels: 100_000_000 });
+    const asJpeg = await sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    expect(hammingDistance((await analyzeImage(asJpeg)).perceptualHash, analysis.perceptualHash)).toBeLessThanOrEqual(
+      DEFAULT_DEDUP_THRESHOLDS.nearThreshold,
+    );
+  });
+
+  it("turns by the EXIF orientation when it disagrees with the file's irot (Nokia 8.3), or when there is no irot (iPhone 7)", async () => {
+    for (const path of ['exif-samples/heic_mobile_HMD_Nokia_8.3_5G.heif', 'photoprism/ex__iphone_7.heic']) {
+      const file = realFile(path);
+      const analysis = await analyzeImage(file.absolutePath);
+      expect({ width: analysis.width, height: analysis.height }, path).toEqual(uprightSize(file));
+      const { width, height } = uprightSize(file);
+      expect(analysis.thumbnail, path).toMatchObject({ width: 400, height: Math.round((400 * height) / width) });
+    }
+  });
+
+  it('refuses a HEIC larger than the pixel limit before decoding it', async () => {
+    const error = await analyzeImage(realFile('exifr/heic-iphone.heic').absolutePath, { maxPixels: 10_000_000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'InvalidPhotoError', reason: 'The image is too large: 4032×3024 pixels is over the limit of 10 megapixels' });
+  });
+
+  it('refuses a HEIC without a coded picture, with a reason', async () => {
+    await expect(analyzeImage(realFile('exiftool/QuickTime.heic').absolutePath)).rejects.toMatchObject({
+      name: 'InvalidPhotoError',
+      reason: 'The HEIC file is truncated or corrupt (the HEVC data could not be decoded)',
+    });
   });
 });
 
 describe('analyzeThumbnail', () => {
+  it("turns a rendition that still shows the stored picture by the photo's rotation, and leaves an upright one alone", async () => {
+    const landscape = await makeStagePhoto({ seed: 31, width: 640, height: 480 });
+    const stored = await thumbnailCopy(landscape, 320);
+    const upright = await sharp(stored).rotate(90).jpeg().toBuffer();
+    // A portrait photo stored landscape, turned a quarter clockwise by its EXIF orientation.
+    const portrait = { width: 480, height: 640, quarterTurns: 1 };
+    const fromStored = await analyzeThumbnail(stored, { upright: portrait });
+    const fromUpright = await analyzeThumbnail(upright, { upright: portrait });
+    expect(fromStored.thumbnail).toMatchObject({ width: 240, height: 320 });
+    expect(fromUpright.thumbnail).toMatchObject({ width: 240, height: 320 });
+    expect(hammingDistance(fromStored.perceptualHash, fromUpright.perceptualHash)).toBeLessThanOrEqual(2);
+    expect((await analyzeThumbnail(stored)).thumbnail).toMatchObject({ width: 320, height: 240 });
+  });
+
   it('hashes a 320 px thumbnail like the 12-megapixel file it was made from', async () => {
     const full = await makeStagePhoto({ seed: 23, width: 4000, height: 3000 });
     const thumbnail = await thumbnailCopy(full, 320);

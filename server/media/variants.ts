@@ -1,6 +1,6 @@
 /**
  * The renditions of a starred photo: WebP at 400, 800 and 1200 px wide, upright
- * (EXIF orientation applied) and without any metadata, so no GPS position or
+ * (EXIF orientation applied; HEIC decoded as ingest does) and without any metadata, so no GPS position or
  * camera serial leaves the server in a variant.
  *
  * One decode serves all three: the original is decoded once, shrinking while it
@@ -8,6 +8,7 @@
  * resized from those pixels rather than from the original again.
  */
 import sharp, { type OutputInfo } from 'sharp';
+import { openPhotoPixels } from './image-analysis.js';
 import { InvalidPhotoError } from './photo-errors.js';
 
 export const VARIANT_WIDTHS = [400, 800, 1200] as const;
@@ -31,12 +32,17 @@ export interface Variant {
 }
 
 /** `original`: the bytes or the path of a file holding them (read in pieces by sharp). */
-export async function renderVariants(original: Buffer | string, { maxPixels }: { maxPixels: number }, widths: readonly VariantWidth[] = VARIANT_WIDTHS): Promise<Variant[]> {
+export async function renderVariants(
+  original: Buffer | string,
+  { maxPixels }: { maxPixels: number },
+  widths: readonly VariantWidth[] = VARIANT_WIDTHS,
+): Promise<Variant[]> {
   const largest = Math.max(...widths);
+  // The same checks and decoders as ingest (HEIC through libheif), already upright.
+  const { pipeline } = await openPhotoPixels(original, { maxPixels });
   let base: { data: Buffer; info: OutputInfo };
   try {
-    base = await sharp(original, { failOn: 'truncated', limitInputPixels: maxPixels })
-      .rotate()
+    base = await pipeline
       .resize({ width: largest, height: WEBP_MAX_DIMENSION, fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .raw()

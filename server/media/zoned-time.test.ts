@@ -4,8 +4,13 @@ import { wallTimeAsUtc, zonedWallTimeToInstant, zoneOffsetAt, type WallTime } fr
 const wall = (iso: string): WallTime => {
   const d = new Date(`${iso}Z`);
   return {
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), millisecond: d.getUTCMilliseconds(),
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    millisecond: d.getUTCMilliseconds(),
   };
 };
 const instant = (iso: string, zone: string) => zonedWallTimeToInstant(wall(iso), zone).toISOString();
@@ -56,5 +61,12 @@ describe('zoneOffsetAt', () => {
 describe('wallTimeAsUtc', () => {
   it('reads the fields as UTC, for floating times', () => {
     expect(new Date(wallTimeAsUtc(wall('2019-07-05T21:34:56.5'))).toISOString()).toBe('2019-07-05T21:34:56.500Z');
+  });
+});
+
+describe('zonedWallTimeToInstant on half-hour changes', () => {
+  it('reads a doubled time on Lord Howe Island (clocks turned back 30 minutes) as the first occurrence', () => {
+    // 2021-04-04 01:45 happened at +11:00 (14:45Z) and again at +10:30 (15:15Z).
+    expect(instant('2021-04-04T01:45:00', 'Australia/Lord_Howe')).toBe('2021-04-03T14:45:00.000Z');
   });
 });

@@ -6,9 +6,10 @@
  * and alert rules in deploy/ (docs/operations.md lists them).
  */
 import type { RequestHandler } from 'express';
-import type { Pool } from 'mysql2/promise';
+import type { PoolUsage } from '../db/client.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { QUEUE_NAMES } from '../../shared/queues.js';
+import { metricsText } from './cluster-metrics.js';
 import type { JobQueues } from '../queue/queues.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5];
@@ -29,14 +30,14 @@ export const UNMATCHED = 'unmatched';
 
 export interface MetricsSources {
   queues: JobQueues;
-  /** mysql2's pool; its connection lists are read at scrape time. */
-  pool: Pool;
+  /** The primary pool's connections, counted from its events (server/db/client.ts). */
+  poolUsage: PoolUsage;
   poolSize: number;
   /** The view cache's running hit and miss counts per cached view (server/cache/versioned-cache.ts). */
   cacheCounts: ReadonlyMap<string, { hits: number; misses: number }>;
 }
 
-export function createMetrics({ queues, pool, poolSize, cacheCounts }: MetricsSources) {
+export function createMetrics({ queues, poolUsage, poolSize, cacheCounts }: MetricsSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -65,6 +66,8 @@ export function createMetrics({ queues, pool, poolSize, cacheCounts }: MetricsSo
     help: 'Jobs per queue and state, as Redis holds them now',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
+    // Every web process reads the same queues: across processes, one reading, not their sum.
+    aggregator: 'first',
     async collect() {
       const counts = await withTimeout(
         Promise.all(QUEUE_NAMES.map((name) => queues.queue(name).getJobCounts(...QUEUE_STATES))),
@@ -98,12 +101,9 @@ export function createMetrics({ queues, pool, poolSize, cacheCounts }: MetricsSo
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
-      // mysql2 exposes no counters; the callback pool under the promise one keeps its connection lists.
-      const internals = (pool as unknown as { pool?: { _allConnections?: { length: number }; _freeConnections?: { length: number } } }).pool ?? {};
-      const all = internals._allConnections?.length ?? 0;
-      const free = internals._freeConnections?.length ?? 0;
-      this.set({ state: 'used' }, all - free);
-      this.set({ state: 'idle' }, free);
+      const used = poolUsage.inUse();
+      this.set({ state: 'used' }, used);
+      this.set({ state: 'idle' }, Math.max(poolUsage.open() - used, 0));
       this.set({ state: 'max' }, poolSize);
     },
   });
@@ -129,7 +129,7 @@ export function createMetrics({ queues, pool, poolSize, cacheCounts }: MetricsSo
     next();
   };
 
-  return { registry, middleware };
+  return { registry, middleware, text: metricsText(registry) };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,41 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { Job, Queue, type JobsOptions } from 'bullmq';
+import { Job, Queue, type JobsOptions, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { z } from 'zod';
-import {
-  JOB_NAMES, type dedupScanPayload, type detectVenuePayload, type groupEventsPayload, type ingestPhotoPayload, type matchConcertPayload,
-  type renderVariantsPayload, type scanSourcePayload,
-} from '../../shared/jobs.js';
-import type { buildExportPayload, expireExportPayload } from '../../shared/jobs.js';
-import type { rescanSourcePayload, scanFinishedMailPayload, sendMailPayload } from '../../shared/jobs.js';
-import { mailIdempotencyKey } from '../mail/mail-events.js';
+import { JOBS, type JobInput, type JobName, type JobSettings } from '../../shared/jobs.js';
 import type { QueueName } from '../../shared/queues.js';
 import type { AppConfig } from '../config.js';
 import { bullPrefix } from './bullmq-options.js';
-import { jobIds } from './job-ids.js';
+import { jobIdOf, schedulerIdOf } from './job-ids.js';
+import type { JobSchedulers, JobSender } from './job-sender.js';
 
-/** Transient failures retry with exponential backoff and jitter; permanent ones throw UnrecoverableError. */
-function retrying(attempts: number): JobsOptions {
+/** The job table's retry policy in BullMQ's terms: exponential backoff with equal jitter (half fixed, half random). */
+export function jobOptions(name: JobName, settings: JobSettings): JobsOptions {
+  const { attempts, removeOnComplete } = JOBS[name].retry;
   return {
-    attempts,
+    attempts: typeof attempts === 'function' ? attempts(settings) : attempts,
     backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
-    removeOnComplete: { age: 24 * 3600, count: 50_000 },
+    removeOnComplete: removeOnComplete ? true : { age: 24 * 3600, count: 50_000 },
     removeOnFail: { age: 14 * 24 * 3600 },
   };
 }
 
 /** Runs one job now, in this process: the rollback switch for a queue that is off (INLINE_QUEUES). */
+export type { JobSchedulers, JobSender } from './job-sender.js';
+
 export type InlineJobRunner = (queue: QueueName, job: Job) => Promise<unknown>;
 
-/** The producer side of the queues, used by the web server and by jobs that chain jobs. */
-export class JobQueues {
+/** The producer side of the queues, used by the web server and by the job layer for what follows a job. */
+export class JobQueues implements JobSender, JobSchedulers {
   private readonly queues = new Map<QueueName, Queue>();
   private inline: { queues: ReadonlySet<QueueName>; run: InlineJobRunner } | null = null;
+  private readonly settings: JobSettings;
 
   constructor(
     private readonly connection: Redis,
     private readonly config: Pick<AppConfig, 'redis' | 'ingest'>,
-  ) {}
+  ) {
+    this.settings = { ingestAttempts: config.ingest.attempts };
+  }
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
@@ -54,129 +54,75 @@ export class JobQueues {
     this.inline = { queues: new Set(queues), run };
   }
 
-  /** Adds the job, or runs it right here when its queue is switched to inline. */
-  private async add(queue: QueueName, name: string, data: unknown, opts: JobsOptions): Promise<void> {
+  /** Adds the job (a no-op when a job of that id exists), or runs it right here when its queue is switched to inline. */
+  async add<Name extends JobName>(name: Name, payload: JobInput<Name>, { delayMs }: { delayMs?: number } = {}): Promise<void> {
+    const queue = JOBS[name].queue;
+    const opts: JobsOptions = { ...jobOptions(name, this.settings), jobId: jobIdOf(name, payload), ...(delayMs ? { delay: delayMs } : {}) };
     if (this.inline?.queues.has(queue)) {
       // A Job object that never enters Redis: the handler gets what a worker would give it.
-      await this.inline.run(queue, new Job(this.queue(queue), name, data, { ...opts, attempts: 1 }, `inline-${randomUUID()}`));
+      await this.inline.run(queue, new Job(this.queue(queue), name, payload, { ...opts, attempts: 1 }, `inline-${randomUUID()}`));
       return;
     }
-    await this.queue(queue).add(name, data, opts);
+    await this.queue(queue).add(name, payload, opts);
   }
 
-  async scanSource(payload: z.input<typeof scanSourcePayload>) {
-    await this.queue('scan').add(JOB_NAMES.scanSource, payload, { ...retrying(3), jobId: jobIds.scanSource(payload.scanId) });
-  }
-
-  async ingestPhotos(payloads: Array<z.input<typeof ingestPhotoPayload>>, round = 0) {
+  async addBulk<Name extends JobName>(name: Name, payloads: ReadonlyArray<JobInput<Name>>): Promise<void> {
     if (!payloads.length) return;
-    await this.queue('photo').addBulk(
-      payloads.map((data) => ({
-        name: JOB_NAMES.ingestPhoto,
-        data,
-        opts: { ...retrying(this.config.ingest.attempts), jobId: jobIds.ingestPhoto(data.scanId, data.file.fileId, round) },
-      })),
-    );
+    const queue = JOBS[name].queue;
+    if (this.inline?.queues.has(queue)) {
+      for (const payload of payloads) await this.add(name, payload);
+      return;
+    }
+    const options = jobOptions(name, this.settings);
+    await this.queue(queue).addBulk(payloads.map((data) => ({ name, data, opts: { ...options, jobId: jobIdOf(name, data) } })));
   }
 
-  async dedupScan(payload: z.input<typeof dedupScanPayload>) {
-    await this.queue('photo').add(JOB_NAMES.dedupScan, payload, { ...retrying(5), jobId: jobIds.dedupScan(payload.scanId) });
-  }
-
-  async groupEvents(payload: z.input<typeof groupEventsPayload>) {
-    await this.queue('venue').add(JOB_NAMES.groupEvents, payload, { ...retrying(5), jobId: jobIds.groupEvents(payload.scanId) });
-  }
-
-  async detectVenues(payloads: Array<z.input<typeof detectVenuePayload>>) {
-    if (!payloads.length) return;
-    await this.queue('venue').addBulk(
-      payloads.map((data) => ({
-        name: JOB_NAMES.detectVenue,
-        data,
-        opts: { ...retrying(5), jobId: jobIds.detectVenue(data.scanId, data.eventKey) },
-      })),
-    );
-  }
-
-  async matchConcert(payload: z.input<typeof matchConcertPayload>) {
-    await this.queue('match').add(JOB_NAMES.matchConcert, payload, {
-      ...retrying(5),
-      jobId: jobIds.matchConcert(payload.scanId, payload.eventKey),
-    });
-  }
-
-  /** One job per photo at a time: starring twice while it waits adds nothing; a finished one can run again. */
-  async renderVariants(payload: z.input<typeof renderVariantsPayload>) {
-    await this.add('image', JOB_NAMES.renderVariants, payload, {
-      ...retrying(5),
-      jobId: jobIds.renderVariants(payload.userId, payload.photoId),
-      removeOnComplete: true,
-    });
-  }
-
-  /** One build per export row; three attempts, the last one records the failure for the user. */
-  async buildExport(payload: z.input<typeof buildExportPayload>) {
-    await this.queue('export').add(JOB_NAMES.buildExport, payload, { ...retrying(3), jobId: jobIds.buildExport(payload.exportId) });
-  }
-
-  /** Deletes a finished export's file once its retention (`delayMs`) has passed; kept in Redis as a delayed job. */
-  async expireExport(payload: z.input<typeof expireExportPayload>, delayMs: number) {
-    await this.queue('export').add(JOB_NAMES.expireExport, payload, {
-      ...retrying(5),
-      jobId: jobIds.expireExport(payload.exportId),
-      delay: delayMs,
-      removeOnComplete: true,
-    });
-  }
-
-  /** After a completed scan: which mails it earns is decided in the mail workers. */
-  async scanFinishedMail(payload: z.input<typeof scanFinishedMailPayload>) {
-    await this.queue('mail').add(JOB_NAMES.scanFinishedMail, payload, { ...retrying(5), jobId: jobIds.scanFinishedMail(payload.scanId) });
-  }
-
-  /**
-   * One job per mail event. Eight attempts back off over about eight minutes: longer
-   * than the mail ledger's lease, so a job that waits on a crashed sender's claim outlives it.
-   */
-  async sendMails(payloads: Array<z.input<typeof sendMailPayload>>) {
-    if (!payloads.length) return;
-    await this.queue('mail').addBulk(
-      payloads.map((data) => ({
-        name: JOB_NAMES.sendMail,
-        data,
-        opts: { ...retrying(8), jobId: jobIds.sendMail(data.userId, mailIdempotencyKey(data)) },
-      })),
-    );
-  }
-
-  /** Creates or updates a source's rescan scheduler; the same pattern upserted twice leaves one scheduler and one next job. */
-  async upsertRescanScheduler(payload: z.input<typeof rescanSourcePayload>, pattern: string) {
-    await this.queue('schedule').upsertJobScheduler(
-      jobIds.rescanScheduler(payload.userId, payload.sourceId),
+  /** Creates or updates a job scheduler; the same pattern upserted twice leaves one scheduler and one next job. */
+  async upsertScheduler<Name extends JobName>(name: Name, payload: JobInput<Name>, pattern: string): Promise<void> {
+    await this.queue(JOBS[name].queue).upsertJobScheduler(
+      schedulerIdOf(name, payload),
       { pattern },
-      { name: JOB_NAMES.rescanSource, data: payload, opts: retrying(3) },
+      {
+        name,
+        data: payload,
+        opts: jobOptions(name, this.settings),
+      },
     );
   }
 
-  removeRescanScheduler(userId: number, sourceId: number): Promise<boolean> {
-    return this.queue('schedule').removeJobScheduler(jobIds.rescanScheduler(userId, sourceId));
+  removeScheduler<Name extends JobName>(name: Name, payload: JobInput<Name>): Promise<boolean> {
+    return this.queue(JOBS[name].queue).removeJobScheduler(schedulerIdOf(name, payload));
   }
 
-  rescanScheduler(userId: number, sourceId: number) {
-    return this.queue('schedule').getJobScheduler(jobIds.rescanScheduler(userId, sourceId));
+  /** The scheduler, with its pattern and next run, or undefined. */
+  scheduler<Name extends JobName>(name: Name, payload: JobInput<Name>) {
+    return this.queue(JOBS[name].queue).getJobScheduler(schedulerIdOf(name, payload));
   }
 
-  /** Schedulers of the `schedule` queue, by position (for reconciling them with the database). */
-  schedulers(start: number, end: number) {
-    return this.queue('schedule').getJobSchedulers(start, end, true);
+  /** Schedulers of the job's queue, by position (for reconciling them with the database). */
+  schedulers(of: JobName, start: number, end: number) {
+    return this.queue(JOBS[of].queue).getJobSchedulers(start, end, true);
   }
 
-  async upsertOnThisDaySweep(pattern: string) {
-    await this.queue('schedule').upsertJobScheduler(
-      jobIds.onThisDaySweepScheduler(),
-      { pattern },
-      { name: JOB_NAMES.onThisDaySweep, data: {}, opts: retrying(3) },
-    );
+  /** For operators: how many jobs of a queue are in each state, and whether it is paused. */
+  async stateOf(queue: QueueName, states: JobType[]) {
+    const [counts, paused] = await Promise.all([this.queue(queue).getJobCounts(...states), this.queue(queue).isPaused()]);
+    return { counts, paused };
+  }
+
+  async pause(queue: QueueName): Promise<void> {
+    await this.queue(queue).pause();
+  }
+
+  async resume(queue: QueueName): Promise<void> {
+    await this.queue(queue).resume();
+  }
+
+  /** Puts a queue's failed jobs back to waiting; returns how many there were. */
+  async retryFailed(queue: QueueName): Promise<number> {
+    const failed = await this.queue(queue).getJobCountByTypes('failed');
+    await this.queue(queue).retryJobs({ state: 'failed' });
+    return failed;
   }
 
   async close() {

@@ -11,16 +11,13 @@
  * process); the error becomes SERVICE_UNAVAILABLE (trpc/error-map.ts).
  */
 import { createHash } from 'node:crypto';
-import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import { RateLimitedError } from '../errors.js';
 import { addressKey } from './address-key.js';
 import { ConcurrentLeases, type Lease } from './concurrent-leases.js';
 import { reserve, type SlidingWindow } from './sliding-window.js';
-import { upstashRedisAdapter } from './upstash-redis-adapter.js';
-
-type Algorithm = ConstructorParameters<typeof Ratelimit>[0]['limiter'];
+import { apiCallRetryMs } from './api-limit.js';
 
 export const SCAN_STARTS_PER_HOUR = 5;
 export const LOGIN_FAILURES_PER_ACCOUNT = 10;
@@ -43,7 +40,6 @@ export interface ReservedAttempt {
 }
 
 export class RateLimits {
-  private readonly apiLimiter: Ratelimit | null;
   private readonly prefix: string;
   private readonly progressStreams: ConcurrentLeases;
   readonly login: LoginLimits;
@@ -51,19 +47,21 @@ export class RateLimits {
   constructor(
     private readonly redis: Redis,
     private readonly config: Pick<AppConfig, 'redis' | 'rateLimits'>,
+    /** The sessions' Redis (REDIS_CACHE_URL), where cached views count API calls too. */
+    private readonly apiRedis: Redis = redis,
   ) {
     this.prefix = `${config.redis.keyPrefix}:ratelimit`;
-    const perMinute = config.rateLimits.apiPerMinute;
-    this.apiLimiter = perMinute > 0 ? createLimiter(redis, `${this.prefix}:api`, Ratelimit.slidingWindow(perMinute, '1 m')) : null;
     this.login = new LoginLimits(redis, `${this.prefix}:login`);
     this.progressStreams = new ConcurrentLeases(redis, `${this.prefix}:progress-streams`, { limit: PROGRESS_STREAMS_PER_USER, ttlMs: PROGRESS_STREAM_LEASE_MS });
   }
 
-  /** One API call of this user; off when RATE_LIMIT_API_PER_MIN=0. */
+  /**
+   * One API call of this user; off when RATE_LIMIT_API_PER_MIN=0. Counted in the
+   * sessions' Redis, where a cached view's lookup counts it too (api-limit.ts).
+   */
   async api(userId: number): Promise<void> {
-    if (!this.apiLimiter) return;
-    const result = await this.apiLimiter.limit(String(userId));
-    if (!result.success) throw limited('Too many requests', result.reset - Date.now());
+    const retryMs = await apiCallRetryMs(this.apiRedis, this.config.redis.keyPrefix, userId, this.config.rateLimits.apiPerMinute);
+    if (retryMs > 0) throw limited('Too many requests', retryMs);
   }
 
   /** Holds one of the user's scan starts of the hour; refund it when the scan did not start after all. */
@@ -152,19 +150,6 @@ async function reserveOrThrow(redis: Redis, windows: SlidingWindow[], refusal: (
   const reservation = await reserve(redis, windows);
   if (!reservation.ok) throw limited(refusal(reservation.refusedBy), reservation.retryAfterMs);
   return reservation;
-}
-
-function createLimiter(redis: Redis, prefix: string, limiter: Algorithm): Ratelimit {
-  return new Ratelimit({
-    // The library's type names the HTTP client; it only ever calls eval/evalsha (see the adapter).
-    redis: upstashRedisAdapter(redis) as unknown as ConstructorParameters<typeof Ratelimit>[0]['redis'],
-    limiter,
-    prefix,
-    analytics: false,
-    timeout: 0,
-    // Blocked identifiers would otherwise be remembered in this process only.
-    ephemeralCache: false,
-  });
 }
 
 /** Emails stay out of Redis keys; the same address in any case is one account. */

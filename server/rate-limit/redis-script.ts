@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-export type ScriptArgument = string | number;
+export type ScriptArgument = string | number | Buffer;
 
 /** A Lua script run by hash, loaded on first use and again after Redis forgot it (restart, SCRIPT FLUSH). */
 export function redisScript(body: string) {

@@ -204,6 +204,47 @@ export class DuplicateGroupRepository {
         .where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
     });
   }
+
+  // The user's decisions, for review and undo: photos first, then the group, in one transaction, as resolve() does.
+
+  /** "These are not duplicates": every photo shown, the group closed as it is (a later scan leaves it alone). */
+  async keepAll(userId: number, groupId: number) {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(photos)
+        .set({ hidden: false })
+        .where(and(eq(photos.userId, userId), eq(photos.duplicateGroupId, groupId)));
+      await tx
+        .update(duplicateGroups)
+        .set({ resolvedAt: new Date() })
+        .where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
+    });
+  }
+
+  /** Undoes a decision: every photo shown again and the group back among those to review. A group still open stays as it is. */
+  async reopen(userId: number, groupId: number) {
+    // No photo of an open group is hidden (only a decision hides), so both statements are no-ops on one.
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(photos)
+        .set({ hidden: false })
+        .where(and(eq(photos.userId, userId), eq(photos.duplicateGroupId, groupId)));
+      await tx
+        .update(duplicateGroups)
+        .set({ resolvedAt: null })
+        .where(and(eq(duplicateGroups.userId, userId), eq(duplicateGroups.id, groupId)));
+    });
+  }
+
+  /** Decided groups, the latest decision first. */
+  listDecided(userId: number, limit: number) {
+    return this.db
+      .select({ id: duplicateGroups.id, kind: duplicateGroups.kind, primaryPhotoId: duplicateGroups.primaryPhotoId, resolvedAt: duplicateGroups.resolvedAt })
+      .from(duplicateGroups)
+      .where(and(eq(duplicateGroups.userId, userId), isNotNull(duplicateGroups.resolvedAt)))
+      .orderBy(desc(duplicateGroups.resolvedAt), desc(duplicateGroups.id))
+      .limit(limit);
+  }
 }
 
 /** `CASE key WHEN k1 THEN v1 … END`: one statement sets a different value on each row. */

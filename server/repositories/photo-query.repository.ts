@@ -17,6 +17,13 @@ export const renditionColumns = {
   variantsKey: photos.variantsKey,
   blurPlaceholder: photos.blurPlaceholder,
   width: photos.width,
+  height: photos.height,
+  mediaType: photos.mediaType,
+  durationMs: photos.durationMs,
+  previewKey: photos.previewKey,
+  originalKey: photos.originalKey,
+  motionKey: photos.motionKey,
+  fileName: photos.fileName,
 } as const;
 
 export type PhotoScope = { concertId: number } | { unmatched: true };
@@ -49,6 +56,8 @@ export class PhotoQueryRepository {
         takenAt: photos.takenAt,
         // The zone where it was taken: its time reads as the clocks there showed it.
         timeZone: photos.timeZone,
+        // 'file-time': no date in the file, its modification time stands in (shown as a guess).
+        takenAtSource: photos.takenAtSource,
         ...renditionColumns,
         height: photos.height,
         starred: photos.starred,
@@ -74,8 +83,15 @@ export class PhotoQueryRepository {
     };
   }
 
-  async setStarred(userId: number, photoId: number, starred: boolean): Promise<void> {
+  /** Answers the photo's concert (null: unmatched), whose views show the star. */
+  async setStarred(userId: number, photoId: number, starred: boolean): Promise<number | null> {
     await this.db.update(photos).set({ starred }).where(and(eq(photos.userId, userId), eq(photos.id, photoId)));
+    const [row] = await this.db.$primary
+      .select({ concertId: photos.concertId })
+      .from(photos)
+      .where(and(eq(photos.userId, userId), eq(photos.id, photoId)))
+      .limit(1);
+    return row?.concertId ?? null;
   }
 
   async move(userId: number, photoIds: readonly number[], concertId: number | null): Promise<void> {

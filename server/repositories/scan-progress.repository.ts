@@ -8,129 +8,123 @@ import type { ScanCounts, ScanProgress, ScanStage, ScanStatus } from '../../shar
 
 const FINISHED_TTL_SECONDS = 7 * 24 * 3600;
 
-/** Moves a running scan whose listing is over and whose files are all accounted for to 'deduplicating'; 1 for the caller that did it. */
-const CHECK_FINISH = `
-local function checkFinish(hash)
-  local h = redis.call('HMGET', hash, 'status', 'stage', 'listed', 'processed', 'failed')
-  if h[1] == 'running' and h[2] == 'processing' and tonumber(h[3]) == tonumber(h[4]) + tonumber(h[5]) then
+/**
+ * The scan's tally, the one script that changes a scan's live progress. Every step of
+ * the pipeline that counts something calls it (worker/scan-pipeline.ts names each
+ * call), and it alone decides "that was the last one": the last file of a listed
+ * scan (→ dedup), no events to match (→ complete), the last event matched
+ * (→ complete). Atomic, so exactly one caller is told; and told again on a retry
+ * while the scan still waits for that hand-off, because the first caller may have
+ * died before acting on it (the next job's id makes a repeat a no-op).
+ *
+ * KEYS: the progress hash, the set of listed files, of finished files, of finished events.
+ * ARGV: step, now, channel, then the step's arguments.
+ */
+const SCAN_TALLY = `
+local hash, listedSet, filesDone, eventsDone = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local step, now, channel = ARGV[1], ARGV[2], ARGV[3]
+local function field(name) return redis.call('HGET', hash, name) end
+local function exists() return redis.call('EXISTS', hash) == 1 end
+local function running(stage) return field('status') == 'running' and (stage == nil or field('stage') == stage) end
+local function publish() redis.call('PUBLISH', channel, cjson.encode(redis.call('HGETALL', hash))) end
+
+-- The listing is over and every listed file is done: the scan moves on to dedup.
+local function lastFile()
+  if running('processing') and tonumber(field('listed')) == tonumber(field('processed')) + tonumber(field('failed')) then
     redis.call('HSET', hash, 'stage', 'deduplicating')
     return 1
   end
   return 0
 end
-local function publish(hash, channel)
-  redis.call('PUBLISH', channel, cjson.encode(redis.call('HGETALL', hash)))
+
+if step == 'set' then -- field, value, ... -> 1 when the scan exists
+  if not exists() then return 0 end
+  redis.call('HSET', hash, 'updatedAt', now, unpack(ARGV, 4))
+  publish()
+  return 1
+
+elseif step == 'listed' then -- fileIds... -> how many are new to the scan (-1: no scan)
+  if not exists() then return -1 end
+  local added = 0
+  for i = 4, #ARGV, 500 do
+    added = added + redis.call('SADD', listedSet, unpack(ARGV, i, math.min(i + 499, #ARGV)))
+  end
+  if added > 0 then
+    redis.call('HINCRBY', hash, 'listed', added)
+    redis.call('HSET', hash, 'updatedAt', now)
+    publish()
+  end
+  return added
+
+elseif step == 'file-done' then -- outcome field, fileId -> {counted (0/1, -1: no scan), last (0/1)}
+  -- A cancelled scan's counters stay as they were at the cancel, whatever jobs were still in flight.
+  if not exists() then return {-1, 0} end
+  if field('status') == 'cancelled' then return {0, 0} end
+  local added = redis.call('SADD', filesDone, ARGV[5])
+  local last = 0
+  if added == 1 then
+    redis.call('HINCRBY', hash, ARGV[4], 1)
+    redis.call('HSET', hash, 'updatedAt', now)
+    last = lastFile()
+    publish()
+  elseif running('deduplicating') then
+    last = 1
+  end
+  return {added, last}
+
+elseif step == 'listing-done' then -- -> last (0/1)
+  -- A re-run listing never moves a scan back: past 'listing' it only says "last" again while dedup is due.
+  if not running() then return 0 end
+  if field('stage') == 'deduplicating' then return 1 end
+  if field('stage') ~= 'listing' then return 0 end
+  redis.call('HSET', hash, 'stage', 'processing', 'updatedAt', now)
+  local last = lastFile()
+  publish()
+  return last
+
+elseif step == 'events-found' then -- events -> 0: not this call's to start, 1: matching started, 2: nothing to match (last)
+  if running('matching') and tonumber(field('events')) == 0 then return 2 end
+  if not running('deduplicating') then return 0 end
+  redis.call('HSET', hash, 'stage', 'matching', 'events', ARGV[4], 'eventsDone', 0, 'updatedAt', now)
+  publish()
+  if tonumber(ARGV[4]) == 0 then return 2 end
+  return 1
+
+elseif step == 'event-done' then -- eventKey -> {counted (0/1, -1: no scan), last (0/1)}
+  if not exists() then return {-1, 0} end
+  if not running() then return {0, 0} end
+  local added = redis.call('SADD', eventsDone, ARGV[4])
+  local done = tonumber(field('eventsDone'))
+  if added == 1 then
+    done = redis.call('HINCRBY', hash, 'eventsDone', 1)
+    redis.call('HSET', hash, 'updatedAt', now)
+    publish()
+  end
+  local last = 0
+  if field('stage') == 'matching' and done == tonumber(field('events')) then last = 1 end
+  return {added, last}
 end
+return redis.error_reply('unknown scan tally step ' .. tostring(step))
 `;
 
-/** KEYS: hash, set of listed files. ARGV: now, channel, fileIds... → newly listed count. */
-const ADD_LISTED = `${CHECK_FINISH}
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local added = 0
-for i = 3, #ARGV, 500 do
-  added = added + redis.call('SADD', KEYS[2], unpack(ARGV, i, math.min(i + 499, #ARGV)))
-end
-if added > 0 then
-  redis.call('HINCRBY', KEYS[1], 'listed', added)
-  redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1])
-  publish(KEYS[1], ARGV[2])
-end
-return added`;
+type TallyStep = 'set' | 'listed' | 'file-done' | 'listing-done' | 'events-found' | 'event-done';
 
-/**
- * KEYS: hash, set of finished files. ARGV: outcome field, fileId, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}.
- * A cancelled scan's counters stay as they were at the cancel, whatever jobs were still in flight.
- * A file counted already while the scan waits for dedup says `finishing` again: its job may be the retry of
- * the one that finished the scan and died before it could queue dedup (whose job id makes a repeat a no-op).
- */
-const MARK_DONE = `${CHECK_FINISH}
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
-if redis.call('HGET', KEYS[1], 'status') == 'cancelled' then return {0, 0} end
-local added = redis.call('SADD', KEYS[2], ARGV[2])
-local finishing = 0
-if added == 1 then
-  redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-  redis.call('HSET', KEYS[1], 'updatedAt', ARGV[3])
-  finishing = checkFinish(KEYS[1])
-  publish(KEYS[1], ARGV[4])
-elseif redis.call('HGET', KEYS[1], 'status') == 'running' and redis.call('HGET', KEYS[1], 'stage') == 'deduplicating' then
-  finishing = 1
-end
-return {added, finishing}`;
-
-/**
- * KEYS: hash. ARGV: now, channel → finishing (0/1). A re-run listing (its worker died after the first
- * finished) never moves a scan back: past 'listing' it only says `finishing` again while dedup is due.
- */
-const LISTING_DONE = `${CHECK_FINISH}
-if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
-local stage = redis.call('HGET', KEYS[1], 'stage')
-if stage == 'deduplicating' then return 1 end
-if stage ~= 'listing' then return 0 end
-redis.call('HSET', KEYS[1], 'stage', 'processing', 'updatedAt', ARGV[1])
-local finishing = checkFinish(KEYS[1])
-publish(KEYS[1], ARGV[2])
-return finishing`;
-
-/**
- * KEYS: hash. ARGV: now, channel, events → 1 when this call moved a deduplicated scan to matching
- * (a retried call changes nothing), 2 when it did so with no events, so the scan is finishing now.
- * A retried call on a running scan with no events says 2 again: the first caller died before completing it.
- */
-const START_MATCHING = `${CHECK_FINISH}
-if redis.call('HGET', KEYS[1], 'status') == 'running' and redis.call('HGET', KEYS[1], 'stage') == 'matching'
-  and tonumber(redis.call('HGET', KEYS[1], 'events')) == 0 then return 2 end
-if redis.call('HGET', KEYS[1], 'status') ~= 'running' or redis.call('HGET', KEYS[1], 'stage') ~= 'deduplicating' then return 0 end
-redis.call('HSET', KEYS[1], 'stage', 'matching', 'events', ARGV[3], 'eventsDone', 0, 'updatedAt', ARGV[1])
-publish(KEYS[1], ARGV[2])
-if tonumber(ARGV[3]) == 0 then return 2 end
-return 1`;
-
-/**
- * KEYS: hash, set of matched events. ARGV: eventKey, now, channel → {counted (0/1, -1 no scan), finishing (0/1)}.
- * An event counted already says `finishing` again while every event is done and the scan still runs: its job
- * may be the retry of the one whose completion failed (a dropped database connection) or died half-way.
- */
-const MARK_EVENT_DONE = `${CHECK_FINISH}
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
-if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return {0, 0} end
-local added = redis.call('SADD', KEYS[2], ARGV[1])
-local done = tonumber(redis.call('HGET', KEYS[1], 'eventsDone'))
-if added == 1 then
-  done = redis.call('HINCRBY', KEYS[1], 'eventsDone', 1)
-  redis.call('HSET', KEYS[1], 'updatedAt', ARGV[2])
-  publish(KEYS[1], ARGV[3])
-end
-local finishing = 0
-if redis.call('HGET', KEYS[1], 'stage') == 'matching' and done == tonumber(redis.call('HGET', KEYS[1], 'events')) then finishing = 1 end
-return {added, finishing}`;
-
-/** KEYS: hash. ARGV: now, channel, field, value, ... → 1 when the scan exists. */
-const SET_FIELDS = `${CHECK_FINISH}
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'updatedAt', ARGV[1], unpack(ARGV, 3))
-publish(KEYS[1], ARGV[2])
-return 1`;
-
-type ProgressRedis = Redis & {
-  scanAddListed(hash: string, set: string, now: number, channel: string, ...fileIds: string[]): Promise<number>;
-  scanMarkDone(hash: string, set: string, outcome: string, fileId: string, now: number, channel: string): Promise<[number, number]>;
-  scanListingDone(hash: string, now: number, channel: string): Promise<number>;
-  scanSetFields(hash: string, now: number, channel: string, ...fieldsAndValues: string[]): Promise<number>;
-  scanStartMatching(hash: string, now: number, channel: string, events: number): Promise<number>;
-  scanMarkEventDone(hash: string, set: string, eventKey: string, now: number, channel: string): Promise<[number, number]>;
+type TallyRedis = Redis & {
+  scanTally(
+    hash: string,
+    listed: string,
+    filesDone: string,
+    eventsDone: string,
+    step: TallyStep,
+    now: number,
+    channel: string,
+    ...args: Array<string | number>
+  ): Promise<unknown>;
 };
 
-export function defineProgressCommands(redis: Redis): ProgressRedis {
-  const r = redis as ProgressRedis;
-  if (typeof r.scanAddListed !== 'function') {
-    redis.defineCommand('scanAddListed', { numberOfKeys: 2, lua: ADD_LISTED });
-    redis.defineCommand('scanMarkDone', { numberOfKeys: 2, lua: MARK_DONE });
-    redis.defineCommand('scanListingDone', { numberOfKeys: 1, lua: LISTING_DONE });
-    redis.defineCommand('scanSetFields', { numberOfKeys: 1, lua: SET_FIELDS });
-    redis.defineCommand('scanStartMatching', { numberOfKeys: 1, lua: START_MATCHING });
-    redis.defineCommand('scanMarkEventDone', { numberOfKeys: 2, lua: MARK_EVENT_DONE });
-  }
+export function defineProgressCommands(redis: Redis): TallyRedis {
+  const r = redis as TallyRedis;
+  if (typeof r.scanTally !== 'function') redis.defineCommand('scanTally', { numberOfKeys: 4, lua: SCAN_TALLY });
   return r;
 }
 
@@ -141,7 +135,14 @@ export function parseProgress(fields: Record<string, string>): ScanProgress | nu
     scanId: Number(fields.scanId),
     status: fields.status as ScanStatus,
     stage: fields.stage as ScanStage,
-    counts: { listed: count('listed'), processed: count('processed'), failed: count('failed'), duplicates: count('duplicates'), matched: count('matched') },
+    counts: {
+      listed: count('listed'),
+      processed: count('processed'),
+      failed: count('failed'),
+      duplicates: count('duplicates'),
+      matched: count('matched'),
+      unchanged: count('unchanged'),
+    },
     events: { total: count('events'), done: count('eventsDone') },
     startedAt: fields.startedAt ? Number(fields.startedAt) : null,
     updatedAt: count('updatedAt'),
@@ -157,7 +158,7 @@ export function parseProgressMessage(message: string): ScanProgress | null {
 }
 
 export class ScanProgressRepository {
-  private readonly redis: ProgressRedis;
+  private readonly redis: TallyRedis;
 
   constructor(
     redis: Redis,
@@ -172,10 +173,32 @@ export class ScanProgressRepository {
   private eventsDoneSet = (scanId: number) => `${this.keyPrefix}:scan:${scanId}:events-done`;
   channel = (scanId: number) => `${this.keyPrefix}:scan-progress:${scanId}`;
 
+  private tally(scanId: number, step: TallyStep, ...args: Array<string | number>) {
+    return this.redis.scanTally(
+      this.hash(scanId),
+      this.listedSet(scanId),
+      this.doneSet(scanId),
+      this.eventsDoneSet(scanId),
+      step,
+      Date.now(),
+      this.channel(scanId),
+      ...args,
+    );
+  }
+
   async init(scanId: number): Promise<void> {
     const now = Date.now();
     await this.redis.hset(this.hash(scanId), {
-      scanId, status: 'queued', stage: 'queued', listed: 0, processed: 0, failed: 0, duplicates: 0, matched: 0, events: 0, eventsDone: 0,
+      scanId,
+      status: 'queued',
+      stage: 'queued',
+      listed: 0,
+      processed: 0,
+      failed: 0,
+      duplicates: 0,
+      matched: 0,
+      events: 0,
+      eventsDone: 0,
       updatedAt: now,
     });
   }
@@ -185,19 +208,18 @@ export class ScanProgressRepository {
   }
 
   async markRunning(scanId: number): Promise<void> {
-    const now = Date.now();
-    await this.redis.scanSetFields(this.hash(scanId), now, this.channel(scanId), 'status', 'running', 'stage', 'listing', 'startedAt', String(now));
+    await this.tally(scanId, 'set', 'status', 'running', 'stage', 'listing', 'startedAt', String(Date.now()));
   }
 
   /** Returns how many of these files are new to this scan (a re-listed page counts nothing twice). */
   async addListed(scanId: number, fileIds: string[]): Promise<number> {
     if (!fileIds.length) return 0;
-    return this.redis.scanAddListed(this.hash(scanId), this.listedSet(scanId), Date.now(), this.channel(scanId), ...fileIds);
+    return (await this.tally(scanId, 'listed', ...fileIds)) as number;
   }
 
   /** True when this call finished the listing of a scan whose files were all done already. */
   async listingDone(scanId: number): Promise<boolean> {
-    return (await this.redis.scanListingDone(this.hash(scanId), Date.now(), this.channel(scanId))) === 1;
+    return (await this.tally(scanId, 'listing-done')) === 1;
   }
 
   /**
@@ -205,15 +227,13 @@ export class ScanProgressRepository {
    * caller: the one whose file completed the scan's last pending work.
    */
   async markDone(scanId: number, fileId: string, outcome: 'processed' | 'failed') {
-    const [counted, finishing] = await this.redis.scanMarkDone(
-      this.hash(scanId), this.doneSet(scanId), outcome, fileId, Date.now(), this.channel(scanId),
-    );
+    const [counted, finishing] = (await this.tally(scanId, 'file-done', outcome, fileId)) as [number, number];
     return { known: counted !== -1, counted: counted === 1, finishing: finishing === 1 };
   }
 
   async setCounts(scanId: number, counts: Partial<ScanCounts>): Promise<void> {
     const pairs = Object.entries(counts).flatMap(([field, value]) => [field, String(value)]);
-    if (pairs.length) await this.redis.scanSetFields(this.hash(scanId), Date.now(), this.channel(scanId), ...pairs);
+    if (pairs.length) await this.tally(scanId, 'set', ...pairs);
   }
 
   /**
@@ -221,15 +241,13 @@ export class ScanProgressRepository {
    * call; `finishing` true when there is nothing to match, for the one caller that started matching.
    */
   async startMatching(scanId: number, events: number) {
-    const result = await this.redis.scanStartMatching(this.hash(scanId), Date.now(), this.channel(scanId), events);
+    const result = await this.tally(scanId, 'events-found', events);
     return { started: result !== 0, finishing: result === 2 };
   }
 
   /** Counts an event as matched (or sent to review), once; `finishing` is true for the caller that matched the last one. */
   async markEventDone(scanId: number, eventKey: string) {
-    const [counted, finishing] = await this.redis.scanMarkEventDone(
-      this.hash(scanId), this.eventsDoneSet(scanId), eventKey, Date.now(), this.channel(scanId),
-    );
+    const [counted, finishing] = (await this.tally(scanId, 'event-done', eventKey)) as [number, number];
     return { counted: counted === 1, finishing: finishing === 1 };
   }
 
@@ -239,7 +257,11 @@ export class ScanProgressRepository {
 
   /** Final state: published, kept a week for late readers, the per-file sets dropped. */
   async finish(scanId: number, status: Exclude<ScanStatus, 'queued' | 'running'>): Promise<void> {
-    await this.redis.scanSetFields(this.hash(scanId), Date.now(), this.channel(scanId), 'status', status, 'stage', 'done');
-    await this.redis.multi().expire(this.hash(scanId), FINISHED_TTL_SECONDS).del(this.listedSet(scanId), this.doneSet(scanId), this.eventsDoneSet(scanId)).exec();
+    await this.tally(scanId, 'set', 'status', status, 'stage', 'done');
+    await this.redis
+      .multi()
+      .expire(this.hash(scanId), FINISHED_TTL_SECONDS)
+      .del(this.listedSet(scanId), this.doneSet(scanId), this.eventsDoneSet(scanId))
+      .exec();
   }
 }

@@ -14,6 +14,7 @@ export const scanColumns = {
   failed: scans.failed,
   duplicates: scans.duplicates,
   matched: scans.matched,
+  unchanged: scans.unchanged,
   error: scans.error,
   startedAt: scans.startedAt,
   finishedAt: scans.finishedAt,

@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, ne } from 'drizzle-orm';
-import { sources } from '../../drizzle/schema/index.js';
+import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
+import { photos, sources } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 import { isDuplicateKey } from './user.repository.js';
 
@@ -12,6 +12,7 @@ export const sourceColumns = {
   googleAccountEmail: sources.googleAccountEmail,
   rescanSchedule: sources.rescanSchedule,
   lastScanAt: sources.lastScanAt,
+  disconnectedAt: sources.disconnectedAt,
   createdAt: sources.createdAt,
 } as const;
 
@@ -23,6 +24,18 @@ export class SourceRepository {
 
   listByUser(userId: number) {
     return this.db.select(sourceColumns).from(sources).where(eq(sources.userId, userId)).orderBy(asc(sources.id));
+  }
+
+  /** The libraries with how many of their photos are in the history (read, not failed): what a card and a rescan's summary say. */
+  listWithPhotoCounts(userId: number) {
+    return this.db
+      .select({
+        ...sourceColumns,
+        photoCount: sql<number>`(SELECT COUNT(*) FROM ${photos} WHERE ${photos.userId} = ${sources.userId} AND ${photos.sourceId} = ${sources.id} AND ${photos.status} = 'ready')`.mapWith(Number),
+      })
+      .from(sources)
+      .where(eq(sources.userId, userId))
+      .orderBy(asc(sources.id));
   }
 
   /** The full row, for the worker: it needs the path or the token to open the source. */
@@ -49,7 +62,7 @@ export class SourceRepository {
   /** The user's library at this location, from the primary (it may have been added a moment ago). */
   async findByLocation(userId: number, locationKey: string) {
     const [row] = await this.db.$primary
-      .select({ id: sources.id, label: sources.label })
+      .select({ id: sources.id, label: sources.label, disconnectedAt: sources.disconnectedAt })
       .from(sources)
       .where(and(eq(sources.userId, userId), eq(sources.locationKey, locationKey)))
       .limit(1);
@@ -58,7 +71,33 @@ export class SourceRepository {
 
   /** A reconnected Google account: its fresh grant replaces the stored one (which may have been revoked). */
   async replaceDriveGrant(userId: number, sourceId: number, grant: { googleAccountEmail: string; encryptedRefreshToken: string }) {
-    await this.db.update(sources).set(grant).where(and(eq(sources.userId, userId), eq(sources.id, sourceId), eq(sources.kind, 'gdrive')));
+    await this.db
+      .update(sources)
+      .set({ ...grant, disconnectedAt: null })
+      .where(and(eq(sources.userId, userId), eq(sources.id, sourceId), eq(sources.kind, 'gdrive')));
+  }
+
+  /**
+   * Disconnected, history kept: never scanned again (no schedule, no Drive grant, no changes-feed position, so
+   * a reconnection lists the whole library again and skips what it already has by fingerprint).
+   */
+  async markDisconnected(userId: number, sourceId: number): Promise<void> {
+    await this.db
+      .update(sources)
+      .set({ disconnectedAt: new Date(), rescanSchedule: 'off', encryptedRefreshToken: null, changesPageToken: null })
+      .where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
+  }
+
+  /** The same place added again: the disconnected library is back, with its history. */
+  async reconnect(userId: number, sourceId: number): Promise<void> {
+    await this.db
+      .update(sources)
+      .set({ disconnectedAt: null })
+      .where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
+  }
+
+  async delete(userId: number, sourceId: number): Promise<void> {
+    await this.db.$primary.delete(sources).where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
   }
 
   /** False when the user has no such source. */

@@ -30,6 +30,17 @@ export class UserRepository {
     return row ?? null;
   }
 
+  /** False when the email is another account's (the unique key decides). */
+  async updateProfile(userId: number, profile: { name: string; email: string }): Promise<boolean> {
+    try {
+      await this.db.update(users).set(profile).where(eq(users.id, userId));
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
   /** Returns null when the email is taken (the unique key decides, so two racing sign-ups cannot both win). */
   async insert(user: NewUser): Promise<UserSummary | null> {
     try {

@@ -1,4 +1,4 @@
-import { changePasswordInput, deleteAccountInput, loginInput, signupInput } from '../../shared/auth.schema.js';
+import { changePasswordInput, deleteAccountInput, loginInput, signupInput, updateProfileInput } from '../../shared/auth.schema.js';
 import { publicProcedure, router, unbatchedProtectedProcedure, unbatchedPublicProcedure } from '../trpc/init.js';
 
 // The mutations are unbatched: each comes in a request of its own (see trpc/init.ts).
@@ -19,6 +19,16 @@ export const authRouter = router({
   }),
 
   me: publicProcedure.query(({ ctx }) => ctx.session.user),
+
+  /**
+   * A new name or e-mail, seen at once: this session is established again with the user as changed (which
+   * also puts them in this server's CurrentUsers); other web servers' ≤ 5 s account check picks it up.
+   */
+  updateProfile: unbatchedProtectedProcedure.input(updateProfileInput).mutation(async ({ ctx, input }) => {
+    const user = await ctx.services.auth.updateProfile(ctx.user, input, ctx.clientIp);
+    await ctx.session.establish(user);
+    return user;
+  }),
 
   /** A new password ends every other session of the user (on every device); this one stays. */
   changePassword: unbatchedProtectedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {

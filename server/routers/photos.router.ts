@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import { photoListInput, photoMoveInput, photoStarInput } from '../../shared/photo.schema.js';
-import { protectedProcedure, router } from '../trpc/init.js';
+import { CACHE_TTL } from '../cache/versioned-cache.js';
+import { viewTags } from '../cache/view-versions.js';
+import { cachedView, protectedProcedure, router } from '../trpc/init.js';
 
 export const photosRouter = router({
-  list: protectedProcedure.input(photoListInput).query(({ ctx, input }) => ctx.services.photoCuration.list(ctx.user.id, input)),
+  // A concert's grid; the unmatched photos change as scans ingest, which bumps nothing, so they are never cached.
+  list: protectedProcedure
+    .meta(cachedView(CACHE_TTL.concertDetail, (input) => {
+      const concertId = (input as { concertId?: unknown }).concertId;
+      return typeof concertId === 'number' ? [viewTags.photos(concertId)] : null;
+    }))
+    .input(photoListInput)
+    .query(({ ctx, input }) => ctx.services.photoCuration.list(ctx.user.id, input)),
 
   star: protectedProcedure.input(photoStarInput).mutation(async ({ ctx, input }) => {
     await ctx.services.photoCuration.star(ctx.user.id, input.id, input.starred, ctx.requestId);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { libraryInput } from '../../shared/library.schema.js';
 import { RESCAN_SCHEDULES } from '../services/rescan-schedule-pattern.js';
 import { protectedProcedure, router } from '../trpc/init.js';
 
@@ -18,4 +19,10 @@ export const sourcesRouter = router({
   addLocalFolder: protectedProcedure
     .input(z.object({ path: z.string().trim().min(1, 'Give a folder path').max(1024) }))
     .mutation(({ ctx, input }) => ctx.services.sources.addLocalFolder(ctx.user.id, input.path)),
+
+  /** Stops scanning a library and forgets its Drive grant; its photos and concerts stay in the history. */
+  disconnect: protectedProcedure.input(libraryInput).mutation(({ ctx, input }) => ctx.services.libraryRemoval.disconnect(ctx.user.id, input.sourceId)),
+
+  /** Removes a library with its photos (and the concerts found only in them). */
+  remove: protectedProcedure.input(libraryInput).mutation(({ ctx, input }) => ctx.services.libraryRemoval.remove(ctx.user.id, input.sourceId)),
 });

@@ -1,4 +1,4 @@
-import type { ChangePasswordInput, LoginInput, SignupInput } from '../../shared/auth.schema.js';
+import type { ChangePasswordInput, LoginInput, SignupInput, UpdateProfileInput } from '../../shared/auth.schema.js';
 import { ConflictError, InvalidCredentialsError, ValidationError } from '../errors.js';
 import type { RateLimits, ReservedAttempt } from '../rate-limit/limits.js';
 import type { AccountRepository } from '../repositories/account.repository.js';
@@ -48,6 +48,8 @@ export class AuthService {
       throw error;
     }
     try {
+      // Where the account was made is a place its owner uses: failed logins of others there never lock them out.
+      await this.limits.login.succeeded(user.email, clientIp);
       await establish(user);
     } catch (error) {
       await this.accounts.deleteUser(user.id);
@@ -101,6 +103,32 @@ export class AuthService {
       throw error;
     }
     await this.users.updatePasswordHash(user.id, await this.hasher.hash(input.newPassword));
+  }
+
+  /**
+   * A new name or e-mail. A new e-mail asks for the current password (under the login limits, like a password
+   * change): a session left open must not hand the account to whoever sits at it. The place it was changed from
+   * stays known to the account under its new e-mail.
+   */
+  async updateProfile(user: UserSummary, input: UpdateProfileInput, clientIp: string): Promise<UserSummary> {
+    const emailChanged = input.email !== user.email;
+    if (emailChanged) {
+      if (!input.currentPassword) throw new ValidationError('Enter your current password to change your e-mail');
+      try {
+        await this.underLoginLimits(user.email, clientIp, async () => {
+          const current = await this.accounts.passwordHashOf(user.id);
+          if (!current || !(await this.hasher.verify(current, input.currentPassword!))) throw new InvalidCredentialsError();
+        });
+      } catch (error) {
+        if (error instanceof InvalidCredentialsError) throw new ValidationError('The current password is wrong');
+        throw error;
+      }
+    }
+    if (!(await this.users.updateProfile(user.id, { name: input.name, email: input.email }))) {
+      throw new ConflictError('Another account already uses this e-mail');
+    }
+    if (emailChanged) await this.limits.login.succeeded(input.email, clientIp);
+    return { ...user, name: input.name, email: input.email };
   }
 
   private async verify(input: LoginInput): Promise<UserSummary> {

@@ -1,15 +1,19 @@
-import type { z } from 'zod';
 import type { SetlistSet, SupportingAct } from '../../shared/concert.schema.js';
-import type { matchConcertPayload } from '../../shared/jobs.js';
+import type { JobPayload } from '../../shared/jobs.js';
 import { reverseGeocode } from '../geo/reverse-geocoder.js';
 import type { Logger } from '../logger.js';
+import { done, retryLater, type Outcome } from '../outcome.js';
+import { isQuotaExhausted } from '../rate-limit/daily-budget.js';
 import type { ArtistRepository } from '../repositories/artist.repository.js';
 import type { ConcertInsert, MatchRepository } from '../repositories/match.repository.js';
-import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
 import type { Venue, VenueRepository } from '../repositories/venue.repository.js';
-import type { ScanFinisher } from './scan-finisher.js';
 
-export type MatchConcertPayload = z.output<typeof matchConcertPayload>;
+export type MatchConcertPayload = JobPayload<'match-concert'>;
+
+export interface MatchResult {
+  outcome: 'joined' | 'matched' | 'needs_review';
+  concertId: number;
+}
 
 /** What an outside source (setlist.fm) knows about the show at a venue on an evening. */
 export interface ConcertFacts {
@@ -36,59 +40,46 @@ type StoredFacts = Pick<ConcertInsert, 'artistId' | 'tour' | 'supportingActs' | 
  * decides anything: at most the review inbox offers it as an unverified suggestion.
  * Whatever is found, the event becomes one concert (unique per user and event, so
  * two workers create one), "needs review" when the artist is unknown, and its photos
- * join it.
+ * join it. Safe to run again, or twice at once: one concert per user and event.
  */
 export class ConcertMatchingService {
   constructor(
     private readonly match: MatchRepository,
     private readonly venues: VenueRepository,
     private readonly artists: ArtistRepository,
-    private readonly progress: ScanProgressRepository,
-    private readonly finisher: ScanFinisher,
     private readonly facts: ConcertFactsSource | null,
   ) {}
 
-  async run(payload: MatchConcertPayload, attempt: { number: number; of: number }, logger: Logger) {
-    const { scanId, userId, eventKey, evening, venueId } = payload;
-    if (await this.progress.isCancelled(scanId)) return { outcome: 'cancelled' as const };
-    let concertId = (await this.match.concertOfEvent(userId, eventKey)) ?? (venueId ? await this.match.userConcertAtVenue(userId, venueId, evening) : null);
-    let outcome: 'joined' | 'matched' | 'needs_review' = 'joined';
+  /**
+   * `lookUp: false` asks no outside source: what the job layer does once the lookup has
+   * failed for good, so the event is not lost but waits in the inbox, where the user can
+   * look it up again.
+   */
+  async matchEvent(payload: MatchConcertPayload, logger: Logger, { lookUp = true } = {}): Promise<Outcome<MatchResult>> {
+    const { userId, eventKey, evening, venueId } = payload;
+    let concertId =
+      (await this.match.concertOfEvent(userId, eventKey)) ?? (venueId ? await this.match.userConcertAtVenue(userId, venueId, evening) : null);
+    let outcome: MatchResult['outcome'] = 'joined';
     if (!concertId) {
       const venue = venueId ? await this.venues.findVisible(userId, venueId) : null;
-      const facts = venue ? await this.factsFor(venue, evening, attempt, logger) : null;
+      let facts: StoredFacts | null = null;
+      try {
+        facts = venue && lookUp ? await this.factsFor(venue, evening) : null;
+      } catch (error) {
+        // setlist.fm's daily quota is spent: asking again today is wasted, so the event waits for tomorrow's.
+        if (isQuotaExhausted(error)) return retryLater(`waiting for setlist.fm: ${error.message}`, error.resumeAt);
+        throw error;
+      }
       outcome = facts ? 'matched' : 'needs_review';
       concertId = await this.createConcert(payload, venue, facts);
     }
     const linked = await this.match.linkEventPhotos(userId, eventKey, concertId);
-    await this.finisher.refreshMatched(userId, scanId);
-    const { finishing } = await this.progress.markEventDone(scanId, eventKey);
     logger.info({ eventKey, concertId, outcome, linked }, 'event matched');
-    if (finishing) await this.finisher.complete(userId, scanId, logger);
-    return { outcome, concertId };
+    return done({ outcome, concertId });
   }
 
-  /** BullMQ gave up outside the handler: the event still becomes a concert, for review. */
-  async recordAbandoned(payload: MatchConcertPayload, logger: Logger) {
-    if (await this.progress.isCancelled(payload.scanId)) return;
-    const venue = payload.venueId ? await this.venues.findVisible(payload.userId, payload.venueId) : null;
-    const concertId = (await this.match.concertOfEvent(payload.userId, payload.eventKey)) ?? (await this.createConcert(payload, venue, null));
-    await this.match.linkEventPhotos(payload.userId, payload.eventKey, concertId);
-    await this.finisher.viewsChanged(payload.userId);
-    const { finishing } = await this.progress.markEventDone(payload.scanId, payload.eventKey);
-    if (finishing) await this.finisher.complete(payload.userId, payload.scanId, logger);
-  }
-
-  private async factsFor(venue: Venue, evening: string, attempt: { number: number; of: number }, logger: Logger): Promise<StoredFacts | null> {
-    if (!this.facts) return null;
-    let facts: ConcertFacts | null;
-    try {
-      facts = await this.facts.at(venue, evening);
-    } catch (error) {
-      // On the last attempt the event is not lost: it waits in the inbox, where the user can look it up again.
-      if (attempt.number < attempt.of) throw error;
-      logger.warn({ err: error, venueId: venue.id, evening }, 'concert lookup failed for good; the event needs review');
-      return null;
-    }
+  private async factsFor(venue: Venue, evening: string): Promise<StoredFacts | null> {
+    const facts = await this.facts?.at(venue, evening);
     if (!facts) return null;
     const artistId = await sharedArtistOf(this.artists, facts);
     return {

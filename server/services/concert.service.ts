@@ -8,8 +8,9 @@ import type { PhotoQueryRepository } from '../repositories/photo-query.repositor
 import type { VenueAliasRepository } from '../repositories/venue-alias.repository.js';
 import type { VenueRepository } from '../repositories/venue.repository.js';
 import type { MediaUrls } from '../media/media-urls.js';
-import { presentPhoto } from '../media/photo-media.js';
-import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
+import { presentStripPhoto } from '../media/photo-media.js';
+import { noViewCache, type ViewCache } from '../cache/versioned-cache.js';
+import { viewTags } from '../cache/view-versions.js';
 import type { AccessService } from './access.js';
 import type { ArtistService } from './artist.service.js';
 
@@ -29,11 +30,10 @@ export class ConcertService {
     private readonly cache: ViewCache = noViewCache,
   ) {}
 
-  list(userId: number, input: ConcertListInput) {
-    return this.cache.forUser(userId, 'concerts.list', input, CACHE_TTL.concertList, async () => {
-      const page = await this.concerts.list(userId, input);
-      return { ...page, items: page.items.map((item) => ({ ...item, photos: item.photos.map((photo) => presentPhoto(this.mediaUrls, photo)) })) };
-    });
+  /** A timeline page. Cached as the answer's bytes (the router's `view`), not here. */
+  async list(userId: number, input: ConcertListInput) {
+    const page = await this.concerts.list(userId, input);
+    return { ...page, items: page.items.map((item) => ({ ...item, photos: item.photos.map((photo) => presentStripPhoto(this.mediaUrls, photo)) })) };
   }
 
   /** Which years hold concerts (newest first), with their counts: the timeline's year filter. */
@@ -41,18 +41,12 @@ export class ConcertService {
     return this.concerts.years(userId);
   }
 
-  /**
-   * The ownership check runs inside the loader: keys are per user, and losing a
-   * concert (delete, merge, account deletion) bumps the user's version, so a hit is
-   * always a concert the user owns. Failures are never cached.
-   */
-  get(userId: number, id: number) {
-    return this.cache.forUser(userId, 'concerts.get', id, CACHE_TTL.concertDetail, async () => {
-      await this.access.requireOwned('concert', userId, id);
-      const concert = await this.concerts.get(userId, id);
-      if (!concert) throw new NotFoundError('Concert');
-      return concert;
-    });
+  /** A concert's page. Cached as the answer's bytes per user (the router's `view`); failures never are. */
+  async get(userId: number, id: number) {
+    await this.access.requireOwned('concert', userId, id);
+    const concert = await this.concerts.get(userId, id);
+    if (!concert) throw new NotFoundError('Concert');
+    return concert;
   }
 
   /** A concert the user adds, usually from unmatched photos: it stands where they were taken. */
@@ -121,7 +115,9 @@ export class ConcertService {
 
     await this.concerts.update(userId, input.id, patch);
     if (venueChanged && place) await this.venueAliases.remember(userId, venue.id, place);
-    await this.cache.bumpUser(userId);
+    // Notes and the tour show on the concert's page only; anything else (and a first confirmation) on the timeline and in the stats.
+    const pageOnly = input.artist === undefined && input.venue === undefined && input.date === undefined && current.status === 'confirmed';
+    await this.cache.bump(userId, pageOnly ? [viewTags.concert(input.id)] : [viewTags.concert(input.id), viewTags.timeline, viewTags.stats]);
   }
 
   async merge(userId: number, { targetId, sourceIds }: ConcertMergeInput): Promise<void> {

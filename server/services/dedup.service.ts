@@ -1,14 +1,12 @@
-import type { z } from 'zod';
-import type { dedupScanPayload } from '../../shared/jobs.js';
+import type { JobPayload } from '../../shared/jobs.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { JobQueues } from '../queue/queues.js';
+import { done, skipped, type Outcome, type StopCheck } from '../outcome.js';
 import { DedupConflictError, type DedupWrite, type DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
 import type { PhotoRepository } from '../repositories/photo.repository.js';
-import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
 import { planDedup, type DedupUnit } from './dedup-plan.js';
 
-export type DedupScanPayload = z.output<typeof dedupScanPayload>;
+export type DedupScanPayload = JobPayload<'dedup-scan'>;
 
 /** Why a dedup run ended early: the scan was cancelled, or the account is gone. Either way it ends quietly, never retried. */
 type StopReason = 'cancelled' | 'gone';
@@ -23,45 +21,45 @@ const YIELD_EVERY_MS = 50;
 const STOP_CHECK_EVERY_MS = 1_000;
 
 /**
- * The last stage of a scan: groups the photos it brought in with their copies
- * (exact, near) and burst siblings across the user's library, suggests the best
- * copy, then hands the scan to event grouping. The groups are planned in memory
- * from three reads (dedup-plan.ts) and written in units of a few statements; before
- * each write the run stops if the scan was cancelled or the account deleted. One job
+ * A stage of a scan once every file is in: groups the photos it brought in with their
+ * copies (exact, near) and burst siblings across the user's library and suggests the
+ * best copy. The groups are planned in memory from three reads (dedup-plan.ts) and
+ * written in units of a few statements; before each write the run stops if the scan
+ * was cancelled (`stopped`, asked of the job layer) or the account deleted. One job
  * per scan; running it again, or after a crash part-way, ends with the same groups.
  */
 export class DedupService {
   constructor(
     private readonly photos: Pick<PhotoRepository, 'readyOfScan'>,
     private readonly groups: DuplicateGroupRepository,
-    private readonly progress: Pick<ScanProgressRepository, 'isCancelled' | 'setCounts'>,
-    private readonly queues: Pick<JobQueues, 'groupEvents'>,
     private readonly config: Pick<AppConfig, 'dedup'>,
   ) {}
 
-  /** Grouping failed for good: the photos are all in, so the scan goes on to matching, noting what went wrong. */
-  async recordAbandoned({ scanId, userId, requestId }: DedupScanPayload, reason: string) {
-    await this.queues.groupEvents({ scanId, userId, requestId, note: `Duplicates could not be grouped: ${reason}`.slice(0, 1000) });
-  }
-
-  async run({ scanId, userId, requestId }: DedupScanPayload, logger: Logger) {
-    const stoppedAtStart = await this.stopReason(scanId, userId);
-    if (stoppedAtStart) return { outcome: stoppedAtStart };
+  /** Done with the scan's count of extra copies; skipped ('cancelled' or 'gone') when it stopped, which hands nothing on. */
+  async run(
+    { scanId, userId }: DedupScanPayload,
+    { stopped, logger }: { stopped: StopCheck; logger: Logger },
+  ): Promise<Outcome<{ duplicates: number }>> {
+    const stop = (): Promise<StopReason | null> => this.stopReason(userId, stopped);
+    const stoppedAtStart = await stop();
+    if (stoppedAtStart) return skipped(stoppedAtStart);
     const fresh = await this.photos.readyOfScan(userId, scanId);
     let grouped = 0;
     if (fresh.length) {
-      const result = await this.groupReplanningOnConflict(scanId, userId, fresh.map((photo) => photo.id), logger);
+      const result = await this.groupReplanningOnConflict(
+        { scanId, userId, stop, cancelled: stopped },
+        fresh.map((photo) => photo.id),
+        logger,
+      );
       if ('stopped' in result) {
         logger.info({ scanId, reason: result.stopped, writes: result.writes }, 'duplicate grouping stopped');
-        return { outcome: result.stopped };
+        return skipped(result.stopped);
       }
       grouped = result.grouped;
     }
     const duplicates = await this.groups.countExtraCopiesOfScan(userId, scanId);
-    await this.progress.setCounts(scanId, { duplicates });
-    await this.queues.groupEvents({ scanId, userId, requestId });
     logger.info({ scanId, photos: fresh.length, grouped, duplicates }, 'duplicates grouped');
-    return { outcome: 'grouped' as const, duplicates };
+    return done({ duplicates });
   }
 
   /**
@@ -69,37 +67,41 @@ export class DedupService {
    * counted on: nothing of that unit was written, and what was written stays right, so
    * planning again from what is there now finishes the job. Past a few tries the job retries later.
    */
-  private async groupReplanningOnConflict(scanId: number, userId: number, fresh: number[], logger: Logger) {
+  private async groupReplanningOnConflict(run: DedupRun, fresh: number[], logger: Logger) {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.group(scanId, userId, fresh, logger);
+        return await this.group(run, fresh, logger);
       } catch (error) {
         if (!(error instanceof DedupConflictError) || attempt >= PLANS_PER_RUN) throw error;
-        logger.info({ scanId, attempt, reason: error.message }, 'duplicate groups changed meanwhile; planning again');
+        logger.info({ scanId: run.scanId, attempt, reason: error.message }, 'duplicate groups changed meanwhile; planning again');
       }
     }
   }
 
-  private async group(scanId: number, userId: number, fresh: number[], logger: Logger) {
+  private async group({ scanId, userId, stop, cancelled }: DedupRun, fresh: number[], logger: Logger): Promise<GroupResult> {
     // Photos first, groups last: a group made in between is then one no photo read here points to yet.
     const library = await this.groups.comparablePhotos(userId);
     const otherMembers = await this.groups.otherGroupMembers(userId);
     const groups = await this.groups.groupsOf(userId);
-    const watch = this.stopWatch(scanId, userId);
+    const watch = stopWatch(stop);
     const startedAt = performance.now();
     const plan = await planDedup({ library, otherMembers, groups, fresh }, this.config.dedup, watch.checkpoint);
     if (!plan) return { stopped: watch.reason() ?? 'cancelled', writes: 0 };
-    logger.debug({ scanId, library: library.length, units: plan.units.length, ms: Math.round(performance.now() - startedAt) }, 'duplicate groups planned');
+    logger.debug(
+      { scanId, library: library.length, units: plan.units.length, ms: Math.round(performance.now() - startedAt) },
+      'duplicate groups planned',
+    );
 
     let writes = 0;
     for (const write of batchUnits(plan.units, ROWS_PER_WRITE)) {
-      if (await this.progress.isCancelled(scanId)) return { stopped: 'cancelled' as const, writes };
+      // The write itself finds a deleted account (it share-locks the user row).
+      if (await cancelled()) return { stopped: 'cancelled' as const, writes };
       let written: 'written' | 'gone';
       try {
         written = await this.groups.applyDedupWrite(userId, write);
       } catch (error) {
         // A deletion or cancel under way explains a conflict (the photos went): stop quietly. Anything else retries.
-        const reason = await this.stopReason(scanId, userId);
+        const reason = await stop();
         if (reason) return { stopped: reason, writes };
         throw error;
       }
@@ -109,32 +111,42 @@ export class DedupService {
     return { grouped: plan.freshGrouped, writes };
   }
 
-  private async stopReason(scanId: number, userId: number): Promise<StopReason | null> {
-    if (await this.progress.isCancelled(scanId)) return 'cancelled';
+  private async stopReason(userId: number, stopped: StopCheck): Promise<StopReason | null> {
+    if (await stopped()) return 'cancelled';
     if (!(await this.groups.userExists(userId))) return 'gone';
     return null;
   }
+}
 
-  /** The planner's checkpoint: gives the event loop back every YIELD_EVERY_MS, checks for a stop every STOP_CHECK_EVERY_MS. */
-  private stopWatch(scanId: number, userId: number) {
-    let yieldedAt = performance.now();
-    let checkedAt = yieldedAt;
-    let reason: StopReason | null = null;
-    return {
-      reason: () => reason,
-      checkpoint: async () => {
-        if (performance.now() - yieldedAt >= YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          yieldedAt = performance.now();
-        }
-        if (performance.now() - checkedAt >= STOP_CHECK_EVERY_MS) {
-          reason = await this.stopReason(scanId, userId);
-          checkedAt = performance.now();
-        }
-        return reason !== null;
-      },
-    };
-  }
+type GroupResult = { stopped: StopReason; writes: number } | { grouped: number; writes: number };
+
+interface DedupRun {
+  scanId: number;
+  userId: number;
+  /** Cancelled, or the account gone. */
+  stop: () => Promise<StopReason | null>;
+  cancelled: StopCheck;
+}
+
+/** The planner's checkpoint: gives the event loop back every YIELD_EVERY_MS, checks for a stop every STOP_CHECK_EVERY_MS. */
+function stopWatch(stop: () => Promise<StopReason | null>) {
+  let yieldedAt = performance.now();
+  let checkedAt = yieldedAt;
+  let reason: StopReason | null = null;
+  return {
+    reason: () => reason,
+    checkpoint: async () => {
+      if (performance.now() - yieldedAt >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yieldedAt = performance.now();
+      }
+      if (performance.now() - checkedAt >= STOP_CHECK_EVERY_MS) {
+        reason = await stop();
+        checkedAt = performance.now();
+      }
+      return reason !== null;
+    },
+  };
 }
 
 /** Whole units packed into writes of about `rowsPerWrite` rows changed (a bigger unit is a write of its own). */

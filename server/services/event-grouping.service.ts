@@ -1,15 +1,20 @@
-import type { z } from 'zod';
 import { distanceMeters } from '../../shared/geo.js';
-import type { groupEventsPayload } from '../../shared/jobs.js';
+import type { JobPayload } from '../../shared/jobs.js';
 import type { AppConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { eventKeyOf, groupIntoEvents, type PlannedEvent } from '../matching/event-grouping.js';
-import type { JobQueues } from '../queue/queues.js';
 import type { MatchRepository } from '../repositories/match.repository.js';
-import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
-import type { ScanFinisher } from './scan-finisher.js';
 
-export type GroupEventsPayload = z.output<typeof groupEventsPayload>;
+export type GroupEventsPayload = JobPayload<'group-events'>;
+
+/** An event of the scan still to match: its photos carry its key. */
+export interface EventToMatch {
+  eventKey: string;
+  evening: string;
+  latitude: number;
+  longitude: number;
+  timeZone: string | null;
+}
 
 /** Where the photos of an evening can go: a concert the user already has, or an event of this scan. */
 type EveningTarget = { kind: 'concert'; concertId: number } | { kind: 'event'; eventKey: string };
@@ -17,21 +22,17 @@ type EveningTarget = { kind: 'concert'; concertId: number } | { kind: 'event'; e
 /**
  * After dedup: the scan's new photos become events. An event at the place and on
  * the evening of a concert the user already has joins it at once; every other
- * event goes on to venue detection and matching, one job each. Photos without a
+ * event is returned, to go on to venue detection and matching. Photos without a
  * position join their evening's only event; with several (or none) they stay
- * unmatched for the inbox.
+ * unmatched for the inbox. Running it again tags the same photos with the same keys.
  */
 export class EventGroupingService {
   constructor(
     private readonly match: MatchRepository,
-    private readonly progress: ScanProgressRepository,
-    private readonly queues: JobQueues,
-    private readonly finisher: ScanFinisher,
     private readonly config: Pick<AppConfig, 'matching'>,
   ) {}
 
-  async run({ scanId, userId, requestId, note }: GroupEventsPayload, logger: Logger) {
-    if (await this.progress.isCancelled(scanId)) return { outcome: 'cancelled' as const };
+  async group({ scanId, userId }: GroupEventsPayload, logger: Logger): Promise<EventToMatch[]> {
     const radius = this.config.matching.eventRadiusMeters;
     const { events, withoutPlace } = groupIntoEvents(await this.match.unassignedOfScan(userId, scanId), radius);
 
@@ -40,7 +41,8 @@ export class EventGroupingService {
     const knownOn = this.concertsByEvening(userId);
     for (const event of events) {
       const known = (await knownOn(event.evening)).find(
-        (c) => c.latitude !== null && c.longitude !== null && distanceMeters(event.center, { latitude: c.latitude, longitude: c.longitude }) <= radius,
+        (c) =>
+          c.latitude !== null && c.longitude !== null && distanceMeters(event.center, { latitude: c.latitude, longitude: c.longitude }) <= radius,
       );
       let target: EveningTarget;
       if (known) {
@@ -66,17 +68,14 @@ export class EventGroupingService {
       placedWithoutGps += photoIds.length;
     }
 
-    const { finishing } = await this.progress.startMatching(scanId, toMatch.size);
-    await this.queues.detectVenues(
-      [...toMatch].map(([eventKey, event]) => ({
-        scanId, userId, eventKey, evening: event.evening, latitude: event.center.latitude, longitude: event.center.longitude,
-        timeZone: event.timeZone, requestId,
-      })),
-    );
     logger.info({ scanId, events: events.length, toMatch: toMatch.size, placedWithoutGps }, 'events grouped');
-    if (finishing) await this.finisher.complete(userId, scanId, logger, note);
-    else await this.finisher.refreshMatched(userId, scanId);
-    return { outcome: 'grouped' as const, events: toMatch.size };
+    return [...toMatch].map(([eventKey, event]) => ({
+      eventKey,
+      evening: event.evening,
+      latitude: event.center.latitude,
+      longitude: event.center.longitude,
+      timeZone: event.timeZone,
+    }));
   }
 
   /** The user's concerts of an evening, read once per evening per run. */
@@ -95,7 +94,9 @@ export class EventGroupingService {
 
 function addTarget(targets: Map<string, EveningTarget[]>, evening: string, target: EveningTarget) {
   const list = targets.get(evening) ?? [];
-  const same = list.some((t) => (t.kind === 'concert' ? target.kind === 'concert' && t.concertId === target.concertId : target.kind === 'event' && t.eventKey === target.eventKey));
+  const same = list.some((t) =>
+    t.kind === 'concert' ? target.kind === 'concert' && t.concertId === target.concertId : target.kind === 'event' && t.eventKey === target.eventKey,
+  );
   if (!same) list.push(target);
   targets.set(evening, list);
 }

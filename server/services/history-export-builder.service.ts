@@ -1,20 +1,18 @@
-import { UnrecoverableError } from 'bullmq';
-import type { z } from 'zod';
-import type { buildExportPayload, expireExportPayload } from '../../shared/jobs.js';
+import type { JobPayload } from '../../shared/jobs.js';
 import { exportContentType } from '../exports/export-files.js';
 import { writeConcertBook, writeRowFile, type HistoryPages, type StarredPhotos } from '../exports/history-files.js';
 import { findBookFonts, type BookFonts } from '../exports/pdf-fonts.js';
 import { putStreamed } from '../exports/streamed-object.js';
 import type { Logger } from '../logger.js';
-import type { JobQueues } from '../queue/queues.js';
+import type { JobSender } from '../queue/queues.js';
 import type { ExportRepository } from '../repositories/export.repository.js';
 import type { HistoryExportRepository } from '../repositories/history-export.repository.js';
 import { storageKeys } from '../storage/storage-keys.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import { EXPORT_RETENTION_MS } from './history-export.service.js';
 
-export type BuildExportPayload = z.output<typeof buildExportPayload>;
-export type ExpireExportPayload = z.output<typeof expireExportPayload>;
+export type BuildExportPayload = JobPayload<'build-export'>;
+export type ExpireExportPayload = JobPayload<'expire-export'>;
 
 /** The progress bar moves every this many concerts: a row update per 50 concerts, not per concert. */
 export const EXPORT_PROGRESS_EVERY = 50;
@@ -23,8 +21,8 @@ export const EXPORT_PROGRESS_EVERY = 50;
  * The `export` queue's work: builds an export's file page by page of the history
  * straight into storage (never the whole history, nor the whole file, in memory),
  * keeping the row's progress, and deletes the file when its retention is over.
- * A retry starts the file again from the top; the last failed attempt records
- * its reason in the row for the user.
+ * A retry starts the file again from the top; once the job has failed for good
+ * (worker/handlers.ts) `recordFailure` puts its reason in the row for the user.
  */
 export class HistoryExportBuilder {
   private fonts: BookFonts | null = null;
@@ -34,11 +32,11 @@ export class HistoryExportBuilder {
     private readonly history: HistoryPages,
     private readonly reads: Pick<ExportRepository, 'count'> & StarredPhotos,
     private readonly storage: ObjectStorage,
-    private readonly queues: Pick<JobQueues, 'expireExport'>,
+    private readonly jobs: JobSender,
     private readonly findFonts: () => BookFonts = findBookFonts,
   ) {}
 
-  async build({ exportId, userId }: BuildExportPayload, attempt: { number: number; of: number }, logger: Logger) {
+  async build({ exportId, userId }: BuildExportPayload, logger: Logger) {
     const row = await this.exportRows.find(userId, exportId);
     // The account was deleted, or a duplicate delivery of a job whose export is already settled.
     if (!row) return { outcome: 'gone' as const };
@@ -53,31 +51,25 @@ export class HistoryExportBuilder {
       saved = written;
       await this.exportRows.saveProgress(userId, exportId, written);
     };
-    try {
-      let written = 0;
-      const { byteSize } = await putStreamed(this.storage, key, exportContentType(row.format), async (sink) => {
-        written =
-          row.format === 'pdf'
-            ? await writeConcertBook(
-                { history: this.history, photos: this.reads, storage: this.storage, fonts: this.bookFonts(), userId, total, createdAt: row.createdAt },
-                sink,
-                onWritten,
-              )
-            : await writeRowFile(this.history, userId, row.format, sink, onWritten);
-      });
-      // Scheduled before the row says "completed": a crash in between leaves a retry, never a file kept for ever.
-      await this.queues.expireExport({ exportId, userId }, EXPORT_RETENTION_MS);
-      if (!(await this.exportRows.complete(userId, exportId, { storageKey: key, byteSize, done: written }))) {
-        await this.storage.delete(key);
-        return { outcome: 'gone' as const };
-      }
-      logger.info({ exportId, format: row.format, concerts: written, byteSize }, 'export built');
-      return { outcome: 'completed' as const, concerts: written, byteSize };
-    } catch (error) {
-      const final = error instanceof UnrecoverableError || attempt.number >= attempt.of;
-      if (final) await this.recordFailure({ exportId, userId }, (error as Error).message);
-      throw error;
+    let written = 0;
+    const { byteSize } = await putStreamed(this.storage, key, exportContentType(row.format), async (sink) => {
+      written =
+        row.format === 'pdf'
+          ? await writeConcertBook(
+              { history: this.history, photos: this.reads, storage: this.storage, fonts: this.bookFonts(), userId, total, createdAt: row.createdAt },
+              sink,
+              onWritten,
+            )
+          : await writeRowFile(this.history, userId, row.format, sink, onWritten);
+    });
+    // Scheduled before the row says "completed": a crash in between leaves a retry, never a file kept for ever.
+    await this.jobs.add('expire-export', { exportId, userId }, { delayMs: EXPORT_RETENTION_MS });
+    if (!(await this.exportRows.complete(userId, exportId, { storageKey: key, byteSize, done: written }))) {
+      await this.storage.delete(key);
+      return { outcome: 'gone' as const };
     }
+    logger.info({ exportId, format: row.format, concerts: written, byteSize }, 'export built');
+    return { outcome: 'completed' as const, concerts: written, byteSize };
   }
 
   /** The export failed for good: the user sees why. */

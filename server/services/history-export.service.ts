@@ -2,7 +2,7 @@ import { HISTORY_EXPORT_RETENTION_DAYS, type HistoryExportFormat, type HistoryEx
 import { NotFoundError } from '../errors.js';
 import { exportFileName } from '../exports/export-files.js';
 import type { MediaUrls } from '../media/media-urls.js';
-import type { JobQueues } from '../queue/queues.js';
+import type { JobSender } from '../queue/job-sender.js';
 import type { HistoryExportRecord, HistoryExportRepository } from '../repositories/history-export.repository.js';
 
 /** A finished export's file is kept this long (an `expire-export` job then deletes it), and offered only until then. */
@@ -28,7 +28,7 @@ export type HistoryExportView = ReturnType<HistoryExportService['present']>;
 export class HistoryExportService {
   constructor(
     private readonly exportRows: HistoryExportRepository,
-    private readonly queues: Pick<JobQueues, 'buildExport'>,
+    private readonly jobs: JobSender,
     private readonly urls: Pick<MediaUrls, 'downloadUrl'>,
   ) {}
 
@@ -36,7 +36,7 @@ export class HistoryExportService {
     const { id, created } = await this.exportRows.insertUnlessBuilding(userId, format);
     try {
       // For an export already building this adds nothing (same job id), unless its job was lost: then it is queued again.
-      await this.queues.buildExport({ exportId: id, userId, requestId });
+      await this.jobs.add('build-export', { exportId: id, userId, requestId });
     } catch (error) {
       if (created) await this.exportRows.fail(userId, id, 'The export could not be queued. Please try again.').catch(() => {});
       throw error;

@@ -12,11 +12,12 @@
  * double can. Everything before the SMTP hand-off releases the claim on failure.
  */
 import type { Logger } from '../logger.js';
-import { mailIdempotencyKey, type MailEvent } from '../mail/mail-events.js';
-import type { MailFactsRepository, MailConcert } from '../mail/mail-facts.repository.js';
+import type { JobPayload } from '../../shared/jobs.js';
+import { mailEventKey } from '../../shared/mail-events.js';
+import type { MailFactsRepository, MailConcert } from '../repositories/mail-facts.repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { MailLinks } from '../mail/links.js';
-import type { RecipientRepository } from '../mail/recipient.repository.js';
+import type { RecipientRepository } from '../repositories/recipient.repository.js';
 import { renderMail, type MailConcertView, type MailContent } from '../mail/templates/layout.js';
 import { milestoneMail } from '../mail/templates/milestone.mail.js';
 import { onThisDayMail } from '../mail/templates/on-this-day.mail.js';
@@ -36,6 +37,9 @@ export type DeliveryOutcome =
   | 'mail-off'
   | 'unwanted'
   | 'nothing-to-tell';
+
+/** One event's mail, as its `send-mail` job carries it. */
+export type MailEvent = JobPayload<'send-mail'>;
 
 type Recipient = NonNullable<Awaited<ReturnType<RecipientRepository['recipient']>>>;
 
@@ -60,7 +64,7 @@ export class MailService {
     const recipient = await this.recipients.recipient(event.userId);
     if (!recipient) return 'nothing-to-tell';
     if (!recipient[event.kind]) return 'unwanted';
-    const key = mailIdempotencyKey(event);
+    const key = mailEventKey(event);
     const claim = await this.deliveries.claim(event.userId, event.kind, key, MAIL_CLAIM_LEASE_MS);
     if (claim.outcome === 'sent') return 'already-sent';
     if (claim.outcome === 'busy') return 'busy';
@@ -99,7 +103,13 @@ export class MailService {
         const scan = await this.facts.scan(event.userId, event.scanId);
         if (!scan || scan.status !== 'completed' || scan.listed === 0) return null;
         const { total, concerts } = await this.facts.concertsOfScan(event.userId, event.scanId, 5);
-        return scanFinishedMail({ name, sourceLabel: scan.sourceLabel, counts: scan, concertTotal: total, concerts: concerts.map((c) => this.view(c)) });
+        return scanFinishedMail({
+          name,
+          sourceLabel: scan.sourceLabel,
+          counts: scan,
+          concertTotal: total,
+          concerts: concerts.map((c) => this.view(c)),
+        });
       }
       case 'milestone': {
         const concert = await this.facts.nthConcert(event.userId, event.milestone);

@@ -1,11 +1,12 @@
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { isTimeZone } from '../mail/local-clock.js';
-import type { MailFactsRepository } from '../mail/mail-facts.repository.js';
+import type { MailFactsRepository } from '../repositories/mail-facts.repository.js';
 import { highestMilestone, milestoneOfKey } from '../mail/milestones.js';
-import type { MailPreferences, RecipientRepository } from '../mail/recipient.repository.js';
+import type { MailPreferences, RecipientRepository } from '../repositories/recipient.repository.js';
 import type { UnsubscribeTokens } from '../mail/unsubscribe-token.js';
-import type { JobQueues } from '../queue/queues.js';
+import type { JobInput } from '../../shared/jobs.js';
+import type { JobSender } from '../queue/job-sender.js';
 import type { MailDeliveryRepository, MailKind } from '../repositories/mail-delivery.repository.js';
 
 /**
@@ -17,7 +18,7 @@ export class NotificationService {
     private readonly recipients: RecipientRepository,
     private readonly deliveries: MailDeliveryRepository,
     private readonly facts: MailFactsRepository,
-    private readonly queues: Pick<JobQueues, 'sendMails'>,
+    private readonly jobs: JobSender,
     private readonly tokens: UnsubscribeTokens | null,
     private readonly mailEnabled: boolean,
   ) {}
@@ -33,7 +34,7 @@ export class NotificationService {
     if (!this.mailEnabled) return { queued: [] };
     const recipient = await this.recipients.recipient(userId);
     if (!recipient) return { queued: [] };
-    const mails: Parameters<JobQueues['sendMails']>[0] = [];
+    const mails: Array<JobInput<'send-mail'>> = [];
     if (recipient.scan_finished) {
       const scan = await this.facts.scan(userId, scanId);
       if (scan?.status === 'completed' && scan.listed > 0) mails.push({ kind: 'scan_finished', userId, scanId });
@@ -42,7 +43,7 @@ export class NotificationService {
       const milestone = await this.newMilestone(userId);
       if (milestone) mails.push({ kind: 'milestone', userId, milestone });
     }
-    await this.queues.sendMails(mails);
+    await this.jobs.addBulk('send-mail', mails);
     if (mails.length) logger.info({ userId, scanId, mails: mails.map((m) => m.kind) }, 'mails queued after scan');
     return { queued: mails.map((m) => m.kind) };
   }

@@ -13,9 +13,9 @@
  */
 import type { Logger } from '../logger.js';
 import { localClock, type LocalClock } from '../mail/local-clock.js';
-import type { MailFactsRepository } from '../mail/mail-facts.repository.js';
-import type { RecipientRepository } from '../mail/recipient.repository.js';
-import type { JobQueues } from '../queue/queues.js';
+import type { MailFactsRepository } from '../repositories/mail-facts.repository.js';
+import type { RecipientRepository } from '../repositories/recipient.repository.js';
+import type { JobSchedulers, JobSender } from '../queue/job-sender.js';
 
 export const ON_THIS_DAY_SWEEP_PATTERN = '7 * * * *';
 const MORNING_FROM = 9;
@@ -27,13 +27,13 @@ export class OnThisDayService {
   constructor(
     private readonly recipients: RecipientRepository,
     private readonly facts: MailFactsRepository,
-    private readonly queues: Pick<JobQueues, 'sendMails' | 'upsertOnThisDaySweep'>,
+    private readonly jobs: JobSender & Pick<JobSchedulers, 'upsertScheduler'>,
     private readonly mailEnabled: boolean,
   ) {}
 
   /** Idempotent: every worker of the `schedule` queue calls it at start. */
   async ensureScheduled(): Promise<void> {
-    await this.queues.upsertOnThisDaySweep(ON_THIS_DAY_SWEEP_PATTERN);
+    await this.jobs.upsertScheduler('on-this-day-sweep', {}, ON_THIS_DAY_SWEEP_PATTERN);
   }
 
   async sweep(now: Date, logger: Pick<Logger, 'info'>): Promise<{ users: number; mornings: number; queued: number }> {
@@ -55,7 +55,10 @@ export class OnThisDayService {
       for (const { clock, userIds } of byDate.values()) {
         totals.mornings += userIds.length;
         const withConcerts = await this.facts.usersWithConcertsOn(userIds, clock.month, clock.day, `${clock.year}-01-01`);
-        await this.queues.sendMails(withConcerts.map((userId) => ({ kind: 'on_this_day' as const, userId, date: clock.date })));
+        await this.jobs.addBulk(
+          'send-mail',
+          withConcerts.map((userId) => ({ kind: 'on_this_day' as const, userId, date: clock.date })),
+        );
         totals.queued += withConcerts.length;
       }
       if (page.length < PAGE_SIZE) break;

@@ -3,8 +3,9 @@ import type { ConcertRepository } from '../repositories/concert.repository.js';
 import type { PhotoQueryRepository } from '../repositories/photo-query.repository.js';
 import type { MediaUrls } from '../media/media-urls.js';
 import { presentPhoto } from '../media/photo-media.js';
-import type { JobQueues } from '../queue/queues.js';
+import type { JobSender } from '../queue/job-sender.js';
 import { noCacheInvalidation, type UserCacheInvalidator } from '../cache/versioned-cache.js';
+import { viewTags } from '../cache/view-versions.js';
 import type { AccessService } from './access.js';
 
 /** The user's browsing and sorting of their photos: by concert or unmatched, starring, moving. */
@@ -13,7 +14,7 @@ export class PhotoCurationService {
     private readonly access: AccessService,
     private readonly photos: PhotoQueryRepository,
     private readonly concerts: ConcertRepository,
-    private readonly queues: JobQueues,
+    private readonly jobs: JobSender,
     private readonly mediaUrls: MediaUrls,
     private readonly cache: UserCacheInvalidator = noCacheInvalidation,
   ) {}
@@ -32,9 +33,10 @@ export class PhotoCurationService {
    */
   async star(userId: number, photoId: number, starred: boolean, requestId?: string): Promise<void> {
     await this.access.requireOwned('photo', userId, photoId);
-    await this.photos.setStarred(userId, photoId, starred);
-    await this.cache.bumpUser(userId);
-    if (starred) await this.queues.renderVariants({ userId, photoId, requestId });
+    const concertId = await this.photos.setStarred(userId, photoId, starred);
+    // Its concert's grid and timeline strip (starred first); no other view shows stars.
+    await this.cache.bump(userId, [viewTags.photos(concertId)]);
+    if (starred) await this.jobs.add('render-variants', { userId, photoId, requestId });
   }
 
   /** Into a concert, or out of any (null). A concert made without photos takes the place of the first it gets. */

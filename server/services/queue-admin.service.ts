@@ -5,17 +5,15 @@ import type { WorkerConcurrencyStore } from '../queue/worker-concurrency.js';
 /** What operators do to the queues: look, pause, resume, retry the failed jobs, change worker concurrency. */
 export class QueueAdminService {
   constructor(
-    private readonly queues: JobQueues,
+    private readonly queues: Pick<JobQueues, 'stateOf' | 'pause' | 'resume' | 'retryFailed'>,
     private readonly concurrency: WorkerConcurrencyStore,
   ) {}
 
   async list() {
     return Promise.all(
       QUEUE_NAMES.map(async (name) => {
-        const queue = this.queues.queue(name);
-        const [counts, paused, concurrency] = await Promise.all([
-          queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'),
-          queue.isPaused(),
+        const [{ counts, paused }, concurrency] = await Promise.all([
+          this.queues.stateOf(name, ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children']),
           this.concurrency.get(name),
         ]);
         return { name, paused, counts, concurrencyOverride: concurrency };
@@ -24,20 +22,17 @@ export class QueueAdminService {
   }
 
   async pause(name: QueueName) {
-    await this.queues.queue(name).pause();
+    await this.queues.pause(name);
     return { queue: name, paused: true };
   }
 
   async resume(name: QueueName) {
-    await this.queues.queue(name).resume();
+    await this.queues.resume(name);
     return { queue: name, paused: false };
   }
 
   async retryFailed(name: QueueName) {
-    const queue = this.queues.queue(name);
-    const failed = await queue.getJobCountByTypes('failed');
-    await queue.retryJobs({ state: 'failed' });
-    return { queue: name, retried: failed };
+    return { queue: name, retried: await this.queues.retryFailed(name) };
   }
 
   /** Every worker process serving the queue applies it within a few seconds (worker/runtime.ts polls the key). */

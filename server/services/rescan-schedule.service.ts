@@ -8,26 +8,24 @@
  */
 import type { Logger } from '../logger.js';
 import { parseRescanSchedulerId } from '../queue/job-ids.js';
-import type { JobQueues } from '../queue/queues.js';
+import type { JobSchedulers, JobSender } from '../queue/job-sender.js';
+import type { ScanProgressRepository } from '../repositories/scan-progress.repository.js';
 import type { ScanRepository } from '../repositories/scan.repository.js';
 import type { SourceRepository } from '../repositories/source.repository.js';
 import { NotFoundError } from '../errors.js';
 import type { AccessService } from './access.js';
 import { rescanPattern, type RescanSchedule } from './rescan-schedule-pattern.js';
-import type { ScanService } from './scan.service.js';
 
 const RECONCILE_PAGE = 500;
 export const RECONCILE_INTERVAL_MS = 60 * 60_000;
-
-type Schedulers = Pick<JobQueues, 'upsertRescanScheduler' | 'removeRescanScheduler' | 'rescanScheduler' | 'schedulers'>;
 
 export class RescanScheduleService {
   constructor(
     private readonly access: AccessService,
     private readonly sources: SourceRepository,
     private readonly scanRows: ScanRepository,
-    private readonly scans: Pick<ScanService, 'startScheduled'>,
-    private readonly queues: Schedulers,
+    private readonly progress: Pick<ScanProgressRepository, 'init'>,
+    private readonly jobs: JobSender & JobSchedulers,
   ) {}
 
   /** Database first: if Redis fails now, the next reconcile puts the scheduler right. */
@@ -43,7 +41,7 @@ export class RescanScheduleService {
     const [sources, lastRuns] = await Promise.all([this.sources.listByUser(userId), this.scanRows.latestScheduled(userId)]);
     return Promise.all(
       sources.map(async (source) => {
-        const scheduler = source.rescanSchedule === 'off' ? undefined : await this.queues.rescanScheduler(userId, source.id);
+        const scheduler = source.rescanSchedule === 'off' ? undefined : await this.jobs.scheduler('rescan-source', { userId, sourceId: source.id });
         const lastRun = lastRuns.find((scan) => scan.sourceId === source.id) ?? null;
         return {
           sourceId: source.id,
@@ -54,7 +52,13 @@ export class RescanScheduleService {
             status: lastRun.status,
             startedAt: lastRun.startedAt ?? lastRun.createdAt,
             finishedAt: lastRun.finishedAt,
-            counts: { listed: lastRun.listed, processed: lastRun.processed, failed: lastRun.failed, duplicates: lastRun.duplicates, matched: lastRun.matched },
+            counts: {
+              listed: lastRun.listed,
+              processed: lastRun.processed,
+              failed: lastRun.failed,
+              duplicates: lastRun.duplicates,
+              matched: lastRun.matched,
+            },
           },
         };
       }),
@@ -75,18 +79,33 @@ export class RescanScheduleService {
   async runScheduled(userId: number, sourceId: number, logger: Pick<Logger, 'info'>) {
     const schedule = await this.sources.scheduleOf(userId, sourceId);
     if (schedule === null || schedule === 'off') {
-      await this.queues.removeRescanScheduler(userId, sourceId);
+      await this.jobs.removeScheduler('rescan-source', { userId, sourceId });
       logger.info({ userId, sourceId }, 'rescan scheduler without a scheduled source removed');
       return { outcome: 'unscheduled' as const };
     }
-    const started = await this.scans.startScheduled(userId, sourceId);
-    logger.info({ userId, sourceId, scanId: started?.scanId ?? null }, started ? 'scheduled rescan started' : 'scheduled rescan skipped: a scan is active');
+    const started = await this.startScan(userId, sourceId);
+    logger.info(
+      { userId, sourceId, scanId: started?.scanId ?? null },
+      started ? 'scheduled rescan started' : 'scheduled rescan skipped: a scan is active',
+    );
     return started ? { outcome: 'started' as const, scanId: started.scanId } : { outcome: 'already-scanning' as const };
+  }
+
+  /**
+   * A rescan started by the source's schedule: not counted against the user's scan-start
+   * limit (the user did not ask for it). Null when a scan of the source is already active.
+   */
+  private async startScan(userId: number, sourceId: number): Promise<{ scanId: number } | null> {
+    const scanId = await this.scanRows.insertQueued(userId, sourceId, 'scheduled');
+    if (!scanId) return null;
+    await this.progress.init(scanId);
+    await this.jobs.add('scan-source', { scanId, userId, sourceId });
+    return { scanId };
   }
 
   /** Before a user's sources go (account deletion): their schedulers go too. */
   async removeAllOf(userId: number): Promise<void> {
-    for (const source of await this.sources.listByUser(userId)) await this.queues.removeRescanScheduler(userId, source.id);
+    for (const source of await this.sources.listByUser(userId)) await this.jobs.removeScheduler('rescan-source', { userId, sourceId: source.id });
   }
 
   /**
@@ -99,7 +118,7 @@ export class RescanScheduleService {
       const page = await this.sources.scheduledPage(afterId, RECONCILE_PAGE);
       for (const source of page) {
         const schedule = source.rescanSchedule as Exclude<RescanSchedule, 'off'>;
-        const existing = await this.queues.rescanScheduler(source.userId, source.id);
+        const existing = await this.jobs.scheduler('rescan-source', { userId: source.userId, sourceId: source.id });
         if (existing?.pattern === rescanPattern(schedule, source.userId, source.id)) continue;
         await this.apply(source.userId, source.id, schedule);
         upserted += 1;
@@ -109,14 +128,14 @@ export class RescanScheduleService {
     }
     let removed = 0;
     for (let start = 0; ; ) {
-      const schedulers = await this.queues.schedulers(start, start + RECONCILE_PAGE - 1);
+      const schedulers = await this.jobs.schedulers('rescan-source', start, start + RECONCILE_PAGE - 1);
       let removedHere = 0;
       for (const scheduler of schedulers) {
         const ids = parseRescanSchedulerId(scheduler.key);
         if (!ids) continue;
         const schedule = await this.sources.scheduleOf(ids.userId, ids.sourceId);
         if (schedule !== null && schedule !== 'off') continue;
-        await this.queues.removeRescanScheduler(ids.userId, ids.sourceId);
+        await this.jobs.removeScheduler('rescan-source', ids);
         removedHere += 1;
       }
       removed += removedHere;
@@ -129,7 +148,7 @@ export class RescanScheduleService {
   }
 
   private async apply(userId: number, sourceId: number, schedule: RescanSchedule) {
-    if (schedule === 'off') await this.queues.removeRescanScheduler(userId, sourceId);
-    else await this.queues.upsertRescanScheduler({ userId, sourceId }, rescanPattern(schedule, userId, sourceId));
+    if (schedule === 'off') await this.jobs.removeScheduler('rescan-source', { userId, sourceId });
+    else await this.jobs.upsertScheduler('rescan-source', { userId, sourceId }, rescanPattern(schedule, userId, sourceId));
   }
 }

@@ -2,7 +2,7 @@ import { isTerminal } from '../../shared/scan-progress.js';
 import type { ScanProgress } from '../../shared/scan.schema.js';
 import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { JobQueues } from '../queue/queues.js';
+import type { JobSender } from '../queue/job-sender.js';
 import type { Lease } from '../rate-limit/concurrent-leases.js';
 import type { RateLimits } from '../rate-limit/limits.js';
 import type { PhotoRepository } from '../repositories/photo.repository.js';
@@ -15,12 +15,12 @@ type ScanRow = NonNullable<Awaited<ReturnType<ScanRepository['find']>>>;
 
 /** A finished scan (or one whose live state Redis lost) as the same shape the live feed sends. */
 function progressFromRow(row: ScanRow): ScanProgress {
-  const { listed, processed, failed, duplicates, matched } = row;
+  const { listed, processed, failed, duplicates, matched, unchanged } = row;
   return {
     scanId: row.id,
     status: row.status,
     stage: isTerminal(row.status) ? 'done' : row.status === 'queued' ? 'queued' : 'processing',
-    counts: { listed, processed, failed, duplicates, matched },
+    counts: { listed, processed, failed, duplicates, matched, unchanged },
     // Only the live feed counts evenings; a finished scan's concerts are in the history.
     events: { total: 0, done: 0 },
     startedAt: row.startedAt?.getTime() ?? null,
@@ -36,7 +36,7 @@ export class ScanService {
     private readonly progress: ScanProgressRepository,
     private readonly photos: PhotoRepository,
     private readonly processedFiles: ProcessedFileRepository,
-    private readonly queues: JobQueues,
+    private readonly jobs: JobSender,
     private readonly rateLimits: Pick<RateLimits, 'reserveScanStart' | 'openProgressStream'>,
     private readonly cache: ViewCache = noViewCache,
   ) {}
@@ -58,20 +58,8 @@ export class ScanService {
       throw new ConflictError('A scan of this library is already running');
     }
     await this.progress.init(scanId);
-    await this.queues.scanSource({ scanId, userId, sourceId, requestId });
+    await this.jobs.add('scan-source', { scanId, userId, sourceId, requestId });
     await this.cache.bumpUser(userId);
-    return { scanId };
-  }
-
-  /**
-   * A rescan started by the source's schedule: not counted against the user's scan-start
-   * limit (the user did not ask for it). Null when a scan of the source is already active.
-   */
-  async startScheduled(userId: number, sourceId: number): Promise<{ scanId: number } | null> {
-    const scanId = await this.scans.insertQueued(userId, sourceId, 'scheduled');
-    if (!scanId) return null;
-    await this.progress.init(scanId);
-    await this.queues.scanSource({ scanId, userId, sourceId });
     return { scanId };
   }
 
@@ -110,7 +98,11 @@ export class ScanService {
     if (!row) throw new NotFoundError('Scan');
     if (!isTerminal(row.status)) throw new ConflictError('Wait for the scan to finish before retrying its failed files');
     const failed = await this.photos.failuresOfScan(userId, scanId, 100_000);
-    await this.processedFiles.forget(userId, row.sourceId, failed.map((photo) => photo.sourceFileId));
+    await this.processedFiles.forget(
+      userId,
+      row.sourceId,
+      failed.map((photo) => photo.sourceFileId),
+    );
     return this.start(userId, row.sourceId, requestId);
   }
 

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config.js';
 import { ConflictError } from '../errors.js';
 import type { NewSource, SourceRepository, SourceRow } from '../repositories/source.repository.js';
@@ -19,7 +20,8 @@ const OPEN_SOURCE_LIMIT = 500;
 
 export class SourceService {
   private readonly openers = new Map<SourceRow['kind'], SourceOpener>();
-  private readonly opened = new Map<string, { source: PhotoSource; expiresAt: number }>();
+  /** Sources opened lately, kept briefly (see openForReading). */
+  private readonly opened = new LRUCache<string, PhotoSource>({ max: OPEN_SOURCE_LIMIT, ttl: OPEN_SOURCE_TTL_MS });
   readonly localImports: LocalImportGrants;
 
   constructor(
@@ -38,7 +40,7 @@ export class SourceService {
   }
 
   list(userId: number) {
-    return this.sources.listByUser(userId);
+    return this.sources.listWithPhotoCounts(userId);
   }
 
   /** Where this user may import server folders from (their own folders are created on first look). */
@@ -54,6 +56,11 @@ export class SourceService {
     const id = await this.insertUnique(location, { userId, kind: 'local', label: basename(folder) || folder, localPath: folder });
     if (id !== null) return { id };
     const existing = await this.sources.findByLocation(userId, locationKey(location));
+    // A library disconnected earlier, history kept: adding its folder again brings it back.
+    if (existing?.disconnectedAt) {
+      await this.reconnect(userId, existing.id);
+      return { id: existing.id };
+    }
     throw new ConflictError(`This folder is already one of your libraries${existing ? ` (“${existing.label}”)` : ''}`);
   }
 
@@ -65,13 +72,19 @@ export class SourceService {
   async addGoogleDrive(userId: number, account: { email: string; encryptedRefreshToken: string }): Promise<{ id: number }> {
     const location: LibraryLocation = { kind: 'gdrive', email: account.email };
     const id = await this.insertUnique(location, {
-      userId, kind: 'gdrive', label: `Google Drive (${account.email})`.slice(0, 255),
-      googleAccountEmail: account.email, encryptedRefreshToken: account.encryptedRefreshToken,
+      userId,
+      kind: 'gdrive',
+      label: `Google Drive (${account.email})`.slice(0, 255),
+      googleAccountEmail: account.email,
+      encryptedRefreshToken: account.encryptedRefreshToken,
     });
     if (id !== null) return { id };
     const existing = await this.sources.findByLocation(userId, locationKey(location));
     if (!existing) throw new ConflictError('This Google account is being connected already; try again in a moment');
-    await this.sources.replaceDriveGrant(userId, existing.id, { googleAccountEmail: account.email, encryptedRefreshToken: account.encryptedRefreshToken });
+    await this.sources.replaceDriveGrant(userId, existing.id, {
+      googleAccountEmail: account.email,
+      encryptedRefreshToken: account.encryptedRefreshToken,
+    });
     this.opened.delete(`${userId}:${existing.id}`);
     return { id: existing.id };
   }
@@ -81,12 +94,23 @@ export class SourceService {
     const location: LibraryLocation = { kind: 'upload' };
     const key = locationKey(location);
     const found = await this.sources.findByLocation(userId, key);
+    if (found?.disconnectedAt) await this.reconnect(userId, found.id);
     if (found) return found.id;
     const id = await this.insertUnique(location, { userId, kind: 'upload', label: 'Uploaded photos' });
     if (id !== null) return id;
     const raced = await this.sources.findByLocation(userId, key);
     if (!raced) throw new ConflictError('Your upload library is being created; try again in a moment');
     return raced.id;
+  }
+
+  private async reconnect(userId: number, sourceId: number) {
+    await this.sources.reconnect(userId, sourceId);
+    this.forgetOpened(userId, sourceId);
+  }
+
+  /** A library disconnected or removed: the source this process keeps open for it goes (a Drive client holds its token). */
+  forgetOpened(userId: number, sourceId: number) {
+    this.opened.delete(`${userId}:${sourceId}`);
   }
 
   private insertUnique(location: LibraryLocation, source: NewSource): Promise<number | null> {
@@ -97,6 +121,7 @@ export class SourceService {
   async open(userId: number, sourceId: number): Promise<{ row: SourceRow; source: PhotoSource }> {
     const row = await this.sources.findForWorker(userId, sourceId);
     if (!row) throw new SourceAccessError('This photo library no longer exists');
+    if (row.disconnectedAt) throw new SourceAccessError('This photo library was disconnected; add it again to scan it');
     const opener = this.openers.get(row.kind);
     if (!opener) throw new SourceAccessError(`${row.kind} libraries are not configured on this server`);
     return { row, source: opener(row) };
@@ -110,10 +135,9 @@ export class SourceService {
   async openForReading(userId: number, sourceId: number): Promise<PhotoSource> {
     const key = `${userId}:${sourceId}`;
     const cached = this.opened.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.source;
+    if (cached) return cached;
     const { source } = await this.open(userId, sourceId);
-    if (this.opened.size >= OPEN_SOURCE_LIMIT) this.opened.delete(this.opened.keys().next().value!);
-    this.opened.set(key, { source, expiresAt: Date.now() + OPEN_SOURCE_TTL_MS });
+    this.opened.set(key, source);
     return source;
   }
 }

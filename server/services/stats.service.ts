@@ -1,4 +1,5 @@
 import { ISO_WEEKDAYS, MILESTONES, TOP_ARTISTS, TOP_CITIES, TOP_SONGS, TOP_VENUES } from '../../shared/stats.schema.js';
+import { viewTags } from '../cache/view-versions.js';
 import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
 import type { StatsRepository } from '../repositories/stats.repository.js';
 
@@ -14,7 +15,7 @@ export class StatsService {
   ) {}
 
   summary(userId: number) {
-    return this.cache.forUser(userId, 'stats.summary', null, CACHE_TTL.stats, () => this.compute(userId));
+    return this.cache.forUser(userId, 'stats.summary', null, CACHE_TTL.stats, () => this.compute(userId), [viewTags.stats]);
   }
 
   private async compute(userId: number) {

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { AppConfig } from '../config.js';
 import { DomainError, RateLimitedError, ValidationError } from '../errors.js';
+import { PHOTO_FORMATS, sniffImageFormat, type SniffedFormat } from '../media/image-format.js';
 import type { UploadRepository } from '../repositories/upload.repository.js';
 import type { UploadTempFiles } from '../repositories/upload-temp-files.js';
 import { AccountDeletedError, type UploadLease, type UploadLimits } from '../rate-limit/upload-limits.js';
@@ -14,6 +15,9 @@ import type { SourceService } from './source.service.js';
 
 const ACCEPTED_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif', 'image/tiff']);
 const ACCEPTED_EXTENSIONS = /\.(jpe?g|png|webp|heic|heif|avif|tiff?)$/i;
+/** The start of each file kept while it streams in: enough to tell its format by its bytes (an SVG within its first 1 kB). */
+const HEAD_BYTES = 4096;
+const SUPPORTED = 'JPEG, PNG, WebP, TIFF, AVIF, HEIC';
 /** How long account deletion waits for this server's uploads of the user to stop before removing their files regardless. */
 const STOP_WAIT_MS = 10_000;
 
@@ -29,6 +33,18 @@ export class UploadQuotaExceededError extends DomainError {}
 /** Where the service logs what the user is not told (storage errors); the request's logger. */
 export interface UploadLog {
   warn(details: object, message: string): void;
+}
+
+/**
+ * Why a file whose first bytes say `format` is refused at the door, before it is stored, or null for a photo
+ * format (which ingest then reads in full: a damaged or oversized photo fails there, with its reason). The
+ * name and the type the browser claims are not trusted: a text file named .jpg is still text.
+ */
+function formatRefusal(format: SniffedFormat): string | null {
+  if ((PHOTO_FORMATS as readonly string[]).includes(format)) return null;
+  if (format === 'svg') return `SVG drawings are not supported, only photos (${SUPPORTED}): not stored`;
+  if (format === 'gif') return `GIF images are not supported, only photos (${SUPPORTED}): not stored`;
+  return `Not a photo: its content is not an image (supported: ${SUPPORTED}), so it was not stored`;
 }
 
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
@@ -256,11 +272,17 @@ export class UploadService {
       const cap = Math.min(budget.quotaLeft, budget.hourLeft);
       let size = 0;
       let overBudget = false;
+      const head: Buffer[] = [];
+      let headBytes = 0;
       temp = await this.tempFiles.create(userId);
       // Past the budget the rest of the file is read and dropped, as busboy does past the size limit,
       // so the next file of the form can still be read (and refused with its reason).
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
+          if (headBytes < HEAD_BYTES) {
+            head.push(chunk.subarray(0, HEAD_BYTES - headBytes));
+            headBytes += Math.min(chunk.length, HEAD_BYTES - headBytes);
+          }
           size += chunk.length;
           if (size > cap) overBudget = true;
           done(null, overBudget ? undefined : chunk);
@@ -274,6 +296,8 @@ export class UploadService {
         }
         if (overBudget) return refuse(this.overBudgetReason(budget));
         if (size === 0) return refuse('The file is empty');
+        const refusal = formatRefusal(sniffImageFormat(Buffer.concat(head)));
+        if (refusal) return refuse(refusal);
         budget.quotaLeft -= size;
         budget.hourLeft -= size;
       } finally {

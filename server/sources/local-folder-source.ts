@@ -10,13 +10,14 @@ import {
 
 const PAGE_SIZE = 500;
 const MAX_FILE_ID_LENGTH = 255;
-/** Formats we try to ingest; anything else in the folder (videos, documents) is not a photo. */
-const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.heic', '.heif', '.avif', '.tif', '.tiff', '.gif']);
-
 const MIME_BY_EXTENSION: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.heic': 'image/heic',
   '.heif': 'image/heif', '.avif': 'image/avif', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.gif': 'image/gif',
+  // Phone and camera videos (their content decides: see server/media/video-format.ts).
+  '.mov': 'video/quicktime', '.mp4': 'video/mp4', '.m4v': 'video/x-m4v',
 };
+/** Formats we try to ingest; anything else in the folder (documents, sidecars) is not a photo or a video. */
+const MEDIA_EXTENSIONS = new Set(Object.keys(MIME_BY_EXTENSION));
 
 /**
  * Files up to this size are read whole, in one go, from the descriptor that was checked (a photo of a
@@ -134,7 +135,7 @@ export class LocalFolderSource implements PhotoSource {
           continue;
         }
         // Links are never followed: they could lead out of the folder.
-        if (!entry.isFile() || !PHOTO_EXTENSIONS.has(extensionOf(entry.name))) continue;
+        if (!entry.isFile() || !MEDIA_EXTENSIONS.has(extensionOf(entry.name))) continue;
         const relativePath = relative(root, path).split(sep).join('/');
         const name = entry.name.slice(0, 255);
         if (relativePath.length > MAX_FILE_ID_LENGTH) {
@@ -168,7 +169,7 @@ export class LocalFolderSource implements PhotoSource {
    * its bytes (small files) or the path of that very descriptor (large ones, read by sharp, exifr and the hash in
    * pieces, so their size costs no memory).
    */
-  async openFile(fileId: string, { maxBytes }: FileLimits): Promise<OpenedFile> {
+  async openFile(fileId: string, { maxBytes, asFile = false }: FileLimits): Promise<OpenedFile> {
     if (isAbsolute(fileId) || fileId.includes('\0') || fileId.split('/').some((part) => part === '..' || part === '')) {
       throw new SourceFileGoneError(fileId);
     }
@@ -183,7 +184,7 @@ export class LocalFolderSource implements PhotoSource {
       // A folder on the way swapped for a link since the listing: the open went elsewhere.
       if (!isInside(root, real)) throw new SourceFileGoneError(fileId);
       if (info.size > maxBytes) throw new FileTooLargeError(maxBytes);
-      if (info.size <= this.readWholeMaxBytes) {
+      if (!asFile && info.size <= this.readWholeMaxBytes) {
         const bytes = await readAtMost(handle, info.size);
         await handle.close();
         return inMemoryFile(bytes, { maxBytes });

@@ -23,10 +23,15 @@ export interface SourceFileMetadata {
   takenAt?: Date | null;
   latitude?: number | null;
   longitude?: number | null;
+  /** Upright: already swapped when `rotation` turns the picture a quarter. */
   width?: number | null;
   height?: number | null;
+  /** Clockwise quarter turns (0–3) that make the stored picture upright: its EXIF orientation as the source read it (Drive's `rotation`). */
+  rotation?: number | null;
   cameraMake?: string | null;
   cameraModel?: string | null;
+  /** A video's length, when the source knows it (Drive's videoMediaMetadata.durationMillis). */
+  durationMs?: number | null;
   /** Hex md5 of the full file, when the source computed it. */
   md5?: string | null;
   /** A small rendition the source can serve (Drive thumbnailLink); read through readThumbnail. */
@@ -59,6 +64,11 @@ export type Listing = AsyncGenerator<ListingPage, string | null, void>;
 export interface FileLimits {
   /** A larger file is refused with FileTooLargeError, before or while it is read, never read whole. */
   maxBytes: number;
+  /**
+   * The caller needs a path on this machine, never the bytes in memory (a video: read by seeking to its
+   * index, copied to storage as a stream and decoded by ffmpeg). `input` is then always a string.
+   */
+  asFile?: boolean;
 }
 
 /**
@@ -77,6 +87,8 @@ export interface PhotoSource {
   list(cursor: string | null): Listing;
   /** The whole file. Throws SourceFileGoneError when it no longer exists, FileTooLargeError past the limit. */
   openFile(fileId: string, limits: FileLimits): Promise<OpenedFile>;
+  /** The key of the file's bytes in our own storage, when the source keeps them there (uploads): a download link needs no copy. */
+  storedOriginalKey?(fileId: string): Promise<string | null>;
   /** A small rendition (at least ~200 px on the long side) when the source has one, else null. */
   readThumbnail(file: Pick<SourceFile, 'fileId'> & { metadata?: Pick<SourceFileMetadata, 'thumbnailLink'> }): Promise<Buffer | null>;
 }

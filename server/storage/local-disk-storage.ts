@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
-import type { ObjectStorage } from './storage.js';
+import type { ByteRange, ObjectStorage } from './storage.js';
 import { assertSafeKey } from './storage-keys.js';
 
 const PAGE_SIZE = 500;
@@ -31,11 +31,11 @@ export class LocalDiskStorage implements ObjectStorage {
     }
   }
 
-  async get(key: string) {
+  async get(key: string, range?: ByteRange) {
     const path = this.pathOf(key);
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) return null;
-    return { body: createReadStream(path), size: info.size };
+    return { body: createReadStream(path, range ? { start: range.start, end: range.end } : {}), size: info.size };
   }
 
   async read(key: string): Promise<Buffer | null> {

@@ -15,7 +15,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type { AppConfig } from '../config.js';
-import type { ObjectStorage } from './storage.js';
+import type { ByteRange, ObjectStorage } from './storage.js';
 import { assertSafeKey } from './storage-keys.js';
 
 export type S3StorageOptions = Omit<Extract<AppConfig['storage'], { kind: 's3' }>, 'kind'>;
@@ -59,16 +59,20 @@ export class S3Storage implements ObjectStorage {
     }
   }
 
-  async get(key: string): Promise<{ body: Readable; size: number } | null> {
+  async get(key: string, range?: ByteRange): Promise<{ body: Readable; size: number } | null> {
     assertSafeKey(key);
     try {
-      const { Body, ContentLength } = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { Body, ContentLength, ContentRange } = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+      );
       if (!(Body instanceof Readable)) throw new Error('the response body is not a Node stream');
-      if (ContentLength === undefined) {
+      // A ranged answer's length is the range's; the whole object's size is after the slash of Content-Range.
+      const size = range ? Number(/\/(\d+)$/.exec(ContentRange ?? '')?.[1] ?? Number.NaN) : ContentLength;
+      if (size === undefined || !Number.isFinite(size)) {
         Body.destroy();
-        throw new Error('the response has no Content-Length');
+        throw new Error('the response has no Content-Length or Content-Range');
       }
-      return { body: Body, size: ContentLength };
+      return { body: Body, size };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw this.failure('get', key, error);

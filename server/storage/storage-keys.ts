@@ -16,6 +16,9 @@ function hexHash(value: string): string {
   return value;
 }
 
+export const ORIGINAL_EXTENSIONS = ['mov', 'mp4', 'jpg', 'png', 'webp', 'tif', 'avif', 'heic'] as const;
+export type OriginalExtension = (typeof ORIGINAL_EXTENSIONS)[number];
+
 export const storageKeys = {
   /** Everything of one user (what account deletion empties). */
   userPrefix: (userId: number) => `users/${positiveId(userId, 'user id')}/`,
@@ -26,6 +29,13 @@ export const storageKeys = {
   variantsPrefix: (userId: number, contentHash: string) => `users/${positiveId(userId, 'user id')}/variants/${hexHash(contentHash)}/`,
   variant: (userId: number, contentHash: string, width: number) =>
     `${storageKeys.variantsPrefix(userId, contentHash)}${positiveId(width, 'variant width')}.webp`,
+  /** Every photo's ~2048 px WebP preview (and a video's poster frame at that size), by content. */
+  preview: (userId: number, contentHash: string) => `users/${positiveId(userId, 'user id')}/previews/${hexHash(contentHash)}.webp`,
+  /** An original we keep: a video (to be streamed), a starred photo's original (to be downloaded). By content. */
+  original: (userId: number, contentHash: string, extension: OriginalExtension) => {
+    if (!ORIGINAL_EXTENSIONS.includes(extension)) throw new Error('Invalid original extension for a storage key');
+    return `users/${positiveId(userId, 'user id')}/originals/${hexHash(contentHash)}.${extension}`;
+  },
   uploadsPrefix: (userId: number, sourceId: number) =>
     `users/${positiveId(userId, 'user id')}/uploads/${positiveId(sourceId, 'source id')}/`,
   upload: (userId: number, sourceId: number, uploadId: string) => {

@@ -5,21 +5,15 @@
  */
 import type { CreateExpressContextOptions } from '@trpc/server/adapters/express';
 import type { Logger } from '../logger.js';
-import type { UserSummary } from '../repositories/user.repository.js';
 import type { Services } from '../services/index.js';
 import type { ScanProgressFeedPort } from '../services/scan.service.js';
 import type { CurrentUsers } from '../http/current-users.js';
 import { expressSessionPort } from '../http/session.js';
 
-/** The procedures' view of the session, whatever stores it. */
-export interface SessionPort {
-  readonly user: UserSummary | null;
-  /** This session's id, kept when the user ends all their other sessions. */
-  readonly id: string;
-  /** Logs the user in on a fresh session id (no session fixation). */
-  establish(user: UserSummary): Promise<void>;
-  destroy(): Promise<void>;
-}
+import type { ViewCapture } from '../http/cached-views.js';
+import type { SessionPort } from './session-port.js';
+
+export type { SessionPort };
 
 export interface InnerContext {
   services: Services;
@@ -31,6 +25,8 @@ export interface InnerContext {
   logger: Logger;
   /** How many calls the HTTP request carries (a tRPC batch has several); 1 when called in-process. */
   callsInRequest?: number;
+  /** Set when this request is a cached view that missed (http/cached-views.ts). */
+  viewCapture?: ViewCapture | null;
 }
 
 export function createInnerContext(inner: InnerContext) {
@@ -49,5 +45,6 @@ export function createExpressContextFactory(services: Services, progressFeed: Sc
       clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       logger: req.log,
       callsInRequest: info.calls.length,
+      viewCapture: req.viewCapture ?? null,
     });
 }

@@ -4,10 +4,16 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { readingFromPrimary } from '../db/read-your-writes.js';
 import { RateLimitedError } from '../errors.js';
+import type { ViewSpec } from '../http/cached-views.js';
 import type { Context } from './context.js';
 import { knownTRPCError } from './error-map.js';
 
-const t = initTRPC.context<Context>().create({
+export interface ProcedureMeta {
+  /** Served from the wire cache (http/cached-views.ts): how long, and which parts of the user's data it shows. */
+  view?: ViewSpec;
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   transformer: superjson,
   // Stack traces (with the server's paths) stay in the logs, whatever NODE_ENV says; tRPC would add them outside production.
   isDev: false,
@@ -63,7 +69,21 @@ export const protectedProcedure = publicProcedure
       return result;
     }
     return (await writers.wroteRecently(ctx.user.id)) ? readingFromPrimary(next) : next();
+  })
+  // A cached view that missed: its tags, from what it answered, for the wire cache to store it under.
+  .use(async ({ ctx, meta, path, getRawInput, next }) => {
+    const result = await next();
+    const capture = ctx.viewCapture;
+    if (result.ok && meta?.view && capture?.procedure === path && capture.userId === ctx.user.id) {
+      capture.tags = meta.view.tags(await getRawInput(), result.data);
+    }
+    return result;
   });
+
+/** The meta of a cached view; `tags` sees the procedure's own output type. */
+export function cachedView<TOutput>(ttlSeconds: number, tags: (input: unknown, output: TOutput) => readonly string[] | null): ProcedureMeta {
+  return { view: { ttlSeconds, tags: (input, output) => tags(input, output as TOutput) } };
+}
 
 /**
  * Sign-up, login, logout, password change, account deletion: each must come in a request

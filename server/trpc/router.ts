@@ -2,6 +2,7 @@ import { adminRouter } from '../routers/admin.router.js';
 import { artistsRouter } from '../routers/artists.router.js';
 import { authRouter } from '../routers/auth.router.js';
 import { concertsRouter } from '../routers/concerts.router.js';
+import { duplicatesRouter } from '../routers/duplicates.router.js';
 import { exportsRouter } from '../routers/exports.router.js';
 import { inboxRouter } from '../routers/inbox.router.js';
 import { notificationsRouter } from '../routers/notifications.router.js';
@@ -9,13 +10,15 @@ import { photosRouter } from '../routers/photos.router.js';
 import { scansRouter } from '../routers/scans.router.js';
 import { sourcesRouter } from '../routers/sources.router.js';
 import { statsRouter } from '../routers/stats.router.js';
-import { router } from './init.js';
+import type { ViewSpec } from '../http/cached-views.js';
+import { router, type ProcedureMeta } from './init.js';
 
 export const appRouter = router({
   auth: authRouter,
   sources: sourcesRouter,
   scans: scansRouter,
   photos: photosRouter,
+  duplicates: duplicatesRouter,
   concerts: concertsRouter,
   artists: artistsRouter,
   inbox: inboxRouter,
@@ -24,6 +27,16 @@ export const appRouter = router({
   admin: adminRouter,
   notifications: notificationsRouter,
 });
+
+/** Procedures served from the wire cache, by path (their meta's `view`). */
+export function cachedViewSpecs(): Map<string, ViewSpec> {
+  const specs = new Map<string, ViewSpec>();
+  for (const [path, procedure] of Object.entries(appRouter._def.procedures)) {
+    const view = (procedure as unknown as { _def: { meta?: ProcedureMeta } })._def.meta?.view;
+    if (view) specs.set(path, view);
+  }
+  return specs;
+}
 
 /** The only thing the client imports from the server. */
 export type AppRouter = typeof appRouter;

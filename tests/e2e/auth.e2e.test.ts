@@ -28,7 +28,7 @@ describe('in Chromium', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Sign up' }).click();
-    await expect.poll(() => page.getByText('Password must be at least 10 characters').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('Password must be at least 10 characters').count(), { timeout: 30_000 }).toBeGreaterThan(0);
 
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign up' }).click();

@@ -57,19 +57,19 @@ describe('the main journey in Chromium', () => {
 
     // The timeline shows every show, waiting for review.
     await page.getByRole('link', { name: 'Concerts', exact: true }).click();
-    await expect.poll(() => page.getByTestId('concert-card').count(), { timeout: 20_000 }).toBe(shows.length);
+    await expect.poll(() => page.getByTestId('concert-card').count(), { timeout: 30_000 }).toBe(shows.length);
 
     // One click in the inbox settles a show by its setlist.
     const show = shows[0]!;
     await page.getByRole('link', { name: 'Review', exact: true }).click();
     const items = page.getByTestId('inbox-event');
-    await expect.poll(() => items.count()).toBe(shows.length);
+    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(shows.length);
     const item = items.filter({ hasText: show.venue.city }).first();
     await item.locator('.inbox-item__toggle').click();
     const candidate = item.getByTestId('setlist-candidate').filter({ hasText: show.artist }).filter({ hasText: show.venue.name }).first();
-    await candidate.waitFor({ timeout: 30_000 });
+    await candidate.waitFor({ timeout: 60_000 });
     await candidate.getByRole('button', { name: `Choose ${show.artist} at ${show.venue.name}` }).click();
-    await expect.poll(() => items.count()).toBe(shows.length - 1);
+    await expect.poll(() => items.count(), { timeout: 30_000 }).toBe(shows.length - 1);
 
     // Its page: the setlist with setlist.fm's link, and a starred photo's variants in the srcset.
     await page.getByRole('link', { name: 'Concerts', exact: true }).click();
@@ -80,10 +80,12 @@ describe('the main journey in Chromium', () => {
     const lightbox = page.getByTestId('lightbox');
     const star = lightbox.getByRole('button', { name: 'Star', exact: true });
     await star.click();
-    await expect.poll(() => star.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => star.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
     await expect.poll(() => lightbox.locator('img').getAttribute('srcset'), { timeout: 30_000 }).toMatch(/\/variants\/[^ ]*\/1200\.webp\?[^ ]* \d+w/);
     await expect
-      .poll(() => lightbox.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), { timeout: 10_000 })
+      .poll(() => lightbox.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), {
+        timeout: 30_000,
+      })
       .toBeGreaterThan(400);
     await page.keyboard.press('Escape');
 

@@ -65,14 +65,14 @@ describe('scanning a library in Chromium', () => {
     await page.getByRole('button', { name: 'Add folder' }).click();
 
     const schedule = page.getByLabel('Rescan automatically');
-    await expect.poll(() => schedule.isEnabled()).toBe(true);
+    await expect.poll(() => schedule.isEnabled(), { timeout: 30_000 }).toBe(true);
     expect(await schedule.inputValue()).toBe('off');
     await schedule.selectOption({ label: 'Every day' });
     await page.getByText(/^Next run /).waitFor();
 
     // The choice is stored on the server: a reload shows it.
     await page.reload();
-    await expect.poll(() => page.getByLabel('Rescan automatically').inputValue()).toBe('daily');
+    await expect.poll(() => page.getByLabel('Rescan automatically').inputValue(), { timeout: 30_000 }).toBe('daily');
     await page.getByText(/^Next run /).waitFor();
     await page.screenshot({ path: screenshotPath('library-rescan-schedule'), fullPage: true });
 
@@ -102,7 +102,7 @@ describe('scanning a library in Chromium', () => {
     expect(await page.getByTestId('count-processed').textContent()).toBe(String(library.expected.processed));
     expect(await page.getByTestId('count-failed').textContent()).toBe(String(library.expected.failed));
     expect(await page.getByTestId('count-duplicates').textContent()).toBe(String(library.expected.extraCopies));
-    await expect.poll(() => page.getByTestId('scan-failure').count()).toBe(library.expected.failed);
+    await expect.poll(() => page.getByTestId('scan-failure').count(), { timeout: 30_000 }).toBe(library.expected.failed);
     expect(await page.getByTestId('scan-failure').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringMatching(/empty/i), expect.stringMatching(/truncated|corrupt/i)]),
     );
@@ -110,19 +110,23 @@ describe('scanning a library in Chromium', () => {
 
     await page.getByRole('link', { name: 'Duplicates' }).click();
     const groups = page.getByTestId('duplicate-group');
-    await expect.poll(() => groups.count()).toBe(2);
+    await expect.poll(() => groups.count(), { timeout: 30_000 }).toBe(2);
     expect(await page.locator('[data-testid="duplicate-group"][data-kind="burst"]').count()).toBe(1);
     // Times as the clocks showed them at the venue: 21:30 in Amsterdam, whatever the browser's zone.
     expect(await page.locator('[data-testid="duplicate-group"]').first().textContent()).toMatch(/9:30:00\sPM|21:30:00/);
     // Thumbnails load through the authenticated route.
     await expect
-      .poll(() => page.locator('[data-testid="duplicate-group"] img').evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0)))
+      .poll(
+        () =>
+          page.locator('[data-testid="duplicate-group"] img').evaluateAll((imgs) => imgs.every((img) => (img as HTMLImageElement).naturalWidth > 0)),
+        { timeout: 30_000 },
+      )
       .toBe(true);
     await page.screenshot({ path: screenshotPath('duplicates-desktop'), fullPage: true });
 
     const copies = page.locator('[data-testid="duplicate-group"]:not([data-kind="burst"])');
     await copies.getByRole('button', { name: 'Keep this one' }).first().click();
-    await expect.poll(() => groups.count()).toBe(1);
+    await expect.poll(() => groups.count(), { timeout: 30_000 }).toBe(1);
     await page.close();
   });
 

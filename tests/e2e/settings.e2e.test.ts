@@ -54,10 +54,16 @@ describe('settings in Chromium', () => {
   async function giveHistory(userId: number) {
     const db = app.database.db;
     const [artist] = await db.insert(artists).values({ name: `Nick Cave, the Bad Seeds ${tag}` });
-    const [venue] = await db.insert(venues).values({ name: `Paradiso ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
+    const [venue] = await db
+      .insert(venues)
+      .values({ name: `Paradiso ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
     await db.insert(concerts).values([
       {
-        userId, concertDate: '2017-10-02', artistId: artist.insertId, venueId: venue.insertId, status: 'confirmed',
+        userId,
+        concertDate: '2017-10-02',
+        artistId: artist.insertId,
+        venueId: venue.insertId,
+        status: 'confirmed',
         setlist: [{ songs: [{ name: 'Anthrocene' }, { name: 'Jesus Alone' }] }],
       },
       { userId, concertDate: '2019-06-21', city: 'Utrecht', countryCode: 'NL', notes: 'Front row' },
@@ -169,13 +175,13 @@ describe('settings in Chromium', () => {
     const { userId } = await signUp(page, 'Mae');
     await page.goto(`${app.url}/#/settings`);
     const milestones = page.getByRole('checkbox', { name: 'Milestones' });
-    await expect.poll(() => milestones.isChecked()).toBe(true);
+    await expect.poll(() => milestones.isChecked(), { timeout: 30_000 }).toBe(true);
     await milestones.click();
-    await expect.poll(() => milestones.isChecked()).toBe(false);
-    await expect.poll(() => milestones.isEnabled()).toBe(true);
+    await expect.poll(() => milestones.isChecked(), { timeout: 30_000 }).toBe(false);
+    await expect.poll(() => milestones.isEnabled(), { timeout: 30_000 }).toBe(true);
 
     await page.reload();
-    await expect.poll(() => page.getByRole('checkbox', { name: 'Milestones' }).isChecked()).toBe(false);
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Milestones' }).isChecked(), { timeout: 30_000 }).toBe(false);
     expect(await page.getByRole('checkbox', { name: 'On this day' }).isChecked()).toBe(true);
     const [stored] = await app.database.db
       .select({ milestones: users.mailMilestones, onThisDay: users.mailOnThisDay })

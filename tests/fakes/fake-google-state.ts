@@ -38,6 +38,8 @@ export interface NewImage {
   time?: string | null;
   location?: { latitude: number; longitude: number } | null;
   hasThumbnail?: boolean;
+  /** Drive's imageMediaMetadata.rotation: clockwise quarter turns from EXIF (the bytes and thumbnail stay as stored). */
+  rotation?: number;
 }
 
 export type FaultStatus = 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503 | 504 | 'connection-reset';
@@ -133,7 +135,7 @@ export class FakeGoogleState {
         ...locationOf(image.location, seed, random),
         cameraMake: 'Apple',
         cameraModel: 'iPhone 12 mini',
-        rotation: 0,
+        rotation: image.rotation ?? 0,
       },
     };
     this.put(file);

@@ -144,7 +144,8 @@ class FakeGoogleHandler {
     if (req.method === 'GET' && path.startsWith('/drive/v3/')) {
       if (!this.bearer(req, res)) return;
       if (path === '/drive/v3/files') return this.listFiles(res, query);
-      if (path === '/drive/v3/changes/startPageToken') return this.json(res, 200, { kind: 'drive#startPageToken', startPageToken: this.state.startPageToken() });
+      if (path === '/drive/v3/changes/startPageToken')
+        return this.json(res, 200, { kind: 'drive#startPageToken', startPageToken: this.state.startPageToken() });
       if (path === '/drive/v3/changes') return this.listChanges(res, query);
       const fileMatch = /^\/drive\/v3\/files\/([^/]+)$/.exec(path);
       if (fileMatch) return this.getFile(res, decodeURIComponent(fileMatch[1]!), query);
@@ -188,7 +189,8 @@ class FakeGoogleHandler {
     if (grantType === 'authorization_code') {
       const pending = this.state.codes.get(body.get('code') ?? '');
       if (!pending || pending.used) return this.json(res, 400, { error: 'invalid_grant', error_description: 'Malformed auth code.' });
-      if (pending.redirectUri !== body.get('redirect_uri')) return this.json(res, 400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
+      if (pending.redirectUri !== body.get('redirect_uri'))
+        return this.json(res, 400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
       pending.used = true;
       const grant: Grant = { ...pending.grant, refreshToken: `1//0${randomBytes(48).toString('base64url')}` };
       this.state.grants.set(grant.refreshToken, grant);
@@ -244,12 +246,18 @@ class FakeGoogleHandler {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const issued = token ? this.state.accessTokens.get(token) : undefined;
     if (issued && issued.expiresAt > Date.now() && !issued.grant.revoked) return issued.grant;
-    this.googleError(res, 401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', {
-      domain: 'global',
-      location: 'Authorization',
-      locationType: 'header',
-      headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
-    });
+    this.googleError(
+      res,
+      401,
+      'authError',
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+      {
+        domain: 'global',
+        location: 'Authorization',
+        locationType: 'header',
+        headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+      },
+    );
     return null;
   }
 
@@ -265,7 +273,12 @@ class FakeGoogleHandler {
     const matching = this.state.allFiles().filter(filter);
     const page = matching.slice(offset, offset + pageSize);
     const next = offset + pageSize < matching.length ? encodeFilesPageToken(offset + pageSize) : undefined;
-    this.json(res, 200, { kind: 'drive#fileList', ...(next ? { nextPageToken: next } : {}), incompleteSearch: false, files: page.map((f) => this.renderFile(f)) });
+    this.json(res, 200, {
+      kind: 'drive#fileList',
+      ...(next ? { nextPageToken: next } : {}),
+      incompleteSearch: false,
+      files: page.map((f) => this.renderFile(f)),
+    });
   }
 
   private listChanges(res: ServerResponse, query: URLSearchParams): void {
@@ -280,7 +293,14 @@ class FakeGoogleHandler {
     const more = entries.length > pageSize;
     const changes = page.map((entry) => {
       const file = this.state.file(entry.fileId);
-      return { kind: 'drive#change', changeType: 'file', time: entry.time, removed: !file, fileId: entry.fileId, ...(file ? { file: this.renderFile(file) } : {}) };
+      return {
+        kind: 'drive#change',
+        changeType: 'file',
+        time: entry.time,
+        removed: !file,
+        fileId: entry.fileId,
+        ...(file ? { file: this.renderFile(file) } : {}),
+      };
     });
     const tokens = more ? { nextPageToken: String(page.at(-1)!.changeId + 1) } : { newStartPageToken: this.state.startPageToken() };
     this.json(res, 200, { kind: 'drive#changeList', ...tokens, changes });
@@ -291,7 +311,13 @@ class FakeGoogleHandler {
     if (!file) return this.googleError(res, 404, 'notFound', `File not found: ${id}.`, { location: 'fileId', locationType: 'parameter' });
     if (query.get('alt') !== 'media') return this.json(res, 200, this.renderFile(file));
     if (!file.bytes) {
-      return this.googleError(res, 403, 'fileNotDownloadable', 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', { location: 'alt', locationType: 'parameter' });
+      return this.googleError(
+        res,
+        403,
+        'fileNotDownloadable',
+        'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+        { location: 'alt', locationType: 'parameter' },
+      );
     }
     this.respond(res, 200, { 'content-type': file.mimeType, 'content-length': String(file.bytes.length) }, file.bytes);
   }
@@ -340,7 +366,8 @@ class FakeGoogleHandler {
       return;
     }
     const { status, options } = fault;
-    if (fault.rawBody !== undefined) return this.respond(res, status, { 'content-type': 'application/json; charset=UTF-8' }, Buffer.from(fault.rawBody));
+    if (fault.rawBody !== undefined)
+      return this.respond(res, status, { 'content-type': 'application/json; charset=UTF-8' }, Buffer.from(fault.rawBody));
     const headers: Record<string, string> = options.retryAfter === undefined ? {} : { 'retry-after': String(options.retryAfter) };
     // Google's front end answers 502 with an HTML page, not JSON.
     if (status === 502) return this.text(res, 502, '<!DOCTYPE html><title>Error 502 (Server Error)!!1</title>', 'text/html; charset=UTF-8');
@@ -348,7 +375,11 @@ class FakeGoogleHandler {
     const reason = options.reason ?? defaults.reason;
     const message = options.message ?? (reason === 'rateLimitExceeded' ? 'Rate Limit Exceeded' : defaults.message);
     const domain = reason.toLowerCase().includes('limit') ? 'usageLimits' : 'global';
-    this.googleError(res, status, reason, message, { domain, headers, ...(options.location ? { location: options.location, locationType: 'parameter' } : {}) });
+    this.googleError(res, status, reason, message, {
+      domain,
+      headers,
+      ...(options.location ? { location: options.location, locationType: 'parameter' } : {}),
+    });
   }
 
   private invalidParameter(res: ServerResponse, location: string): void {

@@ -25,13 +25,17 @@ beforeAll(async () => {
   // A database of this file's own, so the kills never reach other test files' connections.
   database = await ownDatabase('faults_db');
   const env = testEnv({
-    DATABASE_URL: database.url, LOCAL_IMPORT_ROOTS: library.root, DATA_DIR: library.dataDir,
-    RATE_LIMIT_API_PER_MIN: '0', WORKER_LOCK_DURATION_MS: '2000', WORKER_CONCURRENCY: 'photo=2',
+    DATABASE_URL: database.url,
+    LOCAL_IMPORT_ROOTS: library.root,
+    DATA_DIR: library.dataDir,
+    RATE_LIMIT_API_PER_MIN: '0',
+    WORKER_LOCK_DURATION_MS: '2000',
+    WORKER_CONCURRENCY: 'photo=2',
   });
   app = await startTestApp(env);
   worker = await startWorkerProcess(env);
   admin = await mysql.createConnection({ uri: database.url.replace(/\/[^/]+$/, '/') });
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   if (worker) await stop(worker);
   await app?.close();
@@ -43,10 +47,9 @@ afterAll(async () => {
 /** KILL CONNECTION on every connection to the test's database but our own; how many were killed. */
 async function dropConnections(): Promise<number> {
   const name = new URL(database.url).pathname.slice(1);
-  const [rows] = await admin.query<mysql.RowDataPacket[]>(
-    'SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
-    [name],
-  );
+  const [rows] = await admin.query<mysql.RowDataPacket[]>('SELECT ID FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()', [
+    name,
+  ]);
   let killed = 0;
   for (const { ID } of rows) {
     try {

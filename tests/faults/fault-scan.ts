@@ -32,7 +32,16 @@ export interface FaultLibrary {
   folder: string;
   dataDir: string;
   /** What a correct scan reports, counted from the files themselves. */
-  expected: { files: number; distinct: number; listed: number; processed: number; failed: number; duplicates: number; matched: number; concerts: number };
+  expected: {
+    files: number;
+    distinct: number;
+    listed: number;
+    processed: number;
+    failed: number;
+    duplicates: number;
+    matched: number;
+    concerts: number;
+  };
 }
 
 /** `photos` distinct JPEGs (800×600, EXIF date and GPS) plus `copies` byte-identical copies of some of them. */
@@ -52,7 +61,9 @@ export async function writeFaultLibrary(label: string, { photos: count = 96, cop
         const minute = n % perShow;
         const localTime = `${show.date}T${String(21 + Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}:00`;
         const bytes = await makeStagePhoto({
-          seed: 70_000 + seed + n, width: 800, height: 600,
+          seed: 70_000 + seed + n,
+          width: 800,
+          height: 600,
           exif: { localTime, latitude: show.latitude, longitude: show.longitude, make: 'Fujifilm', model: 'X100V' },
         });
         const name = `IMG_${String(1000 + n)}.JPG`;
@@ -69,7 +80,9 @@ export async function writeFaultLibrary(label: string, { photos: count = 96, cop
   }
   const files = count + copies;
   return {
-    root, folder, dataDir,
+    root,
+    folder,
+    dataDir,
     // Every file has a position and a date, so every photo ends up in one of the four shows' concerts.
     expected: { files, distinct: count, listed: files, processed: files, failed: 0, duplicates: copies, matched: files, concerts: SHOWS.length },
   };
@@ -99,7 +112,7 @@ export async function progressOf(client: Client, scanId: number): Promise<ScanPr
 }
 
 /** Resolves once the scan has done at least `files` files (processed or failed). */
-export async function waitForDone(client: Client, scanId: number, files: number, timeoutMs = 60_000): Promise<ScanProgress> {
+export async function waitForDone(client: Client, scanId: number, files: number, timeoutMs = 120_000): Promise<ScanProgress> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const progress = await progressOf(client, scanId);
@@ -147,7 +160,7 @@ export async function queueCounts(config: RunningApp['config']) {
  * A job whose worker died after it had counted its file may still be re-run (and
  * count nothing) after the scan ended; the queues settle within a few lock periods.
  */
-export async function expectQueuesSettle(config: RunningApp['config'], timeoutMs = 30_000) {
+export async function expectQueuesSettle(config: RunningApp['config'], timeoutMs = 60_000) {
   const empty = Object.fromEntries(SCAN_QUEUES.map((name) => [name, {}]));
   const deadline = Date.now() + timeoutMs;
   let counts = await queueCounts(config);
@@ -159,15 +172,28 @@ export async function expectQueuesSettle(config: RunningApp['config'], timeoutMs
 }
 
 /** The four checks every fault run ends with. */
-export async function expectExactlyOnce(app: RunningApp, run: { client: Client; userId: number; sourceId: number; scanId: number }, library: FaultLibrary) {
+export async function expectExactlyOnce(
+  app: RunningApp,
+  run: { client: Client; userId: number; sourceId: number; scanId: number },
+  library: FaultLibrary,
+) {
   const { client, userId, sourceId, scanId } = run;
   const { expected } = library;
-  const counts = { listed: expected.listed, processed: expected.processed, failed: expected.failed, duplicates: expected.duplicates, matched: expected.matched };
+  const counts = {
+    listed: expected.listed,
+    processed: expected.processed,
+    failed: expected.failed,
+    duplicates: expected.duplicates,
+    matched: expected.matched,
+  };
 
   // 1. The scan completed, with the counters the files themselves give, live and in its row.
   const final = await client.scans.get.query({ scanId });
   expect(final).toMatchObject({ status: 'completed', counts });
-  const [row] = await app.database.db.$primary.select().from(scans).where(and(eq(scans.userId, userId), eq(scans.id, scanId)));
+  const [row] = await app.database.db.$primary
+    .select()
+    .from(scans)
+    .where(and(eq(scans.userId, userId), eq(scans.id, scanId)));
   expect(row).toMatchObject({ status: 'completed', activeSourceId: null, ...counts });
 
   // 2. Every file recorded exactly once, as a photo and as a sync row.

@@ -12,22 +12,22 @@ import { and, eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scans } from '../../drizzle/schema/index.js';
-import { jobIds } from '../../server/queue/job-ids.js';
-import type { JobQueues } from '../../server/queue/queues.js';
-import { ConcertMatchingService } from '../../server/services/concert-matching.service.js';
-import { PhotoIngestService, type IngestPayload } from '../../server/services/photo-ingest.service.js';
-import type { ScanFinisher } from '../../server/services/scan-finisher.js';
-import { ScanListingService } from '../../server/services/scan-listing.service.js';
+import type { JobInput, JobName } from '../../shared/jobs.js';
+import { jobIdOf } from '../../server/queue/job-ids.js';
+import type { JobSender } from '../../server/queue/job-sender.js';
+import type { ScanLifecycle } from '../../server/services/scan-lifecycle.js';
+import { scanPipeline } from '../../worker/scan-pipeline.js';
 import { makeStagePhoto } from '../support/images.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv } from '../support/test-env.js';
+import { jobRunner, workerServicesOf } from '../support/worker-jobs.js';
 import { signUpAndAddLibrary } from './fault-scan.js';
 
 const FILES = 3;
 let app: RunningApp;
 let folder: string;
 const logger = pino({ level: 'silent' });
-const attempt = { number: 1, of: 5 };
+const retried = { attempt: { number: 2, of: 5 } };
 
 beforeAll(async () => {
   const root = await mkdtemp(join(tmpdir(), 'ch-fault-handoff-'));
@@ -53,44 +53,47 @@ async function newScan() {
   return { userId: user.id, sourceId, scanId };
 }
 
-/** The scan's services, with the queues (or finisher) a test breaks. */
-function servicesWith(queues: JobQueues) {
-  const s = app.services;
-  const r = s.repositories;
-  return {
-    listing: new ScanListingService(s.sources, r.sources, r.scans, r.scanProgress, r.processedFiles, queues, r.photos),
-    ingest: new PhotoIngestService(s.sources, r.photos, r.processedFiles, r.scanProgress, s.storage, queues, app.config),
-  };
+/** The scan's jobs as a worker runs them, with the hand-offs (or the scan's end) a test breaks. */
+function pipelineWith({ jobs, lifecycle }: { jobs?: JobSender; lifecycle?: ScanLifecycle }) {
+  const services = workerServicesOf(app);
+  const handlers = scanPipeline({
+    ...services.pipeline,
+    jobs: jobs ?? services.pipeline.jobs,
+    scanLifecycle: lifecycle ?? services.pipeline.scanLifecycle,
+  });
+  return jobRunner(services, handlers);
 }
 
-/** Queues that record the ingest jobs and dedup hand-offs instead of adding them, failing where told. */
-function recordingQueues(fail: { afterIngestPhotos?: number; dedupScan?: number } = {}) {
-  const ingests: IngestPayload[] = [];
+/** Hand-offs recorded instead of queued: the ingest jobs and dedup hand-offs, failing where told. */
+function recordingJobs(fail: { afterIngestPhotos?: number; dedupScan?: number } = {}) {
+  const ingests: Array<JobInput<'ingest-photo'>> = [];
   const dedups: number[] = [];
-  const queues = {
-    async ingestPhotos(payloads: IngestPayload[]) {
-      ingests.push(...payloads);
+  const jobs: JobSender = {
+    async add<Name extends JobName>(name: Name, payload: JobInput<Name>) {
+      if (name !== 'dedup-scan') throw new Error(`unexpected hand-off to ${name}`);
+      if (fail.dedupScan && fail.dedupScan-- > 0) throw died();
+      dedups.push((payload as JobInput<'dedup-scan'>).scanId);
+    },
+    async addBulk<Name extends JobName>(name: Name, payloads: ReadonlyArray<JobInput<Name>>) {
+      if (name !== 'ingest-photo') throw new Error(`unexpected hand-off to ${name}`);
+      ingests.push(...(payloads as unknown as Array<JobInput<'ingest-photo'>>));
       if (fail.afterIngestPhotos && fail.afterIngestPhotos-- > 0) throw died();
     },
-    async dedupScan({ scanId }: { scanId: number }) {
-      if (fail.dedupScan && fail.dedupScan-- > 0) throw died();
-      dedups.push(scanId);
-    },
-  } as unknown as JobQueues;
-  return { queues, ingests, dedups };
+  };
+  return { jobs, ingests, dedups };
 }
 
 describe('a step that dies right after claiming the scan’s next hand-off', () => {
   it('a listing that dies after queuing its page lists every file on its re-run, and the scan moves on to dedup', async () => {
     const { userId, sourceId, scanId } = await newScan();
-    const { queues, ingests, dedups } = recordingQueues({ afterIngestPhotos: 1 });
-    const { listing, ingest } = servicesWith(queues);
+    const { jobs, ingests, dedups } = recordingJobs({ afterIngestPhotos: 1 });
+    const run = pipelineWith({ jobs });
     const payload = { scanId, userId, sourceId };
 
-    await expect(listing.run(payload, attempt, logger)).rejects.toThrow(/died here/);
+    await expect(run('scan-source', payload)).rejects.toThrow(/died here/);
     // The page's ingest jobs were queued and run before the listing job comes back.
-    for (const job of ingests.splice(0)) await ingest.ingest(job, attempt, logger);
-    await listing.run(payload, { number: 2, of: 5 }, logger);
+    for (const job of ingests.splice(0)) await run('ingest-photo', job);
+    await run('scan-source', payload, retried);
 
     const progress = (await app.services.repositories.scanProgress.get(scanId))!;
     expect(progress.counts).toMatchObject({ listed: FILES, processed: FILES, failed: 0 });
@@ -101,23 +104,23 @@ describe('a step that dies right after claiming the scan’s next hand-off', () 
 
   it('an ingest that counted the last file and died before queuing dedup queues it when retried, counting nothing twice', async () => {
     const { userId, sourceId, scanId } = await newScan();
-    const { queues, ingests, dedups } = recordingQueues({ dedupScan: 1 });
-    const { listing, ingest } = servicesWith(queues);
-    await listing.run({ scanId, userId, sourceId }, attempt, logger);
+    const { jobs, ingests, dedups } = recordingJobs({ dedupScan: 1 });
+    const run = pipelineWith({ jobs });
+    await run('scan-source', { scanId, userId, sourceId });
     const [last, ...others] = ingests;
-    for (const job of others) await ingest.ingest(job, attempt, logger);
+    for (const job of others) await run('ingest-photo', job);
 
-    await expect(ingest.ingest(last!, attempt, logger)).rejects.toThrow(/died here/);
+    await expect(run('ingest-photo', last!)).rejects.toThrow(/died here/);
     expect(dedups).toEqual([]);
-    await ingest.ingest(last!, { number: 2, of: 5 }, logger);
+    await run('ingest-photo', last!, retried);
 
     expect(dedups).toEqual([scanId]);
     expect((await app.services.repositories.scanProgress.get(scanId))!.counts).toMatchObject({ listed: FILES, processed: FILES });
     // And through the real queue, a repeat of the hand-off adds one dedup job, not two.
-    await app.services.queues.dedupScan({ scanId, userId });
-    await app.services.queues.dedupScan({ scanId, userId });
+    await app.services.queues.add('dedup-scan', { scanId, userId });
+    await app.services.queues.add('dedup-scan', { scanId, userId });
     const photoQueue = app.services.queues.queue('photo');
-    const job = await photoQueue.getJob(jobIds.dedupScan(scanId));
+    const job = await photoQueue.getJob(jobIdOf('dedup-scan', { scanId, userId }));
     expect(job).toBeTruthy();
     await job!.remove();
   });
@@ -131,32 +134,39 @@ describe('a step that dies right after claiming the scan’s next hand-off', () 
     await progress.markDone(scanId, 'f', 'processed');
     expect(await progress.startMatching(scanId, 1)).toEqual({ started: true, finishing: false });
 
-    const real = app.services.scanFinisher;
+    const real = workerServicesOf(app).pipeline.scanLifecycle;
     let failures = 1;
-    const finisher = {
-      refreshMatched: (u: number, s: number) => real.refreshMatched(u, s),
-      viewsChanged: (u: number) => real.viewsChanged(u),
-      complete: async (...args: Parameters<ScanFinisher['complete']>) => {
+    const lifecycle: ScanLifecycle = Object.assign(Object.create(real) as ScanLifecycle, {
+      complete: async (...args: Parameters<ScanLifecycle['complete']>) => {
         if (failures-- > 0) throw new Error('Connection lost: The server closed the connection.');
         return real.complete(...args);
       },
-    } as unknown as ScanFinisher;
-    const r = app.services.repositories;
-    const matching = new ConcertMatchingService(r.match, r.venues, r.artists, progress, finisher, null);
+    });
+    const run = pipelineWith({ lifecycle });
     const payload = {
-      scanId, userId, eventKey: `fault-${scanId}`, evening: '2019-07-05', latitude: 52.3622, longitude: 4.884,
-      timeZone: 'Europe/Amsterdam', venueId: null, venueConfidence: null,
+      scanId,
+      userId,
+      eventKey: `fault-${scanId}`,
+      evening: '2019-07-05',
+      latitude: 52.3622,
+      longitude: 4.884,
+      timeZone: 'Europe/Amsterdam',
+      venueId: null,
+      venueConfidence: null,
     };
 
-    await expect(matching.run(payload, attempt, logger)).rejects.toThrow(/Connection lost/);
+    await expect(run('match-concert', payload)).rejects.toThrow(/Connection lost/);
     expect((await progress.get(scanId))!.status).toBe('running');
-    await matching.run(payload, { number: 2, of: 5 }, logger);
+    await run('match-concert', payload, retried);
 
     expect((await progress.get(scanId))!).toMatchObject({ status: 'completed', events: { total: 1, done: 1 } });
-    const [row] = await app.database.db.$primary.select().from(scans).where(and(eq(scans.userId, userId), eq(scans.id, scanId)));
+    const [row] = await app.database.db.$primary
+      .select()
+      .from(scans)
+      .where(and(eq(scans.userId, userId), eq(scans.id, scanId)));
     expect(row).toMatchObject({ status: 'completed', listed: 1, processed: 1 });
     // A third run (a stalled copy of the job) changes nothing.
-    await matching.run(payload, { number: 3, of: 5 }, logger);
+    await run('match-concert', payload, { attempt: { number: 3, of: 5 } });
     expect((await progress.get(scanId))!.events).toEqual({ total: 1, done: 1 });
   });
 
@@ -170,7 +180,7 @@ describe('a step that dies right after claiming the scan’s next hand-off', () 
     expect(await progress.startMatching(scanId, 0)).toEqual({ started: true, finishing: true });
     // The first caller died before completing: the retry is told to finish, until the scan has ended.
     expect((await progress.startMatching(scanId, 0)).finishing).toBe(true);
-    await app.services.scanFinisher.complete(userId, scanId, logger);
+    await workerServicesOf(app).pipeline.scanLifecycle.complete({ scanId, userId }, logger);
     expect(await progress.startMatching(scanId, 0)).toEqual({ started: false, finishing: false });
     expect((await progress.get(scanId))!.status).toBe('completed');
   });

@@ -65,9 +65,9 @@ describe('with all of Redis gone', () => {
 
       await stopRedis();
       const newcomer = uniqueEmail('outage-newcomer');
-      await expectUnavailable(await post(app, 'auth.signup', { email: newcomer, password: PASSWORD, name: 'During' }, AbortSignal.timeout(3_000)));
+      await expectUnavailable(await post(app, 'auth.signup', { email: newcomer, password: PASSWORD, name: 'During' }, AbortSignal.timeout(5_000)));
       expect(await accountsWith(app, newcomer)).toBe(0);
-      await expectUnavailable(await post(app, 'auth.login', { email: existing, password: PASSWORD }, AbortSignal.timeout(3_000)));
+      await expectUnavailable(await post(app, 'auth.login', { email: existing, password: PASSWORD }, AbortSignal.timeout(5_000)));
     } finally {
       await restartRedis();
       await app.close();
@@ -77,7 +77,7 @@ describe('with all of Redis gone', () => {
   it('/metrics answers without the queue depths instead of waiting for the queue Redis', async () => {
     const app = await startTestApp({ REDIS_URL: redisServer.url });
     try {
-      expect(await (await fetch(`${app.url}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.text()))).toMatch(/bullmq_queue_jobs\{/);
+      expect(await await fetch(`${app.url}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.text())).toMatch(/bullmq_queue_jobs\{/);
       await stopRedis();
       // Twice: a scrape left waiting by the first must not hold up the next.
       for (let i = 0; i < 2; i++) {
@@ -106,10 +106,13 @@ describe('with only the session store gone (REDIS_CACHE_URL)', () => {
       // Back again: the same person signs up with the same email, and the failed try did not use up the limit.
       await restartRedis();
       await expect
-        .poll(async () => (await post(app, 'auth.signup', { email: newcomer, password: PASSWORD, name: 'After' }, AbortSignal.timeout(30_000))).status, {
-          timeout: 30_000,
-          interval: 250,
-        })
+        .poll(
+          async () => (await post(app, 'auth.signup', { email: newcomer, password: PASSWORD, name: 'After' }, AbortSignal.timeout(30_000))).status,
+          {
+            timeout: 30_000,
+            interval: 250,
+          },
+        )
         .toBe(200);
       expect(await accountsWith(app, newcomer)).toBe(1);
     } finally {

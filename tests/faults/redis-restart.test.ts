@@ -23,12 +23,16 @@ beforeAll(async () => {
   library = await writeFaultLibrary('redis', { photos: 96, copies: 4, seed: 2_000 });
   redisServer = await startPrivateRedis();
   const env = testEnv({
-    REDIS_URL: redisServer.url, LOCAL_IMPORT_ROOTS: library.root, DATA_DIR: library.dataDir,
-    RATE_LIMIT_API_PER_MIN: '0', WORKER_LOCK_DURATION_MS: '2000', WORKER_CONCURRENCY: 'photo=2',
+    REDIS_URL: redisServer.url,
+    LOCAL_IMPORT_ROOTS: library.root,
+    DATA_DIR: library.dataDir,
+    RATE_LIMIT_API_PER_MIN: '0',
+    WORKER_LOCK_DURATION_MS: '2000',
+    WORKER_CONCURRENCY: 'photo=2',
   });
   app = await startTestApp(env);
   worker = await startWorkerProcess(env);
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await redisServer?.start().catch(() => {});
   if (worker) await stop(worker);
@@ -43,7 +47,10 @@ describe('Redis restarted during a scan', () => {
     const { scanId } = await client.scans.start.mutate({ sourceId });
     const files = library.expected.files;
 
-    for (const [share, outageMs] of [[0.2, 1_500], [0.6, 2_500]] as const) {
+    for (const [share, outageMs] of [
+      [0.2, 1_500],
+      [0.6, 2_500],
+    ] as const) {
       const progress = await waitForDone(client, scanId, Math.floor(files * share));
       expect(progress.status).toBe('running');
       await redisServer.stop();

@@ -12,7 +12,14 @@ import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv } from '../support/test-env.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 import {
-  expectExactlyOnce, expectQueuesSettle, signUpAndAddLibrary, sleep, storageKeys, waitForDone, waitForEnd, writeFaultLibrary,
+  expectExactlyOnce,
+  expectQueuesSettle,
+  signUpAndAddLibrary,
+  sleep,
+  storageKeys,
+  waitForDone,
+  waitForEnd,
+  writeFaultLibrary,
   type FaultLibrary,
 } from './fault-scan.js';
 
@@ -25,10 +32,14 @@ beforeAll(async () => {
   library = await writeFaultLibrary('sigkill', { photos: 96, copies: 4, seed: 0 });
   // Short locks: a killed worker's jobs are back in the queue after about two seconds, not thirty.
   env = testEnv({
-    LOCAL_IMPORT_ROOTS: library.root, DATA_DIR: library.dataDir, RATE_LIMIT_API_PER_MIN: '0', WORKER_LOCK_DURATION_MS: '2000', WORKER_CONCURRENCY: 'photo=2,image=2',
+    LOCAL_IMPORT_ROOTS: library.root,
+    DATA_DIR: library.dataDir,
+    RATE_LIMIT_API_PER_MIN: '0',
+    WORKER_LOCK_DURATION_MS: '2000',
+    WORKER_CONCURRENCY: 'photo=2,image=2',
   });
   app = await startTestApp(env);
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await Promise.all([...workers].map((child) => stop(child, 'SIGKILL')));
   await app?.close();
@@ -99,7 +110,7 @@ describe('workers killed with SIGKILL', () => {
     await sleep(150);
     await kill(a.child);
     await startWorker();
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     for (;;) {
       const ready = await app.database.db.$primary
         .select({ id: photos.id, contentHash: photos.contentHash })

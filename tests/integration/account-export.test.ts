@@ -11,15 +11,26 @@ import { count, eq, getTableName, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  artists, concerts, duplicateGroups, historyExports, mailDeliveries, photos, processedFiles, scans, sources, uploads, users, venueAliases,
+  artists,
+  concerts,
+  duplicateGroups,
+  historyExports,
+  mailDeliveries,
+  photos,
+  processedFiles,
+  scans,
+  sources,
+  uploads,
+  users,
+  venueAliases,
   venues,
 } from '../../drizzle/schema/index.js';
 import { historyExportRowSchema, type HistoryExportRow } from '../../shared/export.schema.js';
-import { createLogger } from '../../server/logger.js';
 import { USER_SCOPED_TABLES } from '../../server/repositories/account.repository.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { CookieJar, trpcHttpClient, trpcFailure as failure } from '../support/trpc-http-client.js';
+import { type CookieJar, trpcHttpClient, trpcFailure as failure } from '../support/trpc-http-client.js';
+import { jobRunner, workerServicesOf } from '../support/worker-jobs.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -40,7 +51,6 @@ async function newUser(label: string) {
   const user = await client.auth.signup.mutate({ email, password: PASSWORD, name: 'Fan' });
   return { client, jar, user, email };
 }
-
 
 function download(format: 'csv' | 'json', jar?: CookieJar, init: RequestInit = {}) {
   return fetch(`${app.url}/api/export/history.${format}`, { ...init, headers: jar?.cookie ? { cookie: jar.cookie } : {} });
@@ -93,17 +103,38 @@ async function csvOf(response: Response) {
 }
 
 const HEADER = [
-  'Date', 'Artist', 'Artist MBID', 'Venue', 'City', 'Country', 'Tour', 'Status', 'Supporting acts', 'Setlist', 'Songs', 'Photos',
-  'Starred photos', 'Notes', 'setlist.fm URL',
+  'Date',
+  'Artist',
+  'Artist MBID',
+  'Venue',
+  'City',
+  'Country',
+  'Tour',
+  'Status',
+  'Supporting acts',
+  'Setlist',
+  'Songs',
+  'Photos',
+  'Starred photos',
+  'Notes',
+  'setlist.fm URL',
 ];
 
 let fileCounter = 0;
 async function insertPhotos(userId: number, concertId: number | null, fixtures: Array<Partial<typeof photos.$inferInsert>>) {
   for (const fixture of fixtures) {
     fileCounter += 1;
-    await db().insert(photos).values({
-      userId, sourceId: 1, sourceFileId: `fixture/${fileCounter}.jpg`, fileName: `IMG_${fileCounter}.JPG`, status: 'ready', concertId, ...fixture,
-    });
+    await db()
+      .insert(photos)
+      .values({
+        userId,
+        sourceId: 1,
+        sourceFileId: `fixture/${fileCounter}.jpg`,
+        fileName: `IMG_${fileCounter}.JPG`,
+        status: 'ready',
+        concertId,
+        ...fixture,
+      });
   }
 }
 
@@ -113,28 +144,47 @@ describe('the history export', () => {
     const fan = await newUser('export');
     const other = await newUser('export-other');
     const artistMbid = randomUUID();
-    const [artist] = await db().insert(artists).values({ name: `Tricky, "The" Band ${tag}`, mbid: artistMbid });
-    const [venue] = await db().insert(venues).values({ name: `Paradiso ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
-    const [first] = await db().insert(concerts).values({
-      userId: fan.user.id, concertDate: '2018-03-02', artistId: artist.insertId, venueId: venue.insertId, tour: 'World Tour 2018',
-      status: 'confirmed', supportingActs: [{ name: '=cmd|calc' }, { name: 'Opener One' }],
-      setlist: [
-        { songs: [{ name: 'Intro', tape: true }, { name: 'Song, A' }, { name: 'Song B' }] },
-        { name: 'Encore', encore: 1, songs: [{ name: 'Finale' }] },
-      ],
-      notes: 'Line one\nLine "two"', setlistfmUrl: 'https://www.setlist.fm/setlist/x/2018/paradiso-1.html',
-    });
+    const [artist] = await db()
+      .insert(artists)
+      .values({ name: `Tricky, "The" Band ${tag}`, mbid: artistMbid });
+    const [venue] = await db()
+      .insert(venues)
+      .values({ name: `Paradiso ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
+    const [first] = await db()
+      .insert(concerts)
+      .values({
+        userId: fan.user.id,
+        concertDate: '2018-03-02',
+        artistId: artist.insertId,
+        venueId: venue.insertId,
+        tour: 'World Tour 2018',
+        status: 'confirmed',
+        supportingActs: [{ name: '=cmd|calc' }, { name: 'Opener One' }],
+        setlist: [
+          { songs: [{ name: 'Intro', tape: true }, { name: 'Song, A' }, { name: 'Song B' }] },
+          { name: 'Encore', encore: 1, songs: [{ name: 'Finale' }] },
+        ],
+        notes: 'Line one\nLine "two"',
+        setlistfmUrl: 'https://www.setlist.fm/setlist/x/2018/paradiso-1.html',
+      });
     // No artist, venue or setlist yet; notes that a spreadsheet would run as a formula.
     const [second] = await db().insert(concerts).values({
-      userId: fan.user.id, concertDate: '2019-07-05', city: 'Utrecht', countryCode: 'NL', notes: '=HYPERLINK("http://evil.example","click")',
-      tour: '+1 Tour', status: 'needs_review',
+      userId: fan.user.id,
+      concertDate: '2019-07-05',
+      city: 'Utrecht',
+      countryCode: 'NL',
+      notes: '=HYPERLINK("http://evil.example","click")',
+      tour: '+1 Tour',
+      status: 'needs_review',
     });
     // Same evening as the second: the id orders them.
     const [third] = await db().insert(concerts).values({ userId: fan.user.id, concertDate: '2019-07-05', notes: '@SUM(A1:A2)', city: '-Minus' });
     await insertPhotos(fan.user.id, first.insertId, [{ starred: true }, {}, {}, { hidden: true }, { status: 'failed' }]);
     await insertPhotos(fan.user.id, second.insertId, [{ starred: true }]);
     await insertPhotos(fan.user.id, null, [{}]);
-    await db().insert(concerts).values({ userId: other.user.id, concertDate: '2018-03-02', venueId: venue.insertId, notes: `secret of another user ${tag}` });
+    await db()
+      .insert(concerts)
+      .values({ userId: other.user.id, concertDate: '2018-03-02', venueId: venue.insertId, notes: `secret of another user ${tag}` });
     return { fan, other, artistMbid, ids: [first.insertId, second.insertId, third.insertId] };
   }
 
@@ -150,11 +200,39 @@ describe('the history export', () => {
     expect(records).toEqual([
       HEADER,
       [
-        '2018-03-02', `Tricky, "The" Band ${tag}`, artistMbid, `Paradiso ${tag}`, 'Amsterdam', 'NL', 'World Tour 2018', 'confirmed',
-        "'=cmd|calc; Opener One", 'Intro (tape); Song, A; Song B; Finale', '3', '3', '1', 'Line one\nLine "two"',
+        '2018-03-02',
+        `Tricky, "The" Band ${tag}`,
+        artistMbid,
+        `Paradiso ${tag}`,
+        'Amsterdam',
+        'NL',
+        'World Tour 2018',
+        'confirmed',
+        "'=cmd|calc; Opener One",
+        'Intro (tape); Song, A; Song B; Finale',
+        '3',
+        '3',
+        '1',
+        'Line one\nLine "two"',
         'https://www.setlist.fm/setlist/x/2018/paradiso-1.html',
       ],
-      ['2019-07-05', '', '', '', 'Utrecht', 'NL', "'+1 Tour", 'needs_review', '', '', '0', '1', '1', `'=HYPERLINK("http://evil.example","click")`, ''],
+      [
+        '2019-07-05',
+        '',
+        '',
+        '',
+        'Utrecht',
+        'NL',
+        "'+1 Tour",
+        'needs_review',
+        '',
+        '',
+        '0',
+        '1',
+        '1',
+        `'=HYPERLINK("http://evil.example","click")`,
+        '',
+      ],
       ['2019-07-05', '', '', '', "'-Minus", '', '', 'needs_review', '', '', '0', '0', '0', "'@SUM(A1:A2)", ''],
     ]);
   });
@@ -169,22 +247,60 @@ describe('the history export', () => {
     const rows = z.array(historyExportRowSchema).parse(await response.json());
     expect(rows).toEqual<HistoryExportRow[]>([
       {
-        date: '2018-03-02', artist: `Tricky, "The" Band ${tag}`, artistMbid, venue: `Paradiso ${tag}`, city: 'Amsterdam', country: 'NL',
-        tour: 'World Tour 2018', status: 'confirmed', supportingActs: ['=cmd|calc', 'Opener One'],
+        date: '2018-03-02',
+        artist: `Tricky, "The" Band ${tag}`,
+        artistMbid,
+        venue: `Paradiso ${tag}`,
+        city: 'Amsterdam',
+        country: 'NL',
+        tour: 'World Tour 2018',
+        status: 'confirmed',
+        supportingActs: ['=cmd|calc', 'Opener One'],
         setlist: [
-          { name: 'Intro', tape: true }, { name: 'Song, A', tape: false }, { name: 'Song B', tape: false }, { name: 'Finale', tape: false },
+          { name: 'Intro', tape: true },
+          { name: 'Song, A', tape: false },
+          { name: 'Song B', tape: false },
+          { name: 'Finale', tape: false },
         ],
-        songCount: 3, photoCount: 3, starredCount: 1, notes: 'Line one\nLine "two"',
+        songCount: 3,
+        photoCount: 3,
+        starredCount: 1,
+        notes: 'Line one\nLine "two"',
         setlistfmUrl: 'https://www.setlist.fm/setlist/x/2018/paradiso-1.html',
       },
       {
-        date: '2019-07-05', artist: null, artistMbid: null, venue: null, city: 'Utrecht', country: 'NL', tour: '+1 Tour', status: 'needs_review',
-        supportingActs: [], setlist: [], songCount: 0, photoCount: 1, starredCount: 1, notes: '=HYPERLINK("http://evil.example","click")',
+        date: '2019-07-05',
+        artist: null,
+        artistMbid: null,
+        venue: null,
+        city: 'Utrecht',
+        country: 'NL',
+        tour: '+1 Tour',
+        status: 'needs_review',
+        supportingActs: [],
+        setlist: [],
+        songCount: 0,
+        photoCount: 1,
+        starredCount: 1,
+        notes: '=HYPERLINK("http://evil.example","click")',
         setlistfmUrl: null,
       },
       {
-        date: '2019-07-05', artist: null, artistMbid: null, venue: null, city: '-Minus', country: null, tour: null, status: 'needs_review',
-        supportingActs: [], setlist: [], songCount: 0, photoCount: 0, starredCount: 0, notes: '@SUM(A1:A2)', setlistfmUrl: null,
+        date: '2019-07-05',
+        artist: null,
+        artistMbid: null,
+        venue: null,
+        city: '-Minus',
+        country: null,
+        tour: null,
+        status: 'needs_review',
+        supportingActs: [],
+        setlist: [],
+        songCount: 0,
+        photoCount: 0,
+        starredCount: 0,
+        notes: '@SUM(A1:A2)',
+        setlistfmUrl: null,
       },
     ]);
   });
@@ -237,14 +353,19 @@ describe('the history export', () => {
   it('survives a reader that stalls and one that leaves halfway through a download of megabytes', async () => {
     const { jar, user } = await newUser('export-slow');
     for (let batch = 0; batch < 2; batch += 1) {
-      await db().insert(concerts).values(
-        Array.from({ length: 500 }, (_, i) => ({ userId: user.id, concertDate: '2014-01-01', notes: `${batch * 500 + i} ${'x'.repeat(4_000)}` })),
-      );
+      await db()
+        .insert(concerts)
+        .values(
+          Array.from({ length: 500 }, (_, i) => ({ userId: user.id, concertDate: '2014-01-01', notes: `${batch * 500 + i} ${'x'.repeat(4_000)}` })),
+        );
     }
     const url = new URL(`${app.url}/api/export/history.csv`);
     // Uncompressed, so the server's writes outrun what the socket takes while the reader waits.
     const request = (onResponse: (response: IncomingMessage) => void) =>
-      httpGet({ host: url.hostname, port: url.port, path: url.pathname, headers: { cookie: jar.cookie!, 'accept-encoding': 'identity' } }, onResponse);
+      httpGet(
+        { host: url.hostname, port: url.port, path: url.pathname, headers: { cookie: jar.cookie!, 'accept-encoding': 'identity' } },
+        onResponse,
+      );
 
     const body = await new Promise<Buffer>((resolve, reject) => {
       request((response) => {
@@ -284,21 +405,47 @@ describe('deleting an account', () => {
     const [source] = await db().insert(sources).values({ userId, kind: 'upload', label: 'Uploaded photos' });
     const sourceId = source.insertId;
     const [scan] = await db().insert(scans).values({ userId, sourceId, status: 'running', activeSourceId: sourceId });
-    const [venue] = await db().insert(venues).values({ name: `Hall ${userId} ${tag}`, latitude: 51.9, longitude: 4.47 });
-    const [artist] = await db().insert(artists).values({ name: `Artist ${userId} ${tag}` });
+    const [venue] = await db()
+      .insert(venues)
+      .values({ name: `Hall ${userId} ${tag}`, latitude: 51.9, longitude: 4.47 });
+    const [artist] = await db()
+      .insert(artists)
+      .values({ name: `Artist ${userId} ${tag}` });
     // And a venue and an artist of the user's own (names they typed): those go with the account.
-    await db().insert(venues).values({ name: `Own hall ${userId} ${tag}`, latitude: 51.9, longitude: 4.47, source: 'user', userId });
-    await db().insert(artists).values({ name: `Own artist ${userId} ${tag}`, source: 'user', userId });
+    await db()
+      .insert(venues)
+      .values({ name: `Own hall ${userId} ${tag}`, latitude: 51.9, longitude: 4.47, source: 'user', userId });
+    await db()
+      .insert(artists)
+      .values({ name: `Own artist ${userId} ${tag}`, source: 'user', userId });
     const [concert] = await db().insert(concerts).values({ userId, concertDate: '2020-02-02', artistId: artist.insertId, venueId: venue.insertId });
     const [group] = await db().insert(duplicateGroups).values({ userId, kind: 'exact' });
     fileCounter += 1;
-    const [photo] = await db().insert(photos).values({
-      userId, sourceId, scanId: scan.insertId, sourceFileId: `upload-${fileCounter}`, fileName: 'a.jpg', status: 'ready', starred: true,
-      contentHash: 'ab'.repeat(32), concertId: concert.insertId, duplicateGroupId: group.insertId,
-    });
-    await db().insert(processedFiles).values({
-      userId, sourceId, fileId: `upload-${fileCounter}`, fingerprint: 'f', outcome: 'ingested', photoId: photo.insertId, processedAt: new Date(),
-    });
+    const [photo] = await db()
+      .insert(photos)
+      .values({
+        userId,
+        sourceId,
+        scanId: scan.insertId,
+        sourceFileId: `upload-${fileCounter}`,
+        fileName: 'a.jpg',
+        status: 'ready',
+        starred: true,
+        contentHash: 'ab'.repeat(32),
+        concertId: concert.insertId,
+        duplicateGroupId: group.insertId,
+      });
+    await db()
+      .insert(processedFiles)
+      .values({
+        userId,
+        sourceId,
+        fileId: `upload-${fileCounter}`,
+        fingerprint: 'f',
+        outcome: 'ingested',
+        photoId: photo.insertId,
+        processedAt: new Date(),
+      });
     const storageId = randomUUID();
     await db().insert(uploads).values({ userId, sourceId, storageId, fileName: 'a.jpg', byteSize: 3 });
     await db().insert(venueAliases).values({ userId, venueId: venue.insertId, latitude: 51.9, longitude: 4.47 });
@@ -336,7 +483,11 @@ describe('deleting an account', () => {
     const [rows] = (await db().execute(
       sql`SELECT TABLE_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'user_id'`,
     )) as unknown as [Array<{ name: string }>];
-    expect(Object.values(USER_SCOPED_TABLES).map((table) => getTableName(table)).sort()).toEqual(rows.map((row) => row.name).sort());
+    expect(
+      Object.values(USER_SCOPED_TABLES)
+        .map((table) => getTableName(table))
+        .sort(),
+    ).toEqual(rows.map((row) => row.name).sort());
   });
 
   it('refuses a wrong password and deletes nothing', async () => {
@@ -372,7 +523,12 @@ describe('deleting an account', () => {
     expect(await rowCounts(other.user.id)).toEqual(otherBefore);
     expect(await storedKeys(other.user.id)).toEqual(otherKeys);
     // Shared artists and venues (setlist.fm, OpenStreetMap) stay.
-    expect(await db().select({ id: venues.id }).from(venues).where(inArray(venues.id, [mine.venueId, theirs.venueId]))).toHaveLength(2);
+    expect(
+      await db()
+        .select({ id: venues.id })
+        .from(venues)
+        .where(inArray(venues.id, [mine.venueId, theirs.venueId])),
+    ).toHaveLength(2);
     expect(await db().select({ id: artists.id }).from(artists).where(eq(artists.id, mine.artistId))).toHaveLength(1);
 
     // The session is over: the browser was told to drop the cookie, and the old cookie opens nothing.
@@ -390,15 +546,15 @@ describe('deleting an account', () => {
     expect(await other.client.auth.me.query()).toMatchObject({ id: other.user.id });
 
     // Jobs still queued for the deleted user end quietly: the running scan was cancelled, the photo is gone.
-    const logger = createLogger({ logLevel: 'silent' });
     const { scanId, sourceId, photoId } = mine;
     expect(await app.services.repositories.scanProgress.isCancelled(scanId)).toBe(true);
     const file = { fileId: 'upload-late', name: 'late.jpg', mimeType: 'image/jpeg', size: 3, fingerprint: 'late' };
-    const payload = { scanId, userId: fan.user.id, sourceId, file };
-    expect(await app.services.photoIngest.ingest(payload, { number: 1, of: 5 }, logger)).toEqual({ outcome: 'skipped' });
-    expect(await app.services.scanListing.run(payload, { number: 1, of: 5 }, logger)).toEqual({ outcome: 'cancelled' });
-    expect(await app.services.dedup.run({ scanId, userId: fan.user.id }, logger)).toEqual({ outcome: 'cancelled' });
-    expect(await app.services.photoVariants.render({ userId: fan.user.id, photoId }, logger)).toEqual({ outcome: 'gone' });
+    const userId = fan.user.id;
+    const run = jobRunner(workerServicesOf(app));
+    expect(await run('ingest-photo', { scanId, userId, sourceId, file })).toEqual({ skipped: 'cancelled' });
+    expect(await run('scan-source', { scanId, userId, sourceId })).toEqual({ skipped: 'cancelled' });
+    expect(await run('dedup-scan', { scanId, userId })).toEqual({ skipped: 'cancelled' });
+    expect(await run('render-variants', { userId, photoId })).toEqual({ skipped: 'gone' });
     expect(Object.values(await rowCounts(fan.user.id)).every((n) => n === 0)).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../drizzle/schema/index.js';
-import { JOB_NAMES } from '../../shared/jobs.js';
 import { QUEUE_NAMES } from '../../shared/queues.js';
 import { waitForOutput, type Child } from '../support/child-process.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
@@ -83,15 +82,15 @@ describe('the queue dashboard and admin procedures', () => {
     const admin = await signUp('admin');
     const queue = app.services.queues.queue('image');
     // An invalid payload fails for good in the real worker process.
-    const job = await queue.add(JOB_NAMES.renderVariants, { not: 'a valid payload' }, { attempts: 1, jobId: `broken-${Date.now()}` });
-    await expect.poll(() => job.getState(), { timeout: 15_000 }).toBe('failed');
+    const job = await queue.add('render-variants', { not: 'a valid payload' }, { attempts: 1, jobId: `broken-${Date.now()}` });
+    await expect.poll(() => job.getState(), { timeout: 30_000 }).toBe('failed');
 
     // Paused, so the worker does not fail it again before we look.
     await admin.client.admin.pause.mutate({ queue: 'image' });
     try {
       const result = await admin.client.admin.retryFailed.mutate({ queue: 'image' });
       expect(result.retried).toBeGreaterThanOrEqual(1);
-      await expect.poll(() => job.getState(), { timeout: 5_000 }).toBe('waiting');
+      await expect.poll(() => job.getState(), { timeout: 30_000 }).toBe('waiting');
     } finally {
       await admin.client.admin.resume.mutate({ queue: 'image' });
     }
@@ -103,7 +102,7 @@ describe('the queue dashboard and admin procedures', () => {
       data: { code: 'BAD_REQUEST' },
     });
     await admin.client.admin.setConcurrency.mutate({ queue: 'match', concurrency: 7 });
-    await waitForOutput(worker, /"queue":"match","from":\d+,"to":7,"msg":"concurrency changed"/, 10_000);
+    await waitForOutput(worker, /"queue":"match","from":\d+,"to":7,"msg":"concurrency changed"/, 60_000);
     expect((await admin.client.admin.queues.query()).find((q) => q.name === 'match')?.concurrencyOverride).toBe(7);
   });
 });

@@ -14,7 +14,6 @@ afterAll(() => app.close());
 
 const password = 'correct horse battery staple';
 
-
 const sessionKey = (cookie: string) => {
   const signed = decodeURIComponent(cookie.split('=')[1]!);
   return `${app.config.redis.keyPrefix}:sess:${signed.slice(2, signed.lastIndexOf('.'))}`;

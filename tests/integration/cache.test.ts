@@ -14,6 +14,7 @@ import { waitForRedis } from '../../server/redis.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv } from '../support/test-env.js';
 import { signedUpClient } from '../support/trpc-http-client.js';
+import { workerServicesOf } from '../support/worker-jobs.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -49,11 +50,11 @@ describe('the view cache', () => {
   it('serves a second read of a concert from the cache', async () => {
     const { client } = await newUser();
     const { id } = await client.concerts.create.mutate({ date: '2019-07-05', artist: { artistName: `Cached ${tag}` }, notes: 'first' });
-    const before = counts('concerts.get');
+    const before = counts('wire:concerts.get');
     const first = await client.concerts.get.query({ id });
     const second = await client.concerts.get.query({ id });
     expect(second).toEqual(first);
-    expect(counts('concerts.get')).toEqual({ hits: before.hits + 1, misses: before.misses + 1 });
+    expect(counts('wire:concerts.get')).toEqual({ hits: before.hits + 1, misses: before.misses + 1 });
   });
 
   it('answers fresh after a write through the API', async () => {
@@ -95,24 +96,25 @@ describe('the view cache', () => {
   it('goes stale when the worker puts photos into concerts', async () => {
     const { client, user } = await newUser('worker');
     await client.concerts.list.query({});
-    const before = counts('concerts.list');
+    const before = counts('wire:concerts.list');
     // Grouping and matching call this right after linking photos; a scan of nobody's is enough here.
-    await app.services.scanFinisher.refreshMatched(user.id, 2_000_000_000);
+    await workerServicesOf(app).pipeline.scanLifecycle.refreshMatched({ userId: user.id, scanId: 2_000_000_000 });
     await client.concerts.list.query({});
-    expect(counts('concerts.list')).toEqual({ hits: before.hits, misses: before.misses + 1 });
+    expect(counts('wire:concerts.list')).toEqual({ hits: before.hits, misses: before.misses + 1 });
   });
 
-  it('leaves another user\'s cached views in place when one user writes', async () => {
+  it("leaves another user's cached views in place when one user writes", async () => {
     const writer = await newUser('writer');
     const reader = await newUser('reader');
     await reader.client.concerts.list.query({});
-    const readerVersion = await app.redis.get(`${app.services.viewCache['options'].keyPrefix}:cache:u:${reader.user.id}:version`);
+    const readerVersions = () => app.redis.hgetall(app.services.viewCache.versions.key(reader.user.id));
+    const versionsBefore = await readerVersions();
 
     await writer.client.concerts.create.mutate({ date: '2019-07-07', artist: { artistName: `Other ${tag}` } });
-    const before = counts('concerts.list');
+    const before = counts('wire:concerts.list');
     await reader.client.concerts.list.query({});
-    expect(counts('concerts.list')).toEqual({ hits: before.hits + 1, misses: before.misses });
-    expect(await app.redis.get(`${app.services.viewCache['options'].keyPrefix}:cache:u:${reader.user.id}:version`)).toBe(readerVersion);
+    expect(counts('wire:concerts.list')).toEqual({ hits: before.hits + 1, misses: before.misses });
+    expect(await readerVersions()).toEqual(versionsBefore);
   });
 
   it('computes 20 concurrent misses of one key once', async () => {
@@ -161,7 +163,7 @@ describe('the view cache', () => {
     }
   });
 
-  it('bumps only the writer\'s version', async () => {
+  it("bumps only the writer's versions", async () => {
     const cache = new VersionedCache(app.redis, { keyPrefix: freshPrefix() });
     let loadsOfA = 0;
     let loadsOfB = 0;
@@ -178,7 +180,11 @@ describe('the view cache', () => {
     const warnings: unknown[] = [];
     const misses: string[] = [];
     try {
-      const cache = new VersionedCache(dead, { keyPrefix: freshPrefix(), logger: { warn: (...args: unknown[]) => warnings.push(args) }, events: { onMiss: (name) => misses.push(name) } });
+      const cache = new VersionedCache(dead, {
+        keyPrefix: freshPrefix(),
+        logger: { warn: (...args: unknown[]) => warnings.push(args) },
+        events: { onMiss: (name) => misses.push(name) },
+      });
       let loads = 0;
       expect(await cache.forUser(3, 'down', null, 60, async () => ++loads)).toBe(1);
       expect(await cache.forUser(3, 'down', null, 60, async () => ++loads)).toBe(2);

@@ -11,7 +11,7 @@ import { startMatchingWorld, type MatchingWorld } from '../support/matching-worl
 let world: MatchingWorld;
 beforeAll(async () => {
   world = await startMatchingWorld({ label: 'matching', concerts: 10, outside: { web: true, worker: true } });
-}, 180_000);
+}, 240_000);
 afterAll(() => world?.close());
 
 describe('from the demo library to a concert history', () => {

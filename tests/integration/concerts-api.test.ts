@@ -23,7 +23,6 @@ const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 const newUser = (label = 'concerts') => signedUpClient(app.url, label);
 
-
 const codeOf = async (promise: Promise<unknown>) => (await failure(promise)).data?.code;
 
 let fileCounter = 0;
@@ -34,35 +33,44 @@ async function insertPhotos(userId: number, fixtures: PhotoFixture[]): Promise<n
   const ids: number[] = [];
   for (const fixture of fixtures) {
     fileCounter += 1;
-    const [result] = await db().insert(photos).values({
-      userId,
-      sourceId: 1,
-      sourceFileId: `fixture/${fileCounter}.jpg`,
-      fileName: `IMG_${fileCounter}.JPG`,
-      status: 'ready',
-      width: 4000,
-      height: 3000,
-      takenAt: new Date(Date.UTC(2019, 6, 5, 19, 0, fileCounter)),
-      thumbnailKey: `users/${userId}/thumbnails/${fileCounter}.webp`,
-      ...fixture,
-    });
+    const [result] = await db()
+      .insert(photos)
+      .values({
+        userId,
+        sourceId: 1,
+        sourceFileId: `fixture/${fileCounter}.jpg`,
+        fileName: `IMG_${fileCounter}.JPG`,
+        status: 'ready',
+        width: 4000,
+        height: 3000,
+        takenAt: new Date(Date.UTC(2019, 6, 5, 19, 0, fileCounter)),
+        thumbnailKey: `users/${userId}/thumbnails/${fileCounter}.webp`,
+        ...fixture,
+      });
     ids.push(result.insertId);
   }
   return ids;
 }
 
 async function insertVenue(name: string, city: string | null, place = PARADISO, countryCode: string | null = 'NL') {
-  const [result] = await db().insert(venues).values({ name: `${name} ${tag}`, city, countryCode, ...place });
+  const [result] = await db()
+    .insert(venues)
+    .values({ name: `${name} ${tag}`, city, countryCode, ...place });
   return result.insertId;
 }
 
 async function insertConcert(userId: number, concert: Partial<typeof concerts.$inferInsert> = {}) {
-  const [result] = await db().insert(concerts).values({ userId, concertDate: '2019-07-05', status: 'needs_review', ...concert });
+  const [result] = await db()
+    .insert(concerts)
+    .values({ userId, concertDate: '2019-07-05', status: 'needs_review', ...concert });
   return result.insertId;
 }
 
 const photoRows = (ids: number[]) =>
-  db().select({ id: photos.id, concertId: photos.concertId, eventKey: photos.eventKey, starred: photos.starred }).from(photos).where(inArray(photos.id, ids));
+  db()
+    .select({ id: photos.id, concertId: photos.concertId, eventKey: photos.eventKey, starred: photos.starred })
+    .from(photos)
+    .where(inArray(photos.id, ids));
 const concertRow = async (id: number) => (await db().select().from(concerts).where(eq(concerts.id, id)))[0];
 
 describe('the concert timeline', () => {
@@ -145,7 +153,12 @@ describe('making and editing concerts', () => {
     });
 
     const moved = await photoRows([...shown, hidden!, failed!]);
-    expect(moved.filter((photo) => photo.concertId === id).map((photo) => photo.id).sort()).toEqual([...shown, hidden!].sort());
+    expect(
+      moved
+        .filter((photo) => photo.concertId === id)
+        .map((photo) => photo.id)
+        .sort(),
+    ).toEqual([...shown, hidden!].sort());
     expect(moved.every((photo) => photo.eventKey === null)).toBe(true);
 
     const concert = await client.concerts.get.query({ id });
@@ -192,7 +205,7 @@ describe('making and editing concerts', () => {
     expect(await codeOf(client.concerts.create.mutate({ date: '2023-02-28', artist, venue: { venueId: 999_999_999 } }))).toBe('NOT_FOUND');
   });
 
-  it('edits a concert by hand: confirmed, the old show\'s setlist dropped, and a new venue remembered for where the photos were', async () => {
+  it("edits a concert by hand: confirmed, the old show's setlist dropped, and a new venue remembered for where the photos were", async () => {
     const { client, user } = await newUser();
     const wrong = await insertVenue('Melkweg', 'Amsterdam', { latitude: 52.3647, longitude: 4.8813 });
     const right = await insertVenue('Paradiso', 'Amsterdam');
@@ -223,7 +236,13 @@ describe('making and editing concerts', () => {
     expect(aliases).toEqual([expect.objectContaining({ venueId: right, ...PARADISO })]);
 
     // No new venue, no new alias; a date and an artist by name change too.
-    await client.concerts.update.mutate({ id, venue: { venueId: right }, date: '2019-07-04', artist: { artistName: `Static Bloom ${tag}` }, tour: 'Tour' });
+    await client.concerts.update.mutate({
+      id,
+      venue: { venueId: right },
+      date: '2019-07-04',
+      artist: { artistName: `Static Bloom ${tag}` },
+      tour: 'Tour',
+    });
     expect(await db().select().from(venueAliases).where(eq(venueAliases.userId, user.id))).toHaveLength(1);
     const edited = await client.concerts.get.query({ id });
     expect(edited).toMatchObject({ concertDate: '2019-07-04', artist: { name: `Static Bloom ${tag}` }, tour: 'Tour', venue: { id: right } });
@@ -241,7 +260,9 @@ describe('making and editing concerts', () => {
 
   it('merges concerts: photos move to the target, its blanks are filled from the first source that has them, the sources are gone', async () => {
     const { client, user } = await newUser();
-    const [artist] = await db().insert(artists).values({ name: `Merge Target ${tag}` });
+    const [artist] = await db()
+      .insert(artists)
+      .values({ name: `Merge Target ${tag}` });
     const target = await insertConcert(user.id, { artistId: artist.insertId, notes: null });
     const first = await insertConcert(user.id, {
       setlist: [{ songs: [{ name: 'Opener' }] }],
@@ -258,7 +279,12 @@ describe('making and editing concerts', () => {
     expect(await codeOf(client.concerts.merge.mutate({ targetId: target, sourceIds: [target] }))).toBe('BAD_REQUEST');
     await expect(client.concerts.merge.mutate({ targetId: target, sourceIds: [first, second] })).resolves.toEqual({ ok: true });
 
-    expect(await db().select().from(concerts).where(inArray(concerts.id, [first, second]))).toEqual([]);
+    expect(
+      await db()
+        .select()
+        .from(concerts)
+        .where(inArray(concerts.id, [first, second])),
+    ).toEqual([]);
     expect(await concertRow(target)).toMatchObject({
       artistId: artist.insertId,
       status: 'confirmed',
@@ -279,11 +305,16 @@ describe('making and editing concerts', () => {
   it('deletes a concert and keeps its photos, unmatched and left alone by automatic matching', async () => {
     const { client, user } = await newUser();
     const id = await insertConcert(user.id, { eventKey: `evt-del-${tag}` });
-    const ids = await insertPhotos(user.id, [{ concertId: id, eventKey: `evt-del-${tag}` }, { concertId: id, eventKey: `evt-del-${tag}` }]);
+    const ids = await insertPhotos(user.id, [
+      { concertId: id, eventKey: `evt-del-${tag}` },
+      { concertId: id, eventKey: `evt-del-${tag}` },
+    ]);
 
     await expect(client.concerts.delete.mutate({ id })).resolves.toEqual({ ok: true });
     expect(await concertRow(id)).toBeUndefined();
-    expect(await photoRows(ids)).toEqual(expect.arrayContaining(ids.map((photoId) => ({ id: photoId, concertId: null, eventKey: null, starred: false }))));
+    expect(await photoRows(ids)).toEqual(
+      expect.arrayContaining(ids.map((photoId) => ({ id: photoId, concertId: null, eventKey: null, starred: false }))),
+    );
     const unmatched = await client.photos.list.query({ unmatched: true });
     expect(unmatched.items.map((photo) => photo.id)).toEqual(ids);
     expect(await codeOf(client.concerts.get.query({ id }))).toBe('NOT_FOUND');
@@ -353,7 +384,11 @@ describe("another user's concerts and photos", () => {
     const owner = await newUser('owner');
     const stranger = await newUser('stranger');
     const [photo, loose] = (await insertPhotos(owner.user.id, [PARADISO, {}])) as [number, number];
-    const { id: concert } = await owner.client.concerts.create.mutate({ date: '2019-07-05', artist: { artistName: `Owner Band ${tag}` }, photoIds: [photo] });
+    const { id: concert } = await owner.client.concerts.create.mutate({
+      date: '2019-07-05',
+      artist: { artistName: `Owner Band ${tag}` },
+      photoIds: [photo],
+    });
     const [strangerPhoto] = (await insertPhotos(stranger.user.id, [{}])) as [number];
     const { id: own } = await stranger.client.concerts.create.mutate({ date: '2019-07-05', artist: { artistName: `Stranger Band ${tag}` } });
     const before = { concert: await concertRow(concert), photos: await photoRows([photo, loose]) };
@@ -378,6 +413,13 @@ describe("another user's concerts and photos", () => {
     expect((await c.photos.list.query({ unmatched: true })).items.map((item) => item.id)).toEqual([strangerPhoto]);
     expect(await concertRow(concert)).toEqual(before.concert);
     expect(await photoRows([photo, loose])).toEqual(before.photos);
-    expect((await db().select().from(concerts).where(and(eq(concerts.userId, stranger.user.id)))).map((row) => row.id)).toEqual([own]);
+    expect(
+      (
+        await db()
+          .select()
+          .from(concerts)
+          .where(and(eq(concerts.userId, stranger.user.id)))
+      ).map((row) => row.id),
+    ).toEqual([own]);
   });
 });

@@ -72,12 +72,27 @@ describe('database access', () => {
       await handle.db.insert(users).values({ email, name: 'UTC', passwordHash: 'x', createdAt });
       const [row] = await handle.db.select({ createdAt: users.createdAt }).from(users).where(eq(users.email, email));
       expect(row!.createdAt.toISOString()).toBe('2024-07-01T23:30:00.123Z');
-      const [[raw]] = (await handle.primaryPool.query('SELECT CAST(created_at AS CHAR) AS text FROM users WHERE email = ?', [
-        email,
-      ])) as unknown as [[{ text: string }]];
+      const [[raw]] = (await handle.primaryPool.query('SELECT CAST(created_at AS CHAR) AS text FROM users WHERE email = ?', [email])) as unknown as [
+        [{ text: string }],
+      ];
       expect(raw.text).toBe('2024-07-01 23:30:00.123');
       const [[zone]] = (await handle.primaryPool.query('SELECT @@session.time_zone AS tz')) as unknown as [[{ tz: string }]];
       expect(zone.tz).toBe('+00:00');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("counts the pool's connections in use and open from its public events, for the db_pool_connections gauge", async () => {
+    const handle = createDatabase(testConfig().database, pino({ level: 'silent' }));
+    try {
+      const usage = handle.primaryPoolUsage;
+      expect([usage.inUse(), usage.open()]).toEqual([0, 0]);
+      const sleeping = Promise.all([handle.primaryPool.query('SELECT SLEEP(0.5)'), handle.primaryPool.query('SELECT SLEEP(0.5)')]);
+      await expect.poll(() => usage.inUse(), { timeout: 30_000 }).toBe(2);
+      await sleeping;
+      expect(usage.inUse()).toBe(0);
+      expect(usage.open()).toBe(2);
     } finally {
       await handle.close();
     }

@@ -15,6 +15,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const DEPLOY = join(ROOT, 'deploy');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of many shapes, read field by field with expectations
 type Doc = Record<string, any>;
 
 function filesUnder(dir: string): string[] {
@@ -47,8 +48,7 @@ const imageName = (image: string) => image.replace(/:[^/]*$/, '');
 const appServices = Object.entries(compose.services as Record<string, Doc>).filter(([, s]) => imageName(s.image ?? '') === APP_IMAGE);
 const podSpecs = [...ofKind('Deployment'), ...ofKind('Job')].map((d) => ({ name: d.metadata.name as string, spec: d.spec.template.spec as Doc }));
 const appContainers = podSpecs.flatMap(({ name, spec }) => (spec.containers as Doc[]).map((c) => ({ owner: name, podSpec: spec, container: c })));
-const envOf = (container: Doc): Record<string, string> =>
-  Object.fromEntries(((container.env ?? []) as Doc[]).map((e) => [e.name, e.value]));
+const envOf = (container: Doc): Record<string, string> => Object.fromEntries(((container.env ?? []) as Doc[]).map((e) => [e.name, e.value]));
 const queuesOf = (value: string) => value.split(',').map((s) => s.trim());
 
 describe('deploy files', () => {
@@ -83,8 +83,11 @@ describe('deploy files', () => {
       expect(build).toContain('tsconfig.build.json');
       const include = (JSON.parse(read('tsconfig.build.json')).include as string[]).join(' ');
       const used = new Set(
-        [dockerfile, read('deploy/compose.yaml'), ...readdirSync(join(DEPLOY, 'k8s')).map((f) => readFileSync(join(DEPLOY, 'k8s', f), 'utf8'))]
-          .flatMap((text) => [...text.matchAll(/dist\/([\w/-]+)\.js/g)].map((m) => m[1]!)),
+        [
+          dockerfile,
+          read('deploy/compose.yaml'),
+          ...readdirSync(join(DEPLOY, 'k8s')).map((f) => readFileSync(join(DEPLOY, 'k8s', f), 'utf8')),
+        ].flatMap((text) => [...text.matchAll(/dist\/([\w/-]+)\.js/g)].map((m) => m[1]!)),
       );
       expect([...used].sort()).toEqual(['scripts/db-migrate', 'server/main', 'worker/main']);
       for (const entry of used) {
@@ -234,8 +237,14 @@ describe('deploy files', () => {
         expect(podSpec.terminationGracePeriodSeconds * 1000, owner).toBeGreaterThan(Number(configMap.data.WORKER_SHUTDOWN_TIMEOUT_MS));
         const scaled = scaledObjects.find((s) => s.spec.scaleTargetRef.name === owner)!;
         expect(scaled, owner).toBeDefined();
-        const lists = (scaled.spec.triggers as Doc[]).map((t) => (expect(t.type).toBe('redis'), t.metadata.listName));
-        expect(lists.sort(), owner).toEqual(queuesOf(envOf(container).WORKER_QUEUES!).map((q) => `${prefix}:${q}:wait`).sort());
+        const triggers = scaled.spec.triggers as Doc[];
+        for (const trigger of triggers) expect(trigger.type).toBe('redis');
+        const lists = triggers.map((t) => t.metadata.listName);
+        expect(lists.sort(), owner).toEqual(
+          queuesOf(envOf(container).WORKER_QUEUES!)
+            .map((q) => `${prefix}:${q}:wait`)
+            .sort(),
+        );
         expect(ofKind('TriggerAuthentication').map((t) => t.metadata.name)).toContain(scaled.spec.triggers[0].authenticationRef.name);
       }
     });
@@ -279,7 +288,10 @@ describe('deploy files', () => {
       }
       const port = Number(configMap.data.WORKER_METRICS_PORT);
       for (const { owner, container } of appContainers.filter(({ container }) => container.command?.join(' ') === 'node dist/worker/main.js')) {
-        expect(container.ports.map((p: Doc) => p.containerPort), owner).toContain(port);
+        expect(
+          container.ports.map((p: Doc) => p.containerPort),
+          owner,
+        ).toContain(port);
         const pod = ofKind('Deployment').find((d) => d.metadata.name === owner)!.spec.template.metadata;
         expect(pod.annotations['prometheus.io/port'], owner).toBe(String(port));
       }
@@ -301,7 +313,14 @@ describe('deploy files', () => {
           }
         }
       }
-      for (const name of ['http_request_duration_seconds', 'trpc_procedure_duration_seconds', 'bullmq_queue_jobs', 'bullmq_job_duration_seconds', 'cache_requests_total', 'db_pool_connections']) {
+      for (const name of [
+        'http_request_duration_seconds',
+        'trpc_procedure_duration_seconds',
+        'bullmq_queue_jobs',
+        'bullmq_job_duration_seconds',
+        'cache_requests_total',
+        'db_pool_connections',
+      ]) {
         expect(metrics).toContain(name);
       }
       for (const name of metrics) expect(docs, name).toContain(`\`${name}`);

@@ -17,7 +17,10 @@ describe('global throttle (@upstash/ratelimit on our own Redis)', () => {
     await first.acquire();
     await second.acquire();
     await first.acquire();
-    const fourth = await second.acquire().then(() => null, (error: unknown) => error);
+    const fourth = await second.acquire().then(
+      () => null,
+      (error: unknown) => error,
+    );
     expect(fourth).toBeInstanceOf(ThrottleTimeoutError);
     expect((fourth as ThrottleTimeoutError).retryAfterMs).toBeGreaterThan(0);
     // A patient caller gets the next token once it refills.

@@ -5,12 +5,12 @@ import express, { type ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GOOGLE_CALLBACK_PATH, GOOGLE_CONNECT_PATH, googleOAuthRoutes } from '../../server/sources/google-drive/google-oauth.routes.js';
-import { GoogleOAuthClient, GoogleOAuthError } from '../../server/sources/google-drive/oauth.js';
+import { type GoogleOAuthClient, GoogleOAuthError } from '../../server/sources/google-drive/oauth.js';
 import { createTokenCipher } from '../../server/sources/google-drive/token-crypto.js';
 import { SourceAccessError } from '../../server/sources/photo-source.js';
 import { oauthClientFor, startFakeGoogle, type FakeGoogle, type FakeGoogleOptions } from '../fakes/fake-google.js';
 
-const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 50 };
+const FAST_RETRY = { attempts: 3, baseDelayMs: 1, maxDelayMs: 50 };
 const USER = { id: 42, email: 'alice@example.test', name: 'Alice', role: 'user' as const };
 
 function oauthFor(fake: FakeGoogle, now?: () => number): GoogleOAuthClient {
@@ -195,7 +195,7 @@ describe('Google Drive connection routes', () => {
 
     const callback = await visit(callbackUrl);
     expect(callback.status).toBe(302);
-    expect(callback.headers.get('location')).toBe('/?connected=google');
+    expect(callback.headers.get('location')).toBe('/#/library?google=connected');
 
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ userId: USER.id, email: 'concert.goer@gmail.com' });
@@ -213,42 +213,45 @@ describe('Google Drive connection routes', () => {
 
     callbackUrl.searchParams.set('state', 'forged-state');
     const forged = await visit(callbackUrl.toString());
-    expect(forged.status).toBe(400);
-    expect((await forged.json()).error.message).toMatch(/does not match a connection you started/);
+    // Back to the library page, which says it in words; nothing saved.
+    expect(forged.status).toBe(302);
+    expect(forged.headers.get('location')).toBe('/#/library?google=state_mismatch');
 
     callbackUrl.searchParams.set('state', rightState);
-    expect((await visit(callbackUrl.toString())).status).toBe(400);
+    expect((await visit(callbackUrl.toString())).headers.get('location')).toBe('/#/library?google=state_mismatch');
     expect(saved).toEqual([]);
   });
 
   it('refuses a callback when no connection was started in this session', async () => {
     const visit = await loggedInBrowser();
     const response = await visit(`${appUrl}${GOOGLE_CALLBACK_PATH}?code=4/0abc&state=anything`);
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/#/library?google=state_mismatch');
     expect(saved).toEqual([]);
   });
 
   it('asks a visitor who is not logged in to log in first', async () => {
     const response = await browser()(`${appUrl}${GOOGLE_CONNECT_PATH}`);
-    expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Please log in first' } });
+    // The app's log-in page, then the library page saying to connect again.
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/#/library?google=logged_out');
   });
 
-  it('sends the user back with ?error=access_denied when they decline', async () => {
+  it('sends the user back to the library page with access_denied when they decline', async () => {
     const visit = await loggedInBrowser();
     fake.state.nextConsent = 'deny';
     const connect = await visit(`${appUrl}${GOOGLE_CONNECT_PATH}`);
     const callback = await visit((await visit(connect.headers.get('location')!)).headers.get('location')!);
-    expect(callback.headers.get('location')).toBe('/?error=access_denied');
+    expect(callback.headers.get('location')).toBe('/#/library?google=access_denied');
     expect(saved).toEqual([]);
   });
 
-  it('sends the user back with ?error=drive_access_not_granted when they untick Drive', async () => {
+  it('sends the user back to the library page with drive_access_not_granted when they untick Drive', async () => {
     const visit = await loggedInBrowser();
     fake.state.nextConsent = 'withhold-drive';
     const connect = await visit(`${appUrl}${GOOGLE_CONNECT_PATH}`);
     const callback = await visit((await visit(connect.headers.get('location')!)).headers.get('location')!);
-    expect(callback.headers.get('location')).toBe('/?error=drive_access_not_granted');
+    expect(callback.headers.get('location')).toBe('/#/library?google=drive_access_not_granted');
     expect(saved).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ describe('a Google Drive library', () => {
     expect(consent.status).toBe(302);
     const callback = await visit(consent.headers.get('location')!);
     const landed = await visit(callback.headers.get('location')!, jar.cookie);
-    expect(landed.headers.get('location')).toBe('/?connected=google');
+    expect(landed.headers.get('location')).toBe('/#/library?google=connected');
 
     const [source] = await client.sources.list.query();
     expect(source).toMatchObject({ kind: 'gdrive', googleAccountEmail: 'concert.goer@gmail.com' });
@@ -97,7 +97,7 @@ describe('a Google Drive library', () => {
   it('is one library per Google account: connecting the same account again renews its grant instead of adding a copy', async () => {
     const { client, jar } = trpcHttpClient(app.url);
     const user = await client.auth.signup.mutate({ email: uniqueEmail('drive-twice'), password: 'correct horse battery', name: 'Drive' });
-    expect((await connectDrive(jar.cookie!)).headers.get('location')).toBe('/?connected=google');
+    expect((await connectDrive(jar.cookie!)).headers.get('location')).toBe('/#/library?google=connected');
     const [first] = await client.sources.list.query();
     const rowsOf = () => app.database.db.select().from(sources).where(eq(sources.userId, user.id));
     const [before] = await rowsOf();
@@ -107,7 +107,7 @@ describe('a Google Drive library', () => {
     const refused = (await watchScan(client, (await client.scans.start.mutate({ sourceId: first!.id })).scanId)).at(-1)!;
     expect(refused.status).toBe('failed');
 
-    expect((await connectDrive(jar.cookie!)).headers.get('location')).toBe('/?connected=google');
+    expect((await connectDrive(jar.cookie!)).headers.get('location')).toBe('/#/library?google=connected');
     const after = await rowsOf();
     expect(after).toHaveLength(1);
     expect(after[0]!.id).toBe(first!.id);

@@ -6,14 +6,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DriveRequestError } from '../../server/sources/google-drive/drive-client.js';
 import { GoogleResponseFormatError } from '../../server/sources/google-drive/google-http.js';
 import { createGoogleDriveSource, type GoogleDriveSourceOptions } from '../../server/sources/google-drive/google-drive-source.js';
-import { GoogleOAuthClient } from '../../server/sources/google-drive/oauth.js';
+import type { GoogleOAuthClient } from '../../server/sources/google-drive/oauth.js';
 import {
-  FileTooLargeError, SourceAccessError, SourceFileGoneError, SourceUnavailableError, type Listing, type ListingPage, type PhotoSource,
+  FileTooLargeError,
+  SourceAccessError,
+  SourceFileGoneError,
+  SourceUnavailableError,
+  type Listing,
+  type ListingPage,
+  type PhotoSource,
 } from '../../server/sources/photo-source.js';
 import { oauthClientFor, startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
 
 /** Tiny waits: the tests are about which requests are retried, not about timing. */
-const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 50 };
+const FAST_RETRY = { attempts: 4, baseDelayMs: 1, maxDelayMs: 50 };
 const FILES_LIST = /^\/drive\/v3\/files$/;
 
 function oauthFor(fake: FakeGoogle, now?: () => number): GoogleOAuthClient {
@@ -78,8 +84,13 @@ describe('a Google Drive library of 2,500 photos', () => {
 
     const listRequests = fake.state.requestsTo(FILES_LIST);
     expect(listRequests).toHaveLength(3);
-    expect(listRequests[0]!.query).toMatchObject({ q: "mimeType contains 'image/' and trashed = false", pageSize: '1000', spaces: 'drive', supportsAllDrives: 'true' });
-    expect(listRequests[0]!.query.fields).toContain('imageMediaMetadata(time, location, width, height, cameraMake, cameraModel)');
+    expect(listRequests[0]!.query).toMatchObject({
+      q: "mimeType contains 'image/' and trashed = false",
+      pageSize: '1000',
+      spaces: 'drive',
+      supportsAllDrives: 'true',
+    });
+    expect(listRequests[0]!.query.fields).toContain('imageMediaMetadata(time, location, width, height, rotation, cameraMake, cameraModel)');
     expect(listRequests[0]!.query.pageToken).toBeUndefined();
     expect(listRequests[2]!.query.pageToken).toBeTruthy();
     expect(fake.state.downloads()).toHaveLength(0);
@@ -120,6 +131,7 @@ describe('Google Drive source', () => {
           longitude: stored.imageMediaMetadata!.location!.longitude,
           width: 256,
           height: 192,
+          rotation: 0,
           cameraMake: 'Apple',
           cameraModel: 'iPhone 12 mini',
           md5: stored.md5,
@@ -131,7 +143,16 @@ describe('Google Drive source', () => {
 
     it('leaves folders, documents, PDFs and trashed photos out', async () => {
       const { pages } = await collect(source().list(null));
-      expect(filesOf(pages).map((file) => file.fileId).sort()).toEqual(fake.state.liveImages().map((file) => file.id).sort());
+      expect(
+        filesOf(pages)
+          .map((file) => file.fileId)
+          .sort(),
+      ).toEqual(
+        fake.state
+          .liveImages()
+          .map((file) => file.id)
+          .sort(),
+      );
       expect(filesOf(pages).every((file) => file.mimeType === 'image/jpeg')).toBe(true);
       expect(fake.state.allFiles().length).toBeGreaterThan(fake.state.liveImages().length);
     });
@@ -162,7 +183,11 @@ describe('Google Drive source', () => {
 
       const rescan = await collect(source({ pageSize: 2 }).list(cursor));
 
-      expect(filesOf(rescan.pages).map((file) => file.fileId).sort()).toEqual([added.id, edited!.id].sort());
+      expect(
+        filesOf(rescan.pages)
+          .map((file) => file.fileId)
+          .sort(),
+      ).toEqual([added.id, edited!.id].sort());
       const editedFile = filesOf(rescan.pages).find((file) => file.fileId === edited!.id)!;
       expect(editedFile.fingerprint).not.toBe(oldFingerprint);
       expect(editedFile.fingerprint).toBe(fake.state.file(edited!.id)!.md5);
@@ -262,7 +287,7 @@ describe('Google Drive source', () => {
       fake.state.failNext(path, 502);
       fake.state.failNext(path, 504);
 
-      const bytes = await readWhole(source({ retry: { ...FAST_RETRY, maxAttempts: 5 } }), stored.id);
+      const bytes = await readWhole(source({ retry: { ...FAST_RETRY, attempts: 5 } }), stored.id);
 
       expect(bytes.equals(stored.bytes!)).toBe(true);
       expect(fake.state.downloads().map((r) => r.status)).toEqual(['connection-reset', 500, 502, 504, 200]);
@@ -271,13 +296,13 @@ describe('Google Drive source', () => {
     it('waits as long as Retry-After asks', async () => {
       fake.state.failNext(FILES_LIST, 429, 1, { retryAfter: 1 });
       const startedAt = performance.now();
-      await collect(source({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5_000 } }).list(null));
+      await collect(source({ retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5_000 } }).list(null));
       expect(performance.now() - startedAt).toBeGreaterThanOrEqual(950);
     });
 
     it('gives up with a SourceUnavailableError after the last attempt', async () => {
       fake.state.failNext(FILES_LIST, 503, 10);
-      const failure = collect(source({ retry: { ...FAST_RETRY, maxAttempts: 3 } }).list(null));
+      const failure = collect(source({ retry: { ...FAST_RETRY, attempts: 3 } }).list(null));
       await expect(failure).rejects.toBeInstanceOf(SourceUnavailableError);
       await expect(failure).rejects.toThrow(/files\.list answered 503: The service is currently unavailable\. \(gave up after 3 attempts\)/);
       expect(fake.state.requestsTo(FILES_LIST)).toHaveLength(3);
@@ -298,7 +323,10 @@ describe('Google Drive source', () => {
     });
 
     it('ends the scan with a SourceAccessError on a 403 that is not a rate limit', async () => {
-      fake.state.failNext(FILES_LIST, 403, 1, { reason: 'insufficientPermissions', message: 'Insufficient Permission: Request had insufficient authentication scopes.' });
+      fake.state.failNext(FILES_LIST, 403, 1, {
+        reason: 'insufficientPermissions',
+        message: 'Insufficient Permission: Request had insufficient authentication scopes.',
+      });
       await expect(collect(source().list(null))).rejects.toThrow(SourceAccessError);
       expect(fake.state.requestsTo(FILES_LIST)).toHaveLength(1);
     });
@@ -328,7 +356,12 @@ describe('Google Drive source', () => {
       let now = Date.now();
       const clockedOAuth = oauthFor(fake, () => now);
       const grant = await connect(clockedOAuth);
-      const clockedSource = createGoogleDriveSource({ oauth: clockedOAuth, refreshToken: grant.refreshToken, baseUrl: fake.driveApiUrl, retry: FAST_RETRY });
+      const clockedSource = createGoogleDriveSource({
+        oauth: clockedOAuth,
+        refreshToken: grant.refreshToken,
+        baseUrl: fake.driveApiUrl,
+        retry: FAST_RETRY,
+      });
       await readWhole(clockedSource, fake.state.liveImages()[0]!.id);
       expect(fake.state.requestsTo('/token')).toHaveLength(2);
 

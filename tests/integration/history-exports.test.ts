@@ -18,7 +18,7 @@ import type { HistoryExportFormat } from '../../shared/export.js';
 import { historyExportRowSchema } from '../../shared/export.schema.js';
 import { findBookFonts } from '../../server/exports/pdf-fonts.js';
 import { createLogger } from '../../server/logger.js';
-import { jobIds } from '../../server/queue/job-ids.js';
+import { jobIdOf } from '../../server/queue/job-ids.js';
 import { EXPORT_RETENTION_MS } from '../../server/services/history-export.service.js';
 import { HistoryExportBuilder } from '../../server/services/history-export-builder.service.js';
 import { ExportService } from '../../server/services/export.service.js';
@@ -29,6 +29,7 @@ import { makeStagePhoto } from '../support/images.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv } from '../support/test-env.js';
 import { signedUpClient, trpcHttpClient, trpcFailure as failure } from '../support/trpc-http-client.js';
+import { jobRunner, workerServicesOf } from '../support/worker-jobs.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
 let app: RunningApp;
@@ -37,7 +38,7 @@ beforeAll(async () => {
   const env = { DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-exports-')) };
   app = await startTestApp(env);
   worker = await startWorkerProcess(testEnv(env));
-}, 60_000);
+}, 240_000);
 afterAll(async () => {
   if (worker) await stop(worker);
   await app?.close();
@@ -52,7 +53,6 @@ const TODAY = () => new Date().toISOString().slice(0, 10);
 type Client = ReturnType<typeof trpcHttpClient>['client'];
 
 const newUser = (label: string) => signedUpClient(app.url, label);
-
 
 /** Asks until the export is built (or failed), remembering every state it was seen in; the test's timeout bounds the wait. */
 async function built(client: Client, exportId: number) {
@@ -88,15 +88,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i += 1) {
     const char = text[i]!;
     if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (field += '"'), (i += 1);
-      else if (char === '"') quoted = false;
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') quoted = false;
       else field += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') record.push(field), (field = '');
-    else if (char === '\r' && text[i + 1] === '\n') {
+    else if (char === ',') {
+      record.push(field);
+      field = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
       record.push(field);
       records.push(record);
-      (record = []), (field = ''), (i += 1);
+      record = [];
+      field = '';
+      i += 1;
     } else field += char;
   }
   return records;
@@ -126,41 +132,90 @@ function imagesPerPage(bytes: Buffer): number[] {
 async function starredPhoto(userId: number, concertId: number, seed: number, takenAt: Date) {
   const contentHash = createHash('sha256').update(`${tag}-${userId}-${seed}`).digest('hex');
   const prefix = storageKeys.variantsPrefix(userId, contentHash);
-  const webp = await sharp(await makeStagePhoto({ seed, width: 800, height: 600 })).resize({ width: 400 }).webp().toBuffer();
+  const webp = await sharp(await makeStagePhoto({ seed, width: 800, height: 600 }))
+    .resize({ width: 400 })
+    .webp()
+    .toBuffer();
   await app.services.storage.put(storageKeys.variant(userId, contentHash, 400), webp, 'image/webp');
-  await db().insert(photos).values({
-    userId, sourceId: 1, sourceFileId: `export-fixture/${contentHash}.jpg`, fileName: `IMG_${seed}.JPG`, status: 'ready', concertId,
-    starred: true, contentHash, variantsKey: prefix, takenAt, width: 800, height: 600,
-  });
+  await db()
+    .insert(photos)
+    .values({
+      userId,
+      sourceId: 1,
+      sourceFileId: `export-fixture/${contentHash}.jpg`,
+      fileName: `IMG_${seed}.JPG`,
+      status: 'ready',
+      concertId,
+      starred: true,
+      contentHash,
+      variantsKey: prefix,
+      takenAt,
+      width: 800,
+      height: 600,
+    });
 }
 
 /** Three concerts: one with everything (and three starred photos), one with a Cyrillic name, one that still needs review. */
 async function history(userId: number) {
-  const [artist] = await db().insert(artists).values({ name: `Nick Cave, "the" Bad Seeds ${tag}` });
-  const [russian] = await db().insert(artists).values({ name: `Мумий Тролль ${tag}` });
-  const [venue] = await db().insert(venues).values({ name: `Paradiso ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
-  const [first] = await db().insert(concerts).values({
-    userId, concertDate: '2017-10-02', artistId: artist.insertId, venueId: venue.insertId, status: 'confirmed', tour: 'Skeleton Tree Tour',
-    supportingActs: [{ name: 'Opener One' }],
-    setlist: [
-      { songs: [{ name: 'Intro', tape: true }, { name: 'Anthrocene' }, { name: 'Jesus Alone' }] },
-      { encore: 1, songs: [{ name: 'Push the Sky Away' }] },
-    ],
-    notes: 'Front row, "unforgettable"',
-  });
-  const [second] = await db().insert(concerts).values({
-    userId, concertDate: '2018-03-02', artistId: russian.insertId, venueId: venue.insertId, status: 'confirmed',
-    setlist: [{ songs: [{ name: 'Владивосток 2000' }, { name: 'Утекай' }] }],
-  });
-  const [third] = await db().insert(concerts).values({ userId, concertDate: '2019-06-21', city: 'Utrecht', countryCode: 'NL', status: 'needs_review' });
+  const [artist] = await db()
+    .insert(artists)
+    .values({ name: `Nick Cave, "the" Bad Seeds ${tag}` });
+  const [russian] = await db()
+    .insert(artists)
+    .values({ name: `Мумий Тролль ${tag}` });
+  const [venue] = await db()
+    .insert(venues)
+    .values({ name: `Paradiso ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
+  const [first] = await db()
+    .insert(concerts)
+    .values({
+      userId,
+      concertDate: '2017-10-02',
+      artistId: artist.insertId,
+      venueId: venue.insertId,
+      status: 'confirmed',
+      tour: 'Skeleton Tree Tour',
+      supportingActs: [{ name: 'Opener One' }],
+      setlist: [
+        { songs: [{ name: 'Intro', tape: true }, { name: 'Anthrocene' }, { name: 'Jesus Alone' }] },
+        { encore: 1, songs: [{ name: 'Push the Sky Away' }] },
+      ],
+      notes: 'Front row, "unforgettable"',
+    });
+  const [second] = await db()
+    .insert(concerts)
+    .values({
+      userId,
+      concertDate: '2018-03-02',
+      artistId: russian.insertId,
+      venueId: venue.insertId,
+      status: 'confirmed',
+      setlist: [{ songs: [{ name: 'Владивосток 2000' }, { name: 'Утекай' }] }],
+    });
+  const [third] = await db()
+    .insert(concerts)
+    .values({ userId, concertDate: '2019-06-21', city: 'Utrecht', countryCode: 'NL', status: 'needs_review' });
   for (const seed of [1, 2, 3, 4]) await starredPhoto(userId, first.insertId, seed, new Date(Date.UTC(2017, 9, 2, 20, seed)));
   await app.services.viewCache.bumpUser(userId);
   return { ids: [first.insertId, second.insertId, third.insertId] };
 }
 
 const HEADER = [
-  'Date', 'Artist', 'Artist MBID', 'Venue', 'City', 'Country', 'Tour', 'Status', 'Supporting acts', 'Setlist', 'Songs', 'Photos',
-  'Starred photos', 'Notes', 'setlist.fm URL',
+  'Date',
+  'Artist',
+  'Artist MBID',
+  'Venue',
+  'City',
+  'Country',
+  'Tour',
+  'Status',
+  'Supporting acts',
+  'Setlist',
+  'Songs',
+  'Photos',
+  'Starred photos',
+  'Notes',
+  'setlist.fm URL',
 ];
 
 describe('background exports of the history', () => {
@@ -178,21 +233,56 @@ describe('background exports of the history', () => {
     expect(parseCsv(bytes.subarray(3).toString('utf8'))).toEqual([
       HEADER,
       [
-        '2017-10-02', `Nick Cave, "the" Bad Seeds ${tag}`, '', `Paradiso ${tag}`, 'Amsterdam', 'NL', 'Skeleton Tree Tour', 'confirmed', 'Opener One',
-        'Intro (tape); Anthrocene; Jesus Alone; Push the Sky Away', '3', '4', '4', 'Front row, "unforgettable"', '',
+        '2017-10-02',
+        `Nick Cave, "the" Bad Seeds ${tag}`,
+        '',
+        `Paradiso ${tag}`,
+        'Amsterdam',
+        'NL',
+        'Skeleton Tree Tour',
+        'confirmed',
+        'Opener One',
+        'Intro (tape); Anthrocene; Jesus Alone; Push the Sky Away',
+        '3',
+        '4',
+        '4',
+        'Front row, "unforgettable"',
+        '',
       ],
-      ['2018-03-02', `Мумий Тролль ${tag}`, '', `Paradiso ${tag}`, 'Amsterdam', 'NL', '', 'confirmed', '', 'Владивосток 2000; Утекай', '2', '0', '0', '', ''],
+      [
+        '2018-03-02',
+        `Мумий Тролль ${tag}`,
+        '',
+        `Paradiso ${tag}`,
+        'Amsterdam',
+        'NL',
+        '',
+        'confirmed',
+        '',
+        'Владивосток 2000; Утекай',
+        '2',
+        '0',
+        '0',
+        '',
+        '',
+      ],
       ['2019-06-21', '', '', '', 'Utrecht', 'NL', '', 'needs_review', '', '', '0', '0', '0', '', ''],
     ]);
 
     const row = await rowOf(exportId);
     expect(row).toMatchObject({
-      userId: user.id, format: 'csv', status: 'completed', done: 3, total: 3, byteSize: bytes.length, error: null,
+      userId: user.id,
+      format: 'csv',
+      status: 'completed',
+      done: 3,
+      total: 3,
+      byteSize: bytes.length,
+      error: null,
       storageKey: storageKeys.exportFile(user.id, exportId, 'csv'),
     });
     expect(await app.services.storage.read(row.storageKey!)).toEqual(bytes);
     // Its file is deleted when the retention is over: a delayed job waits for that in Redis.
-    const expiry = await app.services.queues.queue('export').getJob(jobIds.expireExport(exportId));
+    const expiry = await app.services.queues.queue('export').getJob(jobIdOf('expire-export', { exportId, userId: user.id }));
     expect(expiry?.opts.delay).toBe(EXPORT_RETENTION_MS);
     expect(expiry?.data).toEqual({ exportId, userId: user.id });
   });
@@ -211,7 +301,10 @@ describe('background exports of the history', () => {
       ['2019-06-21', null, 0, 0, 0],
     ]);
     expect(rows[0]!.setlist).toEqual([
-      { name: 'Intro', tape: true }, { name: 'Anthrocene', tape: false }, { name: 'Jesus Alone', tape: false }, { name: 'Push the Sky Away', tape: false },
+      { name: 'Intro', tape: true },
+      { name: 'Anthrocene', tape: false },
+      { name: 'Jesus Alone', tape: false },
+      { name: 'Push the Sky Away', tape: false },
     ]);
   });
 
@@ -231,9 +324,20 @@ describe('background exports of the history', () => {
 
     const [first, second, third] = text.slice(1);
     for (const expected of [
-      'Monday, 2 October 2017', `Nick Cave, "the" Bad Seeds ${tag}`, `Paradiso ${tag}, Amsterdam, NL`, 'Skeleton Tree Tour', 'With Opener One',
-      'Front row, "unforgettable"', 'Setlist', 'Intro (tape)', '1. Anthrocene', '2. Jesus Alone', 'Encore:', '3. Push the Sky Away',
-      '4 photos, 4 starred', 'Concert 1 of 3',
+      'Monday, 2 October 2017',
+      `Nick Cave, "the" Bad Seeds ${tag}`,
+      `Paradiso ${tag}, Amsterdam, NL`,
+      'Skeleton Tree Tour',
+      'With Opener One',
+      'Front row, "unforgettable"',
+      'Setlist',
+      'Intro (tape)',
+      '1. Anthrocene',
+      '2. Jesus Alone',
+      'Encore:',
+      '3. Push the Sky Away',
+      '4 photos, 4 starred',
+      'Concert 1 of 3',
     ]) {
       expect(first).toContain(expected);
     }
@@ -273,7 +377,10 @@ describe('background exports of the history', () => {
       return { status: response.status, body: (await response.json()) as { error: { code: string } } };
     };
     // Another name (or content type, through the extension) for the file.
-    expect(await status((u) => u.searchParams.set('d', 'concert-history.html'))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(await status((u) => u.searchParams.set('d', 'concert-history.html'))).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN' } },
+    });
     // Not an attachment any more: shown inline, and cacheable like a photo.
     expect((await status((u) => u.searchParams.delete('d'))).status).toBe(403);
     expect((await status((u) => u.searchParams.set('e', String(Number(u.searchParams.get('e')) + 3600)))).status).toBe(403);
@@ -332,16 +439,23 @@ describe('background exports of the history', () => {
     });
     const r = app.services.repositories;
     const builder = new HistoryExportBuilder(r.historyExports, new ExportService(r.exportRows), r.exportRows, refusing, app.services.queues);
+    // The export job as a worker runs it, on that storage.
+    const run = jobRunner({ ...workerServicesOf(app), historyExportBuilder: builder });
     const { id: exportId } = await r.historyExports.insertUnlessBuilding(user.id, 'pdf');
 
-    await expect(builder.build({ exportId, userId: user.id }, { number: 1, of: 3 }, logger)).rejects.toThrow(/AccessDenied/);
+    await expect(run('build-export', { exportId, userId: user.id }, { attempt: { number: 1, of: 3 } })).rejects.toThrow(/AccessDenied/);
     expect(await rowOf(exportId)).toMatchObject({ status: 'running', error: null });
     expect(await client.exports.get.query({ exportId })).toMatchObject({ status: 'running' });
 
-    await expect(builder.build({ exportId, userId: user.id }, { number: 3, of: 3 }, logger)).rejects.toThrow(/AccessDenied/);
+    expect(await run('build-export', { exportId, userId: user.id }, { attempt: { number: 3, of: 3 } })).toEqual({
+      failed: 'S3 put of s3://bucket/key failed: AccessDenied (gave up after 3 attempts)',
+    });
     expect(await rowOf(exportId)).toMatchObject({ status: 'failed', storageKey: null });
     const state = await client.exports.get.query({ exportId });
-    expect(state).toMatchObject({ status: 'failed', error: 'The export could not be built: S3 put of s3://bucket/key failed: AccessDenied' });
+    expect(state).toMatchObject({
+      status: 'failed',
+      error: 'The export could not be built: S3 put of s3://bucket/key failed: AccessDenied (gave up after 3 attempts)',
+    });
     expect(state.url).toBeUndefined();
     // A failed export does not block the next one.
     expect((await client.exports.start.mutate({ format: 'pdf' })).exportId).not.toBe(exportId);
@@ -354,7 +468,7 @@ describe('background exports of the history', () => {
     const key = storageKeys.exportFile(user.id, exportId, 'json');
     expect(await app.services.storage.exists(key)).toBe(true);
 
-    expect(await app.services.historyExportBuilder.expire({ exportId, userId: user.id }, logger)).toEqual({ outcome: 'expired' });
+    expect(await workerServicesOf(app).historyExportBuilder.expire({ exportId, userId: user.id }, logger)).toEqual({ outcome: 'expired' });
     expect(await app.services.storage.exists(key)).toBe(false);
     expect(await rowOf(exportId)).toMatchObject({ status: 'completed', storageKey: null });
     const after = await client.exports.get.query({ exportId });
@@ -371,16 +485,21 @@ describe('background exports of the history', () => {
     let userId: number;
     let client: Client;
     beforeAll(async () => {
-      ({ client, user: { id: userId } } = await newUser('export-long'));
+      ({
+        client,
+        user: { id: userId },
+      } = await newUser('export-long'));
       // 600 on one evening: the 500-concert page boundary falls inside a date, where only the id orders them.
-      await db().insert(concerts).values(
-        Array.from({ length: 1_000 }, (_, i) => ({
-          userId,
-          concertDate: i < 600 ? '2015-06-01' : `2016-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
-          notes: `concert #${i}`,
-          setlist: [{ songs: [{ name: `Song of ${i}` }] }],
-        })),
-      );
+      await db()
+        .insert(concerts)
+        .values(
+          Array.from({ length: 1_000 }, (_, i) => ({
+            userId,
+            concertDate: i < 600 ? '2015-06-01' : `2016-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+            notes: `concert #${i}`,
+            setlist: [{ songs: [{ name: `Song of ${i}` }] }],
+          })),
+        );
       await app.services.viewCache.bumpUser(userId);
     });
 
@@ -391,7 +510,7 @@ describe('background exports of the history', () => {
       const progress = vi.spyOn(r.historyExports, 'saveProgress');
       try {
         const { id: exportId } = await r.historyExports.insertUnlessBuilding(userId, format);
-        const result = await app.services.historyExportBuilder.build({ exportId, userId }, { number: 1, of: 3 }, logger);
+        const result = await workerServicesOf(app).historyExportBuilder.build({ exportId, userId }, logger);
         expect(result).toMatchObject({ outcome: 'completed', concerts: 1_000 });
         const state = await client.exports.get.query({ exportId });
         expect(state).toMatchObject({ status: 'completed', done: 1_000, total: 1_000 });
@@ -413,7 +532,9 @@ describe('background exports of the history', () => {
     function expectPaged(run: Awaited<ReturnType<typeof buildWatched>>) {
       // Three bounded reads (500, 500, and the empty one that ends it), each after the last concert of the one before.
       expect(run.pageCalls.map(([user, after, limit]) => [user, after === null ? null : after.concertDate, limit])).toEqual([
-        [userId, null, 500], [userId, '2015-06-01', 500], [userId, expect.stringMatching(/^2016-/), 500],
+        [userId, null, 500],
+        [userId, '2015-06-01', 500],
+        [userId, expect.stringMatching(/^2016-/), 500],
       ]);
       // Progress every 50 concerts, and the first page was written out before the second was read.
       expect(run.progressCalls.map(([, , done]) => done)).toEqual(Array.from({ length: 20 }, (_, i) => (i + 1) * 50));

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const env = { DATA_DIR: dataDir, INLINE_QUEUES: 'image' };
   app = await startTestApp(env);
   worker = await startWorkerProcess(testEnv({ ...env, WORKER_QUEUES: 'scan,photo,venue,match' }));
-}, 60_000);
+}, 240_000);
 afterAll(async () => {
   if (worker) await stop(worker);
   await app?.close();
@@ -53,7 +53,11 @@ describe('INLINE_QUEUES', () => {
     expect(after!.variants.map((v) => v.width)).toEqual([400, 800, 1200]);
     const image = app.services.queues.queue('image');
     expect(await image.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed')).toEqual({
-      waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0,
+      waiting: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      delayed: 0,
     });
   });
 

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailDeliveries, photos, users } from '../../drizzle/schema/index.js';
 import { createLogger } from '../../server/logger.js';
-import { jobIds } from '../../server/queue/job-ids.js';
+import { jobIdOf } from '../../server/queue/job-ids.js';
 import type { Child } from '../support/child-process.js';
 import { makeStagePhoto } from '../support/images.js';
 import { watchScan } from '../support/scan-helpers.js';
@@ -13,6 +13,7 @@ import { addressesOf, rawHeader, startSmtpServer, type ReceivedMail, type TestSm
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testConfig, testEnv, uniqueEmail } from '../support/test-env.js';
 import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { workerServicesOf } from '../support/worker-jobs.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
 const PARADISO = { latitude: 52.3622, longitude: 4.884 };
@@ -29,9 +30,17 @@ beforeAll(async () => {
   folder = join(root, 'gig');
   await mkdir(folder, { recursive: true });
   for (const [i, time] of ['2016-03-12T21:30:00', '2016-03-12T22:10:00'].entries()) {
-    await writeFile(join(folder, `IMG_${i}.JPG`), await makeStagePhoto({ seed: 900 + i, exif: { localTime: time, ...PARADISO, make: 'Fujifilm', model: 'X100V' } }));
+    await writeFile(
+      join(folder, `IMG_${i}.JPG`),
+      await makeStagePhoto({ seed: 900 + i, exif: { localTime: time, ...PARADISO, make: 'Fujifilm', model: 'X100V' } }),
+    );
   }
-  const env = testEnv({ LOCAL_IMPORT_ROOTS: root, DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')), SMTP_URL: smtp.url, MAIL_FROM: 'Concert History <hello@concerts.test>' });
+  const env = testEnv({
+    LOCAL_IMPORT_ROOTS: root,
+    DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'Concert History <hello@concerts.test>',
+  });
   app = await startTestApp(env);
   // Links in mails point at the app under test.
   worker = await startWorkerProcess({ ...env, PUBLIC_URL: app.url });
@@ -55,7 +64,12 @@ type Client = Awaited<ReturnType<typeof newUser>>['client'];
 async function addConcerts(client: Client, concerts: Array<{ date: string; artist: string; photoIds?: number[] }>) {
   const ids: number[] = [];
   for (const concert of concerts) {
-    const { id } = await client.concerts.create.mutate({ date: concert.date, artist: { artistName: concert.artist }, city: 'Amsterdam', photoIds: concert.photoIds });
+    const { id } = await client.concerts.create.mutate({
+      date: concert.date,
+      artist: { artistName: concert.artist },
+      city: 'Amsterdam',
+      photoIds: concert.photoIds,
+    });
     ids.push(id);
   }
   return ids;
@@ -102,20 +116,30 @@ describe('mails over SMTP', () => {
     expect(summary.html).toMatch(/2 new photos read/);
 
     // Ten concerts: the latest of them holds a starred photo, so the milestone mail shows its picture.
-    const [photo] = await app.database.db.select({ id: photos.id }).from(photos).where(and(eq(photos.userId, user.id), eq(photos.status, 'ready'))).limit(1);
+    const [photo] = await app.database.db
+      .select({ id: photos.id })
+      .from(photos)
+      .where(and(eq(photos.userId, user.id), eq(photos.status, 'ready')))
+      .limit(1);
     await client.photos.star.mutate({ id: photo!.id, starred: true });
     const artists = ['Arcade Fire', 'Bon Iver', 'Caribou', 'Daft Punk', 'Elbow', 'Feist', 'Grimes', 'Hozier', 'Interpol'];
-    await addConcerts(client, artists.map((artist, i) => ({ date: `201${i}-05-0${i + 1}`, artist })));
+    await addConcerts(
+      client,
+      artists.map((artist, i) => ({ date: `201${i}-05-0${i + 1}`, artist })),
+    );
     await addConcerts(client, [{ date: '2020-02-14', artist: 'Jarvis Cocker', photoIds: [photo!.id] }]);
 
     // The user schedules a daily rescan; its run (the job's own service call) rescans the unchanged folder:
     // no summary (it found nothing), but the milestone check runs.
-    expect(await client.sources.setSchedule.mutate({ sourceId, schedule: 'daily' })).toMatchObject({ schedule: 'daily', nextRunAt: expect.any(Date) });
+    expect(await client.sources.setSchedule.mutate({ sourceId, schedule: 'daily' })).toMatchObject({
+      schedule: 'daily',
+      nextRunAt: expect.any(Date),
+    });
     const rescan = await app.services.rescanSchedules.runScheduled(user.id, sourceId, logger);
     expect(rescan.outcome).toBe('started');
     const rescanId = (rescan as { scanId: number }).scanId;
     expect((await watchScan(client, rescanId)).at(-1)).toMatchObject({ status: 'completed', counts: { listed: 0 } });
-    expect(await waitForJob('mail', jobIds.scanFinishedMail(rescanId))).toEqual({ queued: ['milestone'] });
+    expect(await waitForJob('mail', jobIdOf('scan-finished-mail', { scanId: rescanId, userId: user.id }))).toEqual({ queued: ['milestone'] });
 
     const milestone = await smtp.waitFor((m) => m.recipients.includes(email) && /10th concert/.test(m.subject ?? ''));
     expect(milestone.subject).toBe('Your 10th concert: Jarvis Cocker at Amsterdam');
@@ -149,15 +173,24 @@ describe('mails over SMTP', () => {
     expect((await fetch(tampered, { method: 'POST' })).status).toBe(400);
     expect((await fetch(link.replace('milestone', 'scan_finished'), { method: 'POST' })).status).toBe(400);
 
-    const done = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const done = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(done.status).toBe(200);
     expect(await done.text()).toMatch(/no more milestone mails/);
     const [after] = await app.database.db.select().from(users).where(eq(users.id, user.id));
     expect(after).toMatchObject({ mailMilestones: false, mailScanFinished: true, mailOnThisDay: true });
-    expect(await client.notifications.preferences.query()).toMatchObject({ milestone: false, scan_finished: true, on_this_day: true, mailEnabled: true });
+    expect(await client.notifications.preferences.query()).toMatchObject({
+      milestone: false,
+      scan_finished: true,
+      on_this_day: true,
+      mailEnabled: true,
+    });
 
     // Unsubscribed: the next milestone is not even queued, and a queued one is not sent.
-    expect(await app.services.mail.deliver({ kind: 'milestone', userId: user.id, milestone: 10 }, logger)).toBe('unwanted');
+    expect(await workerServicesOf(app).mail.deliver({ kind: 'milestone', userId: user.id, milestone: 10 }, logger)).toBe('unwanted');
   });
 
   it('sends "on this day" in the user\'s morning with the concerts of this date in past years, once', async () => {
@@ -176,7 +209,7 @@ describe('mails over SMTP', () => {
       { date: `${newer}-${monthDay === '01-01' ? '01-02' : '01-01'}`, artist: 'Not Today' },
     ]);
 
-    const sweep = await app.services.onThisDay.sweep(now, logger);
+    const sweep = await workerServicesOf(app).onThisDay.sweep(now, logger);
     expect(sweep.queued).toBeGreaterThanOrEqual(1);
     const mail = await smtp.waitFor((m) => m.recipients.includes(email) && /On this day/.test(m.subject ?? ''));
     expect(mail.subject).toBe('On this day: 2 concerts from past years');
@@ -188,8 +221,8 @@ describe('mails over SMTP', () => {
     expect(unsubscribeLinkOf(mail)).toMatch(new RegExp(`token=${user.id}\\.on_this_day\\.`));
 
     // The next hourly sweep of the same morning sends nothing more.
-    await app.services.onThisDay.sweep(now, logger);
-    await waitForJob('mail', jobIds.sendMail(user.id, `on_this_day:${local}`));
+    await workerServicesOf(app).onThisDay.sweep(now, logger);
+    await waitForJob('mail', jobIdOf('send-mail', { kind: 'on_this_day', userId: user.id, date: local }));
     expect(smtp.to(email).filter((m) => /On this day/.test(m.subject ?? ''))).toHaveLength(1);
     const rows = await app.database.db.select().from(mailDeliveries).where(eq(mailDeliveries.userId, user.id));
     expect(rows).toEqual([expect.objectContaining({ kind: 'on_this_day', idempotencyKey: `on_this_day:${local}`, status: 'sent' })]);
@@ -205,14 +238,14 @@ describe('mails over SMTP', () => {
       { date: `2019-${monthDay}`, artist: 'Nick Cave' },
     ]);
     const event = { kind: 'on_this_day' as const, userId: user.id, date: `2024-${monthDay}` };
-    const outcomes = await Promise.all([app.services.mail.deliver(event, logger), app.services.mail.deliver(event, logger)]);
+    const outcomes = await Promise.all([workerServicesOf(app).mail.deliver(event, logger), workerServicesOf(app).mail.deliver(event, logger)]);
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'sent')[0]).toMatch(/^(busy|already-sent)$/);
-    expect(await app.services.mail.deliver(event, logger)).toBe('already-sent');
+    expect(await workerServicesOf(app).mail.deliver(event, logger)).toBe('already-sent');
 
-    await app.services.queues.sendMails([event]);
-    await app.services.queues.sendMails([event]);
-    expect(await waitForJob('mail', jobIds.sendMail(user.id, `on_this_day:${event.date}`))).toEqual({ outcome: 'already-sent' });
+    await app.services.queues.addBulk('send-mail', [event]);
+    await app.services.queues.addBulk('send-mail', [event]);
+    expect(await waitForJob('mail', jobIdOf('send-mail', event))).toEqual({ outcome: 'already-sent' });
 
     const mails = smtp.to(email);
     expect(mails).toHaveLength(1);
@@ -225,12 +258,18 @@ describe('mails over SMTP', () => {
   it('lets the user turn each kind off and set the zone of their mornings, and refuses an unknown zone', async () => {
     const { client, user } = await newUser();
     expect(await client.notifications.preferences.query()).toEqual({
-      scan_finished: true, milestone: true, on_this_day: true, timeZone: null, mailEnabled: true,
+      scan_finished: true,
+      milestone: true,
+      on_this_day: true,
+      timeZone: null,
+      mailEnabled: true,
     });
     await client.notifications.updatePreferences.mutate({ on_this_day: false, timeZone: 'Europe/Lisbon' });
     const [row] = await app.database.db.select().from(users).where(eq(users.id, user.id));
     expect(row).toMatchObject({ mailOnThisDay: false, mailMilestones: true, timeZone: 'Europe/Lisbon' });
-    await expect(client.notifications.updatePreferences.mutate({ timeZone: 'Nowhere/Special' })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
+    await expect(client.notifications.updatePreferences.mutate({ timeZone: 'Nowhere/Special' })).rejects.toMatchObject({
+      data: { code: 'BAD_REQUEST' },
+    });
     await expect(trpcHttpClient(app.url).client.notifications.preferences.query()).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
   });
 
@@ -241,9 +280,9 @@ describe('mails over SMTP', () => {
       const user = await client.auth.signup.mutate({ email: uniqueEmail('nomail'), password: 'correct horse battery', name: 'Quiet' });
       await addConcerts(client, [{ date: '2015-07-05', artist: 'Portishead' }]);
       expect(await client.notifications.preferences.query()).toMatchObject({ mailEnabled: false });
-      expect(await quiet.services.mail.deliver({ kind: 'on_this_day', userId: user.id, date: '2024-07-05' }, logger)).toBe('mail-off');
+      expect(await workerServicesOf(quiet).mail.deliver({ kind: 'on_this_day', userId: user.id, date: '2024-07-05' }, logger)).toBe('mail-off');
       expect(await quiet.services.notifications.afterScan(user.id, 1, logger)).toEqual({ queued: [] });
-      expect(await quiet.services.onThisDay.sweep(new Date(), logger)).toEqual({ users: 0, mornings: 0, queued: 0 });
+      expect(await workerServicesOf(quiet).onThisDay.sweep(new Date(), logger)).toEqual({ users: 0, mornings: 0, queued: 0 });
       expect(await quiet.database.db.select().from(mailDeliveries).where(eq(mailDeliveries.userId, user.id))).toEqual([]);
       // Links of mails sent before mail was turned off cannot be checked without the mail settings: refused, nothing changes.
       expect((await fetch(`${quiet.url}/api/unsubscribe?token=${user.id}.milestone.${'a'.repeat(43)}`)).status).toBe(400);

@@ -34,7 +34,7 @@ beforeAll(async () => {
   // Stored sideways with orientation 6 (rotate 90° clockwise), as phones do: shown 1200 wide, 1600 high.
   await writeFile(join(folder, 'portrait.jpg'), await makeStagePhoto({ seed: 12, width: 1600, height: 1200, exif: { ...exif, orientation: 6 } }));
   s3 = await startS3Server();
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await s3?.close();
@@ -53,7 +53,7 @@ describe.each(storages)('photo media on $name', ({ env: storageEnv }) => {
     const env = { LOCAL_IMPORT_ROOTS: libraryRoot, ...storageEnv() };
     app = await startTestApp(env);
     worker = await startWorkerProcess(testEnv(env));
-  }, 60_000);
+  }, 240_000);
   afterAll(async () => {
     if (worker) await stop(worker);
     await app?.close();
@@ -130,11 +130,15 @@ describe.each(storages)('photo media on $name', ({ env: storageEnv }) => {
   it('renders the variants of a starred 1×65000 photo too, scaled to fit WebP, instead of failing them without a reason', async () => {
     const { client, jar } = trpcHttpClient(app.url);
     await client.auth.signup.mutate({ email: uniqueEmail('strip'), password: 'correct horse battery', name: 'Fan' });
-    const strip = await sharp({ create: { width: 1, height: 65_000, channels: 3, background: '#556677' } }).jpeg().toBuffer();
+    const strip = await sharp({ create: { width: 1, height: 65_000, channels: 3, background: '#556677' } })
+      .jpeg()
+      .toBuffer();
     const form = new FormData();
     form.append('photos', new Blob([new Uint8Array(strip)], { type: 'image/jpeg' }), 'strip.jpg');
     const response = await fetch(`${app.url}/api/uploads`, {
-      method: 'POST', body: form, headers: { origin: app.url, 'x-requested-with': 'concert-history', cookie: jar.cookie! },
+      method: 'POST',
+      body: form,
+      headers: { origin: app.url, 'x-requested-with': 'concert-history', cookie: jar.cookie! },
     });
     const uploaded = await response.json();
     expect(uploaded.accepted).toHaveLength(1);
@@ -146,7 +150,16 @@ describe.each(storages)('photo media on $name', ({ env: storageEnv }) => {
     await client.photos.star.mutate({ id: photo!.id, starred: true });
     let variants: Array<{ width: number; url: string }> = [];
     await expect
-      .poll(async () => (variants = (await client.photos.list.query({ unmatched: true })).items[0]!.variants).length, { timeout: 45_000, interval: 250 })
+      .poll(
+        async () => {
+          variants = (await client.photos.list.query({ unmatched: true })).items[0]!.variants;
+          return variants.length;
+        },
+        {
+          timeout: 45_000,
+          interval: 250,
+        },
+      )
       .toBeGreaterThan(0);
     // Narrower than every variant width: one rendition, the photo's own width.
     expect(variants.map((v) => v.width)).toEqual([1]);

@@ -21,8 +21,21 @@ describe('db:migrate', () => {
       await migrateDatabase(url);
       await migrateDatabase(url);
       expect(await tablesOf(url)).toEqual([
-        '__drizzle_migrations', 'artists', 'concerts', 'duplicate_groups', 'history_exports', 'mail_deliveries', 'photos', 'processed_files', 'scans', 'setlistfm_shows',
-        'sources', 'uploads', 'users', 'venue_aliases', 'venues',
+        '__drizzle_migrations',
+        'artists',
+        'concerts',
+        'duplicate_groups',
+        'history_exports',
+        'mail_deliveries',
+        'photos',
+        'processed_files',
+        'scans',
+        'setlistfm_shows',
+        'sources',
+        'uploads',
+        'users',
+        'venue_aliases',
+        'venues',
       ]);
       const connection = await mysql.createConnection(url);
       const [[schema]] = (await connection.query(
@@ -35,8 +48,14 @@ describe('db:migrate', () => {
       expect(schema.charset).toBe('utf8mb4');
       const names = (indexes as { i: string }[]).map((row) => row.i);
       // The seed's composite indexes and the unique key that makes ingest idempotent.
-      for (const index of ['concerts_user_date_idx', 'photos_concert_idx', 'photos_unmatched_idx', 'venues_gps_idx',
-        'processed_files_user_file_idx', 'photos_user_source_file_uq']) {
+      for (const index of [
+        'concerts_user_date_idx',
+        'photos_concert_idx',
+        'photos_unmatched_idx',
+        'venues_gps_idx',
+        'processed_files_user_file_idx',
+        'photos_user_source_file_uq',
+      ]) {
         expect(names).toContain(index);
       }
     } finally {

@@ -34,16 +34,11 @@ const queues = new Map<string, Queue>();
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ch-topology-'));
   env = testEnv({ DATA_DIR: dataDir });
-  [first, second, ...workers] = await Promise.all([
-    startWebProcess(env),
-    startWebProcess(env),
-    startWorkerProcess(env),
-    startWorkerProcess(env),
-  ]);
+  [first, second, ...workers] = await Promise.all([startWebProcess(env), startWebProcess(env), startWorkerProcess(env), startWorkerProcess(env)]);
   const config = testConfig(env);
   redis = new Redis(config.redis.url);
   for (const name of ['scan', 'photo']) queues.set(name, new Queue(name, { connection: redis, prefix: bullPrefix(config) }));
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await Promise.all([first, second].filter(Boolean).map(({ child }) => stop(child)));
@@ -121,9 +116,14 @@ describe('two web processes and two worker processes', () => {
 
       // Requests surely in flight: their bodies are only half sent when SIGTERM arrives.
       const inFlight = Array.from({ length: 3 }, (_, i) =>
-        sendInTwoParts(third.url, '/trpc/concerts.create', { cookie, origin: third.url }, JSON.stringify({
-          json: { date: '2018-06-0' + (i + 1), artist: { artistName: `Draining ${fan.user.id} ${i}` } },
-        })),
+        sendInTwoParts(
+          third.url,
+          '/trpc/concerts.create',
+          { cookie, origin: third.url },
+          JSON.stringify({
+            json: { date: '2018-06-0' + (i + 1), artist: { artistName: `Draining ${fan.user.id} ${i}` } },
+          }),
+        ),
       );
       while (outcomes.filter((o) => o.status === 200).length < 30) await new Promise((resolve) => setTimeout(resolve, 20));
       await Promise.all(inFlight.map((r) => r.headersSent));

@@ -11,8 +11,20 @@ import { readPhotoMetadata } from '../../server/media/exif.js';
 import { analyzeImage } from '../../server/media/image-analysis.js';
 import { InvalidPhotoError } from '../../server/media/photo-errors.js';
 import {
-  animatedGif, croppedCopy, emptyFile, makeBurst, makeStagePhoto, pngBomb, pngCopy, recompressedCopy, resizedCopy,
-  svgDrawing, textFileNamedJpeg, truncatedCopy, webpCopy, type PhotoExif,
+  animatedGif,
+  croppedCopy,
+  emptyFile,
+  makeBurst,
+  makeStagePhoto,
+  pngBomb,
+  pngCopy,
+  recompressedCopy,
+  resizedCopy,
+  svgDrawing,
+  textFileNamedJpeg,
+  truncatedCopy,
+  webpCopy,
+  type PhotoExif,
 } from '../support/images.js';
 
 const THRESHOLD = DEFAULT_DEDUP_THRESHOLDS.nearThreshold;
@@ -32,7 +44,12 @@ async function ingest(name: string, file: Buffer): Promise<IngestedPhoto> {
 }
 
 const exifAt = (localTime: string, subSeconds?: string): PhotoExif => ({
-  localTime, ...(subSeconds ? { subSeconds } : {}), offset: '+02:00', ...VEGA, make: 'SONY', model: 'ILCE-7M3',
+  localTime,
+  ...(subSeconds ? { subSeconds } : {}),
+  offset: '+02:00',
+  ...VEGA,
+  make: 'SONY',
+  model: 'ILCE-7M3',
 });
 
 describe('near duplicates on real images', () => {
@@ -53,7 +70,9 @@ describe('near duplicates on real images', () => {
     ]);
     byteCopy = await ingest('byte copy', Buffer.from(originalFile));
     otherScenes = await Promise.all(
-      [7, 99, 1234, 31337, 4242].map(async (seed, i) => ingest(`scene ${seed}`, await makeStagePhoto({ seed, exif: exifAt(`2023-08-19T22:${20 + i}:00`) }))),
+      [7, 99, 1234, 31337, 4242].map(async (seed, i) =>
+        ingest(`scene ${seed}`, await makeStagePhoto({ seed, exif: exifAt(`2023-08-19T22:${20 + i}:00`) })),
+      ),
     );
     const frames = await makeBurst({ seed: 77, frames: 4, exifOfFrame: (frame) => exifAt(`2023-08-19T22:30:0${frame}`, '500') });
     burst = await Promise.all(frames.map((file, frame) => ingest(`burst frame ${frame}`, file)));

@@ -59,7 +59,10 @@ async function standInFailing(failNext: OverpassFault[]): Promise<OverpassStandI
 }
 
 async function upstreamErrorOf(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UpstreamError);
   return error as UpstreamError;
 }
@@ -176,7 +179,10 @@ describe('Overpass client against the stand-in', () => {
     const first = clientFor(target, { throttle: shared });
     const second = clientFor(target, { throttle: shared });
     await first.findVenuesAround(VENUES.vega.latitude, VENUES.vega.longitude, 250);
-    const refused = await second.findVenuesAround(VENUES.vega.latitude, VENUES.vega.longitude, 250).then(() => null, (e: unknown) => e);
+    const refused = await second.findVenuesAround(VENUES.vega.latitude, VENUES.vega.longitude, 250).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(ThrottleTimeoutError);
     expect(target.requests).toHaveLength(1);
   });
@@ -204,7 +210,8 @@ describe('Overpass stand-in contract', () => {
     const headers = { 'User-Agent': 'ConcertHistory-tests' };
     const around = `around:50,${VENUES.paradiso.latitude},${VENUES.paradiso.longitude}`;
     const post = async (query: string) =>
-      ((await (await fetch(standIn.url, { method: 'POST', headers, body: new URLSearchParams({ data: query }) })).json()) as { elements: unknown[] }).elements;
+      ((await (await fetch(standIn.url, { method: 'POST', headers, body: new URLSearchParams({ data: query }) })).json()) as { elements: unknown[] })
+        .elements;
 
     const [withCenter] = await post(`[out:json];way(${around})["amenity"="music_venue"];out center tags;`);
     expect(withCenter).toEqual({

@@ -40,13 +40,13 @@ async function userWithLibrary(label: string) {
 const sourceIds = async (client: ReturnType<typeof trpcHttpClient>['client']) => (await client.sources.list.query()).map((s) => s.id);
 
 describe('read replicas with read-your-writes', () => {
-  it('reads the primary right after the user\'s own write, then the replica once the window has passed', async () => {
+  it("reads the primary right after the user's own write, then the replica once the window has passed", async () => {
     const { client, sourceId } = await userWithLibrary('ryw');
     // Right after the write: the primary, which has the new library.
     expect(await sourceIds(client)).toEqual([sourceId]);
 
     // Later: the replica, which never received it.
-    await vi.waitFor(async () => expect(await sourceIds(client)).toEqual([]), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(await sourceIds(client)).toEqual([]), { timeout: 30_000, interval: 200 });
 
     // A new write opens the window again.
     const folder = join(app.config.dataDir, 'libraries', 'ryw-2');
@@ -57,7 +57,7 @@ describe('read replicas with read-your-writes', () => {
 
   it('does not send other users to the primary when one user writes', async () => {
     const quiet = await userWithLibrary('ryw-quiet');
-    await vi.waitFor(async () => expect(await sourceIds(quiet.client)).toEqual([]), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(async () => expect(await sourceIds(quiet.client)).toEqual([]), { timeout: 30_000, interval: 200 });
     const busy = await userWithLibrary('ryw-busy');
     expect(await sourceIds(busy.client)).toEqual([busy.sourceId]);
     expect(await sourceIds(quiet.client)).toEqual([]);

@@ -5,10 +5,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scans, sources } from '../../drizzle/schema/index.js';
 import { createLogger } from '../../server/logger.js';
-import { jobIds } from '../../server/queue/job-ids.js';
+import { schedulerIdOf } from '../../server/queue/job-ids.js';
 import { ON_THIS_DAY_SWEEP_PATTERN } from '../../server/services/on-this-day.service.js';
 import { rescanPattern } from '../../server/services/rescan-schedule-pattern.js';
-import { JOB_NAMES } from '../../shared/jobs.js';
 import type { Child } from '../support/child-process.js';
 import { makeStagePhoto } from '../support/images.js';
 import { watchScan } from '../support/scan-helpers.js';
@@ -27,7 +26,10 @@ beforeAll(async () => {
   const root = await mkdtemp(join(tmpdir(), 'ch-rescan-lib-'));
   folder = join(root, 'photos');
   await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, 'IMG_1.JPG'), await makeStagePhoto({ seed: 77, exif: { localTime: '2018-10-01T21:00:00', latitude: 51.5, longitude: -0.12 } }));
+  await writeFile(
+    join(folder, 'IMG_1.JPG'),
+    await makeStagePhoto({ seed: 77, exif: { localTime: '2018-10-01T21:00:00', latitude: 51.5, longitude: -0.12 } }),
+  );
   const env = testEnv({ LOCAL_IMPORT_ROOTS: root, DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')) });
   // Two web servers on one Redis and database, as behind a load balancer.
   [app, otherServer] = await Promise.all([startTestApp(env), startTestApp(env)]);
@@ -58,7 +60,7 @@ describe('scheduled rescans', () => {
     const { client, jar, user, sourceId } = await newUser();
     // The same session on the other server (sessions live in Redis), as two tabs behind a load balancer.
     const second = trpcHttpClient(otherServer.url, jar).client;
-    const schedulerId = jobIds.rescanScheduler(user.id, sourceId);
+    const schedulerId = schedulerIdOf('rescan-source', { userId: user.id, sourceId });
 
     await Promise.all([
       client.sources.setSchedule.mutate({ sourceId, schedule: 'daily' }),
@@ -72,7 +74,7 @@ describe('scheduled rescans', () => {
       pattern: rescanPattern('daily', user.id, sourceId),
       template: { data: { userId: user.id, sourceId } },
     });
-    expect(scheduler!.name).toBe(JOB_NAMES.rescanSource);
+    expect(scheduler!.name).toBe('rescan-source');
     expect(scheduler!.pattern).toMatch(/^\d{1,2} [1-5] \* \* \*$/);
     const all = await scheduleQueue().getJobSchedulers(0, -1);
     expect(all.filter((s) => s.key === schedulerId)).toHaveLength(1);
@@ -107,14 +109,16 @@ describe('scheduled rescans', () => {
     });
     const [row] = await app.database.db.select().from(sources).where(eq(sources.id, owner.sourceId));
     expect(row!.rescanSchedule).toBe('off');
-    expect(await scheduleQueue().getJobScheduler(jobIds.rescanScheduler(owner.user.id, owner.sourceId))).toBeUndefined();
+    expect(
+      await scheduleQueue().getJobScheduler(schedulerIdOf('rescan-source', { userId: owner.user.id, sourceId: owner.sourceId })),
+    ).toBeUndefined();
     expect((await stranger.client.sources.schedules.query()).map((s) => s.sourceId)).toEqual([stranger.sourceId]);
   });
 
   it("runs the scheduler's job in the worker: a scan marked scheduled, shown as the last run with what it found", async () => {
     const { client, user, sourceId } = await newUser();
     await client.sources.setSchedule.mutate({ sourceId, schedule: 'daily' });
-    const scheduler = (await scheduleQueue().getJobScheduler(jobIds.rescanScheduler(user.id, sourceId)))!;
+    const scheduler = (await scheduleQueue().getJobScheduler(schedulerIdOf('rescan-source', { userId: user.id, sourceId })))!;
 
     // What the scheduler will add when its time comes: its template's job, handled by the real worker.
     await scheduleQueue().add(scheduler.name, scheduler.template!.data);
@@ -149,13 +153,17 @@ describe('scheduled rescans', () => {
   it('puts lost schedulers back from the database, and removes those of unscheduled or deleted libraries', async () => {
     const kept = await newUser();
     await kept.client.sources.setSchedule.mutate({ sourceId: kept.sourceId, schedule: 'daily' });
-    const keptId = jobIds.rescanScheduler(kept.user.id, kept.sourceId);
+    const keptId = schedulerIdOf('rescan-source', { userId: kept.user.id, sourceId: kept.sourceId });
     // Redis lost it (a restart without persistence).
     await scheduleQueue().removeJobScheduler(keptId);
 
     const stale = await newUser();
-    const staleId = jobIds.rescanScheduler(stale.user.id, stale.sourceId);
-    await app.services.queues.upsertRescanScheduler({ userId: stale.user.id, sourceId: stale.sourceId }, rescanPattern('daily', stale.user.id, stale.sourceId));
+    const staleId = schedulerIdOf('rescan-source', { userId: stale.user.id, sourceId: stale.sourceId });
+    await app.services.queues.upsertScheduler(
+      'rescan-source',
+      { userId: stale.user.id, sourceId: stale.sourceId },
+      rescanPattern('daily', stale.user.id, stale.sourceId),
+    );
 
     const result = await app.services.rescanSchedules.reconcile(logger);
     expect(result.upserted).toBeGreaterThanOrEqual(1);
@@ -167,7 +175,11 @@ describe('scheduled rescans', () => {
     expect(again).toEqual({ upserted: 0, removed: 0 });
 
     // A scheduler whose library is gone removes itself when it fires.
-    await app.services.queues.upsertRescanScheduler({ userId: stale.user.id, sourceId: stale.sourceId }, rescanPattern('daily', stale.user.id, stale.sourceId));
+    await app.services.queues.upsertScheduler(
+      'rescan-source',
+      { userId: stale.user.id, sourceId: stale.sourceId },
+      rescanPattern('daily', stale.user.id, stale.sourceId),
+    );
     expect(await app.services.rescanSchedules.runScheduled(stale.user.id, stale.sourceId, logger)).toEqual({ outcome: 'unscheduled' });
     expect(await scheduleQueue().getJobScheduler(staleId)).toBeUndefined();
   });
@@ -176,16 +188,16 @@ describe('scheduled rescans', () => {
     const { client, user, sourceId } = await newUser();
     await client.sources.setSchedule.mutate({ sourceId, schedule: 'daily' });
     await client.auth.deleteAccount.mutate({ password: 'correct horse battery' });
-    expect(await scheduleQueue().getJobScheduler(jobIds.rescanScheduler(user.id, sourceId))).toBeUndefined();
+    expect(await scheduleQueue().getJobScheduler(schedulerIdOf('rescan-source', { userId: user.id, sourceId }))).toBeUndefined();
   });
 
   it('has the worker keep the hourly "on this day" sweep scheduled', async () => {
-    const sweep = await waitFor(() => scheduleQueue().getJobScheduler(jobIds.onThisDaySweepScheduler()));
-    expect(sweep).toMatchObject({ pattern: ON_THIS_DAY_SWEEP_PATTERN, name: JOB_NAMES.onThisDaySweep });
+    const sweep = await waitFor(() => scheduleQueue().getJobScheduler(schedulerIdOf('on-this-day-sweep', {})));
+    expect(sweep).toMatchObject({ pattern: ON_THIS_DAY_SWEEP_PATTERN, name: 'on-this-day-sweep' });
   });
 });
 
-async function waitFor<T>(read: () => Promise<T | undefined | null>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(read: () => Promise<T | undefined | null>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -16,9 +16,12 @@ let world: MatchingWorld;
 beforeAll(async () => {
   // The worker has no way out (an outage, or no API key yet); the web server reaches both stand-ins.
   world = await startMatchingWorld({
-    label: 'inbox', concerts: 5, outside: { web: true, worker: false }, setlistfmFaults: { rateLimitPerSecond: 50 },
+    label: 'inbox',
+    concerts: 5,
+    outside: { web: true, worker: false },
+    setlistfmFaults: { rateLimitPerSecond: 50 },
   });
-}, 180_000);
+}, 240_000);
 afterAll(() => world?.close());
 
 async function codeOf(promise: Promise<unknown>) {

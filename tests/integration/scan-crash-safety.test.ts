@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photos, processedFiles } from '../../drizzle/schema/index.js';
 import type { Child } from '../support/child-process.js';
@@ -12,6 +11,7 @@ import { watchScan } from '../support/scan-helpers.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
 import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { jobRunner, workerServicesOf } from '../support/worker-jobs.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
 const PHOTOS = 40;
@@ -35,7 +35,13 @@ beforeAll(async () => {
   }
   dataDir = await mkdtemp(join(tmpdir(), 'ch-data-'));
   // Short locks so a killed worker's jobs come back in about a second, not thirty.
-  env = testEnv({ LOCAL_IMPORT_ROOTS: root, LOCAL_IMPORT_SHARED: 'false', DATA_DIR: dataDir, WORKER_LOCK_DURATION_MS: '1000', WORKER_CONCURRENCY: 'photo=2' });
+  env = testEnv({
+    LOCAL_IMPORT_ROOTS: root,
+    LOCAL_IMPORT_SHARED: 'false',
+    DATA_DIR: dataDir,
+    WORKER_LOCK_DURATION_MS: '1000',
+    WORKER_CONCURRENCY: 'photo=2',
+  });
   app = await startTestApp(env);
 });
 afterAll(async () => {
@@ -95,16 +101,15 @@ describe('crash safety', () => {
     await progress.markRunning(scanId);
     await progress.addListed(scanId, ['IMG_1000.JPG']);
     const payload = {
-      scanId, userId: user.id, sourceId,
+      scanId,
+      userId: user.id,
+      sourceId,
       file: { fileId: 'IMG_1000.JPG', name: 'IMG_1000.JPG', mimeType: 'image/jpeg', size: null, fingerprint: 'x' },
     };
-    const logger = pino({ level: 'silent' });
-    const attempt = { number: 1, of: 1 };
-    await Promise.all([
-      app.services.photoIngest.ingest(payload, attempt, logger),
-      app.services.photoIngest.ingest(payload, attempt, logger),
-    ]);
-    await app.services.photoIngest.ingest(payload, attempt, logger);
+    // The ingest job as a worker runs it (the file's tally included), three times, two at once.
+    const run = jobRunner(workerServicesOf(app));
+    await Promise.all([run('ingest-photo', payload), run('ingest-photo', payload)]);
+    await run('ingest-photo', payload);
 
     const rows = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
     expect(rows).toHaveLength(1);

@@ -39,7 +39,6 @@ async function newUser() {
   return { client, jar, user, ownLibrary };
 }
 
-
 describe('scanning a local folder', () => {
   it('records every file exactly once, with thumbnails, failures with reasons, duplicates and bursts grouped', async () => {
     const { client, user, ownLibrary } = await newUser();
@@ -100,7 +99,11 @@ describe('scanning a local folder', () => {
     const { client, user } = await newUser();
     const folder = join(library.root, String(user.id), 'burst-with-copies');
     await mkdir(folder, { recursive: true });
-    const frames = await makeBurst({ seed: 606, frames: 3, exifOfFrame: (i) => ({ localTime: `2020-02-02T21:00:0${i}`, latitude: 52.3622, longitude: 4.884 }) });
+    const frames = await makeBurst({
+      seed: 606,
+      frames: 3,
+      exifOfFrame: (i) => ({ localTime: `2020-02-02T21:00:0${i}`, latitude: 52.3622, longitude: 4.884 }),
+    });
     for (const [i, frame] of frames.entries()) await writeFile(join(folder, `frame${i}.jpg`), frame);
     await writeFile(join(folder, 'frame1-copy.jpg'), await resizedCopy(frames[1]!, 0.5));
     await writeFile(join(folder, 'frame2-copy.jpg'), frames[2]!);
@@ -141,7 +144,10 @@ describe('scanning a local folder', () => {
     const keep = group.photos[1]!.id;
     await client.photos.resolveDuplicates.mutate({ groupId: group.id, keepPhotoId: keep });
 
-    const members = await app.database.db.select().from(photos).where(and(eq(photos.userId, user.id), eq(photos.duplicateGroupId, group.id)));
+    const members = await app.database.db
+      .select()
+      .from(photos)
+      .where(and(eq(photos.userId, user.id), eq(photos.duplicateGroupId, group.id)));
     expect(members).toHaveLength(group.photos.length);
     expect(members.filter((m) => !m.hidden).map((m) => m.id)).toEqual([keep]);
     const [row] = await app.database.db.select().from(duplicateGroups).where(eq(duplicateGroups.id, group.id));
@@ -180,7 +186,7 @@ describe('live progress across web servers', () => {
       const watching = watchScan(trpcHttpClient(other.url, jar).client, scanId);
       // Until the other server has subscribed to this scan's channel in Redis.
       const subscribers = async () => ((await app.redis.pubsub('NUMSUB', progress.channel(scanId))) as [string, number])[1];
-      await expect.poll(subscribers).toBe(1);
+      await expect.poll(subscribers, { timeout: 30_000 }).toBe(1);
       await progress.markRunning(scanId);
       await progress.addListed(scanId, ['a.jpg', 'b.jpg']);
       // Wider apart than the feed's quarter-second coalescing, so this state is sent on its own.

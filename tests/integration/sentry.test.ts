@@ -56,7 +56,7 @@ describe('Sentry error reporting', () => {
   });
   afterAll(() => sentry.close());
 
-  it('sends a failed procedure to Sentry with its error message and request id, but none of the query\'s values', async () => {
+  it("sends a failed procedure to Sentry with its error message and request id, but none of the query's values", async () => {
     const { child, url } = await startWebProcess(
       testEnv({ DATABASE_URL: brokenDatabaseUrl(), SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: '0', SENTRY_ENVIRONMENT: 'sentry-test' }),
     );
@@ -93,7 +93,10 @@ describe('Sentry error reporting', () => {
 
   it('samples traces of incoming requests at SENTRY_TRACES_SAMPLE_RATE (1: every request, 0: none)', async () => {
     const traced = (path: string) => sentry.serverSpans().filter((e) => e.includes(`"url.path":{"value":"${path}"`));
-    for (const [rate, expected] of [['1', 1], ['0', 0]] as const) {
+    for (const [rate, expected] of [
+      ['1', 1],
+      ['0', 0],
+    ] as const) {
       const path = '/api/health';
       const before = traced(path).length;
       const { child, url } = await startWebProcess(testEnv({ SENTRY_DSN: sentry.dsn, SENTRY_TRACES_SAMPLE_RATE: rate }));
@@ -123,7 +126,7 @@ describe('Sentry error reporting', () => {
       redis.disconnect();
     }
     const event = sentry.errorEvents().find((e) => e.includes('7d7e3c1e-5a7c-4c55-9a43-0c0ffee00001'));
-    expect(event, 'an error event carrying the job\'s request id').toBeDefined();
+    expect(event, "an error event carrying the job's request id").toBeDefined();
     expect(event).toMatch(/Invalid payload for job \\"scan-source\\": sourceId/);
     expect(event).toMatch(/"queue":"scan"/);
     expect(event).toMatch(/"job":"scan-source"/);

@@ -27,7 +27,7 @@ const standIns: SetlistFmStandIn[] = [];
 beforeAll(async () => {
   libraryDir = await mkdtemp(join(tmpdir(), 'ch-setlistfm-'));
   manifest = await generateDemoLibrary(libraryDir, { concerts: 10, photosPerConcert: 4 });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await Promise.all(standIns.map((standIn) => standIn.close()));
@@ -42,10 +42,19 @@ async function standIn(faults: SetlistFmStandInOptions['faults'] = { rateLimitPe
 }
 
 /** A client with its own cache and throttle keys; a high burst keeps tests quick unless `throttle` says otherwise. */
-function client(baseUrl: string, options: { apiKey?: string; throttle?: { refillPerSecond: number; burst: number }; attempts?: number; baseDelayMs?: number } = {}) {
-  const keyPrefix = `${runPrefix}-${(prefixes += 1)}`;
+function client(
+  baseUrl: string,
+  options: { apiKey?: string; throttle?: { refillPerSecond: number; burst: number }; attempts?: number; baseDelayMs?: number } = {},
+) {
+  prefixes += 1;
+  const keyPrefix = `${runPrefix}-${prefixes}`;
   const throttle = createGlobalThrottle(redis, { service: 'setlistfm', keyPrefix, ...(options.throttle ?? { refillPerSecond: 100, burst: 100 }) });
-  const upstreamFetch = createUpstreamFetch({ service: 'setlist.fm', throttle, attempts: options.attempts ?? 4, baseDelayMs: options.baseDelayMs ?? 20 });
+  const upstreamFetch = createUpstreamFetch({
+    service: 'setlist.fm',
+    throttle,
+    attempts: options.attempts ?? 4,
+    baseDelayMs: options.baseDelayMs ?? 20,
+  });
   return new SetlistFmClient({ baseUrl, apiKey: options.apiKey ?? API_KEY, upstreamFetch, cache: new JsonCache(redis, keyPrefix) });
 }
 
@@ -137,7 +146,9 @@ describe('setlist.fm client against the stand-in', () => {
 
   it('fails for good, naming the key, when setlist.fm refuses the API key', async () => {
     const stand = await standIn();
-    const error = await client(stand.url, { apiKey: 'wrong' }).searchArtists({ artistName: 'Hollow' }).catch((e: unknown) => e);
+    const error = await client(stand.url, { apiKey: 'wrong' })
+      .searchArtists({ artistName: 'Hollow' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ status: 403, transient: false });
     expect((error as Error).message).toMatch(/API key was refused/);
@@ -146,18 +157,26 @@ describe('setlist.fm client against the stand-in', () => {
 
   it('fails for good, naming the field, on an answer that is not the API 1.0 shape', async () => {
     const answering = (body: string) => {
-      const keyPrefix = `${runPrefix}-${(prefixes += 1)}`;
+      prefixes += 1;
+      const keyPrefix = `${runPrefix}-${prefixes}`;
       const throttle = createGlobalThrottle(redis, { service: 'setlistfm', keyPrefix, refillPerSecond: 100, burst: 100 });
       const fetch = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
       const upstreamFetch = createUpstreamFetch({ service: 'setlist.fm', throttle, fetch });
-      return new SetlistFmClient({ baseUrl: 'http://setlistfm.invalid/rest/1.0', apiKey: API_KEY, upstreamFetch, cache: new JsonCache(redis, keyPrefix) });
+      return new SetlistFmClient({
+        baseUrl: 'http://setlistfm.invalid/rest/1.0',
+        apiKey: API_KEY,
+        upstreamFetch,
+        cache: new JsonCache(redis, keyPrefix),
+      });
     };
     const wrongShape = await answering('{"setlist":[{"id":"1","eventDate":"2019-07-05"}],"total":1,"page":1,"itemsPerPage":20}')
       .searchSetlists({ date: '2019-07-05' })
       .catch((e: unknown) => e);
     expect(wrongShape).toMatchObject({ name: 'UpstreamError', transient: false });
     expect((wrongShape as Error).message).toMatch(/setlist\.0\.eventDate/);
-    const notJson = await answering('<setlists/>').searchArtists({ artistName: 'x' }).catch((e: unknown) => e);
+    const notJson = await answering('<setlists/>')
+      .searchArtists({ artistName: 'x' })
+      .catch((e: unknown) => e);
     expect(notJson).toMatchObject({ name: 'UpstreamError', transient: false });
     expect((notJson as Error).message).toMatch(/not JSON/);
   });

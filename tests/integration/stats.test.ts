@@ -6,14 +6,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
-import type { AppRouter } from '../../server/trpc/router.js';
 import type { SetlistSet } from '../../shared/concert.schema.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
-import { trpcHttpClient } from '../support/trpc-http-client.js';
+import { inProcessCaller, signedUpCaller } from '../support/in-process-caller.js';
+import { testEnv } from '../support/test-env.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -27,19 +25,23 @@ const db = () => app.database.db;
 // Artists and venues are shared by every test file of the run: names carry this run's tag.
 const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
 
+// In-process (createCaller): the figures are the point, not HTTP.
 async function newUser(label: string) {
-  const { client } = trpcHttpClient(app.url);
-  const user = await client.auth.signup.mutate({ email: uniqueEmail(label), password: 'correct horse battery', name: 'Fan' });
+  const { caller: client, user } = await signedUpCaller(app, label);
   return { client, user };
 }
 
 async function insertArtist(name: string) {
-  const [result] = await db().insert(artists).values({ name: `${name} ${tag}` });
+  const [result] = await db()
+    .insert(artists)
+    .values({ name: `${name} ${tag}` });
   return { id: result.insertId, name: `${name} ${tag}` };
 }
 
 async function insertVenue(name: string, city: string, countryCode: string) {
-  const [result] = await db().insert(venues).values({ name: `${name} ${tag}`, city, countryCode, latitude: 52.36, longitude: 4.88 });
+  const [result] = await db()
+    .insert(venues)
+    .values({ name: `${name} ${tag}`, city, countryCode, latitude: 52.36, longitude: 4.88 });
   return { id: result.insertId, name: `${name} ${tag}`, city, countryCode };
 }
 
@@ -49,7 +51,9 @@ type NewConcert = Omit<typeof concerts.$inferInsert, 'userId'>;
 async function insertConcerts(userId: number, rows: NewConcert[]): Promise<number[]> {
   const ids: number[] = [];
   for (const row of rows) {
-    const [result] = await db().insert(concerts).values({ status: 'confirmed', ...row, userId });
+    const [result] = await db()
+      .insert(concerts)
+      .values({ status: 'confirmed', ...row, userId });
     ids.push(result.insertId);
   }
   return ids;
@@ -59,14 +63,16 @@ let fileCounter = 0;
 async function insertPhotos(userId: number, fixtures: Array<Partial<typeof photos.$inferInsert>>) {
   for (const fixture of fixtures) {
     fileCounter += 1;
-    await db().insert(photos).values({
-      userId,
-      sourceId: 1,
-      sourceFileId: `stats/${fileCounter}.jpg`,
-      fileName: `IMG_${fileCounter}.JPG`,
-      status: 'ready',
-      ...fixture,
-    });
+    await db()
+      .insert(photos)
+      .values({
+        userId,
+        sourceId: 1,
+        sourceFileId: `stats/${fileCounter}.jpg`,
+        fileName: `IMG_${fileCounter}.JPG`,
+        status: 'ready',
+        ...fixture,
+      });
   }
 }
 
@@ -87,7 +93,11 @@ describe('stats.summary', () => {
     const named: NewConcert[] = [
       // Two shows one evening: the lower id is the first concert.
       {
-        concertDate: '2012-11-09', artistId: alpha.id, venueId: paradiso.id, city: 'Amsterdam', countryCode: 'NL',
+        concertDate: '2012-11-09',
+        artistId: alpha.id,
+        venueId: paradiso.id,
+        city: 'Amsterdam',
+        countryCode: 'NL',
         setlist: [set({ name: 'Intro', tape: true }, 'Song A', 'Song B', 'Song A', ''), { encore: 1, ...set('Song C') }],
       },
       { concertDate: '2012-11-09', artistId: beta.id, venueId: paradiso.id, city: 'Amsterdam', countryCode: 'NL', status: 'needs_review' },
@@ -123,12 +133,19 @@ describe('stats.summary', () => {
     // Another fan at the same venues, with the same artists, earlier and with more photos: none of it is ours.
     const other = await newUser('stats-other');
     const otherIds = await insertConcerts(other.user.id, [
-      { concertDate: '2009-05-01', artistId: beta.id, venueId: paradiso.id, city: 'Amsterdam', countryCode: 'NL', setlist: [set('Song Z', 'Song A')] },
+      {
+        concertDate: '2009-05-01',
+        artistId: beta.id,
+        venueId: paradiso.id,
+        city: 'Amsterdam',
+        countryCode: 'NL',
+        setlist: [set('Song Z', 'Song A')],
+      },
       { concertDate: '2019-05-02', artistId: beta.id, venueId: paradiso.id, city: 'Paris', countryCode: 'FR', setlist: [set('Song Z')] },
     ]);
     await insertPhotos(other.user.id, [{ concertId: otherIds[0]! }, { concertId: otherIds[1]! }, { concertId: null }]);
 
-    const stats = await client.stats.summary.query();
+    const stats = await client.stats.summary();
 
     expect(stats.totalConcerts).toBe(26);
     expect(stats.totalPhotos).toBe(4);
@@ -197,7 +214,7 @@ describe('stats.summary', () => {
     ]);
 
     // And the other fan sees only theirs.
-    const theirs = await other.client.stats.summary.query({});
+    const theirs = await other.client.stats.summary({});
     expect(theirs).toMatchObject({ totalConcerts: 2, totalPhotos: 3, firstConcert: { id: otherIds[0] } });
     expect(theirs.perYear).toHaveLength(11);
     expect(theirs.topSongs).toEqual([
@@ -209,7 +226,7 @@ describe('stats.summary', () => {
   it('answers an empty summary for a user without concerts', async () => {
     const { client, user } = await newUser('stats-empty');
     await insertPhotos(user.id, [{ concertId: null }]);
-    expect(await client.stats.summary.query()).toEqual({
+    expect(await client.stats.summary()).toEqual({
       totalConcerts: 0,
       totalPhotos: 1,
       totalArtists: 0,
@@ -228,9 +245,7 @@ describe('stats.summary', () => {
   });
 
   it('asks who you are first', async () => {
-    const { client } = trpcHttpClient(app.url);
-    const error: unknown = await client.stats.summary.query().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
+    const { caller } = inProcessCaller(app);
+    await expect(caller.stats.summary()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

@@ -2,7 +2,7 @@
  * One contract for every ObjectStorage: the same behaviour on local disk and on
  * S3 (a real S3-compatible server in this process), so either can back the product.
  */
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,10 @@ afterAll(async () => {
 
 function s3Options(bucket = server.bucket): S3StorageOptions {
   return {
-    bucket, region: server.region, endpoint: server.endpoint, forcePathStyle: true,
+    bucket,
+    region: server.region,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
   };
 }
@@ -255,8 +258,7 @@ describe('S3 storage specifics', () => {
   });
   afterAll(() => client?.destroy());
 
-  const contentTypeOf = async (key: string) =>
-    (await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: key }))).ContentType;
+  const contentTypeOf = async (key: string) => (await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: key }))).ContentType;
 
   it('keeps the content type of buffers and of streams', async () => {
     await storage.put('specifics/thumb.webp', Buffer.from('webp bytes'), 'image/webp');
@@ -280,9 +282,7 @@ describe('S3 storage specifics', () => {
   it('builds clients that store a raw streamed PutObject byte for byte, without aws-chunked framing', async () => {
     // S3Storage's own uploads send buffered parts; this is the request that the SDK's default checksums corrupt on s3rver.
     const data = randomBytes(100_000);
-    await client.send(
-      new PutObjectCommand({ Bucket: server.bucket, Key: 'specifics/raw-stream', Body: streamOf(data), ContentLength: data.length }),
-    );
+    await client.send(new PutObjectCommand({ Bucket: server.bucket, Key: 'specifics/raw-stream', Body: streamOf(data), ContentLength: data.length }));
     expect(await storage.read('specifics/raw-stream')).toEqual(data);
   });
 

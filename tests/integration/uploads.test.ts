@@ -66,7 +66,7 @@ describe('browser uploads', () => {
     expect(row).toMatchObject({ fileName: 'passwd.jpg', status: 'ready', width: 800 });
   });
 
-  it('keeps non-ASCII file names as the user wrote them, through storage, the scan and its failures', async () => {
+  it('keeps non-ASCII file names as the user wrote them, through storage, the scan and the refusals', async () => {
     const { client, jar, user } = await (async () => {
       const c = trpcHttpClient(app.url);
       return { ...c, user: await c.client.auth.signup.mutate({ email: uniqueEmail('names'), password: 'correct horse battery', name: 'Up' }) };
@@ -81,16 +81,21 @@ describe('browser uploads', () => {
       { name: decomposedName, type: 'image/jpeg', bytes: await makeStagePhoto({ seed: 12, width: 640, height: 480 }) },
     ]);
     const result = await response.json();
-    expect(result.accepted.map((file: { name: string }) => file.name).sort()).toEqual([photoName, brokenName, 'Köln Bühne.jpg'].sort());
+    expect(result.accepted.map((file: { name: string }) => file.name).sort()).toEqual([photoName, 'Köln Bühne.jpg'].sort());
+    // Text is refused by its content before it is stored, under the name as written.
+    expect(result.refused).toEqual([{ name: brokenName, reason: expect.stringMatching(/^Not a photo/) }]);
     const rows = await app.database.db.select().from(uploads).where(eq(uploads.userId, user.id));
-    expect(rows.map((row) => row.fileName).sort()).toEqual([photoName, brokenName, 'Köln Bühne.jpg'].sort());
+    expect(rows.map((row) => row.fileName).sort()).toEqual([photoName, 'Köln Bühne.jpg'].sort());
 
     const { scanId } = await client.scans.start.mutate({ sourceId: result.sourceId });
-    expect((await watchScan(client, scanId)).at(-1)).toMatchObject({ status: 'completed', counts: { listed: 3, processed: 2, failed: 1 } });
-    const failures = await client.scans.failures.query({ scanId });
-    expect(failures.map((failure) => failure.fileName)).toEqual([brokenName]);
+    expect((await watchScan(client, scanId)).at(-1)).toMatchObject({ status: 'completed', counts: { listed: 2, processed: 2, failed: 0 } });
     const photoRows = await app.database.db.select().from(photos).where(eq(photos.userId, user.id));
-    expect(photoRows.filter((row) => row.status === 'ready').map((row) => row.fileName).sort()).toEqual([photoName, 'Köln Bühne.jpg'].sort());
+    expect(
+      photoRows
+        .filter((row) => row.status === 'ready')
+        .map((row) => row.fileName)
+        .sort(),
+    ).toEqual([photoName, 'Köln Bühne.jpg'].sort());
   });
   // Uploads without a session, from another origin or without the app header: tests/security/csrf.test.ts.
 });

@@ -40,7 +40,14 @@ async function postBatch(calls: Array<[string, unknown]>, headers: Record<string
 
 /** Each settled call's outcome: 'success' or the tRPC error code. */
 async function outcomes(calls: Array<Promise<unknown>>): Promise<string[]> {
-  return Promise.all(calls.map((call) => call.then(() => 'success', async (error) => (await trpcFailure(Promise.reject(error))).data?.code ?? 'unknown')));
+  return Promise.all(
+    calls.map((call) =>
+      call.then(
+        () => 'success',
+        async (error) => (await trpcFailure(Promise.reject(error))).data?.code ?? 'unknown',
+      ),
+    ),
+  );
 }
 const count = (list: string[], value: string) => list.filter((item) => item === value).length;
 
@@ -53,7 +60,9 @@ describe('tRPC batches', () => {
   it('a 200-call login batch is refused whole: no password checked, nobody logged in', async () => {
     const owner = await signUp(app, 'batch-victim');
     const guesses: Array<[string, unknown]> = Array.from({ length: 199 }, (_, i) => ['auth.login', { email: owner.email, password: `guess ${i}` }]);
-    const { response, answers } = await postBatch([...guesses, ['auth.login', { email: owner.email, password: PASSWORD }]], { 'x-forwarded-for': '192.0.2.10' });
+    const { response, answers } = await postBatch([...guesses, ['auth.login', { email: owner.email, password: PASSWORD }]], {
+      'x-forwarded-for': '192.0.2.10',
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('set-cookie')).toBeNull();
     expect(JSON.stringify(answers)).toMatch(/batch/i);
@@ -68,7 +77,8 @@ describe('tRPC batches', () => {
   it(`holds at most ${MAX_BATCH_SIZE} calls`, async () => {
     const user = await signUp(app, 'batch-size');
     const headers = { cookie: user.jar.cookie! };
-    const query = (n: number) => fetch(`${app.url}/trpc/${Array(n).fill('sources.list').join(',')}?batch=1&input=${encodeURIComponent('{}')}`, { headers });
+    const query = (n: number) =>
+      fetch(`${app.url}/trpc/${Array(n).fill('sources.list').join(',')}?batch=1&input=${encodeURIComponent('{}')}`, { headers });
     const allowed = await query(MAX_BATCH_SIZE);
     expect(allowed.status).toBe(200);
     expect(await allowed.json()).toHaveLength(MAX_BATCH_SIZE);
@@ -78,7 +88,10 @@ describe('tRPC batches', () => {
   it('refuses login inside a batch of several calls with a clear error, checking no password', async () => {
     const owner = await signUp(app, 'batched-login');
     const { response, answers } = await postBatch(
-      [['auth.login', { email: owner.email, password: 'wrong guess' }], ['auth.login', { email: owner.email, password: PASSWORD }]],
+      [
+        ['auth.login', { email: owner.email, password: 'wrong guess' }],
+        ['auth.login', { email: owner.email, password: PASSWORD }],
+      ],
       { 'x-forwarded-for': '192.0.2.11' },
     );
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -119,14 +132,21 @@ describe(`${PARALLEL} requests at once`, () => {
   it('check at most the account limit’s number of passwords, and then the right password does not log in', async () => {
     const owner = await signUp(app, 'parallel-login');
     const attacker = clientFrom('192.0.2.20');
-    const first = await outcomes(Array.from({ length: PARALLEL }, (_, i) => attacker.auth.login.mutate({ email: owner.email, password: `guess ${i}` })));
+    const first = await outcomes(
+      Array.from({ length: PARALLEL }, (_, i) => attacker.auth.login.mutate({ email: owner.email, password: `guess ${i}` })),
+    );
     expect(count(first, 'UNAUTHORIZED')).toBeLessThanOrEqual(LOGIN_FAILURES_PER_ACCOUNT);
     expect(count(first, 'UNAUTHORIZED') + count(first, 'TOO_MANY_REQUESTS')).toBe(PARALLEL);
 
     // The right password in a second wave of guesses, from this address and another: none gets in.
     const jars = Array.from({ length: PARALLEL }, () => new CookieJar());
     const second = await outcomes(
-      jars.map((jar, i) => clientFrom(i % 2 ? '192.0.2.20' : '192.0.2.21', jar).auth.login.mutate({ email: owner.email, password: i === PARALLEL / 2 ? PASSWORD : `more ${i}` })),
+      jars.map((jar, i) =>
+        clientFrom(i % 2 ? '192.0.2.20' : '192.0.2.21', jar).auth.login.mutate({
+          email: owner.email,
+          password: i === PARALLEL / 2 ? PASSWORD : `more ${i}`,
+        }),
+      ),
     );
     expect(second).toEqual(Array(PARALLEL).fill('TOO_MANY_REQUESTS'));
     expect(jars.filter((jar) => jar.cookie)).toEqual([]);
@@ -146,7 +166,9 @@ describe(`${PARALLEL} requests at once`, () => {
     const hashBefore = await passwordHashOf(owner.user.id);
     const stolen = clientFrom('192.0.2.30', thief);
     const guesses = await outcomes(
-      Array.from({ length: PARALLEL }, (_, i) => stolen.auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: 'the thief’s new password' })),
+      Array.from({ length: PARALLEL }, (_, i) =>
+        stolen.auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: 'the thief’s new password' }),
+      ),
     );
     expect(count(guesses, 'BAD_REQUEST')).toBeLessThanOrEqual(LOGIN_FAILURES_PER_ACCOUNT);
     expect(count(guesses, 'BAD_REQUEST') + count(guesses, 'TOO_MANY_REQUESTS')).toBe(PARALLEL);
@@ -198,7 +220,10 @@ describe('the scan-start limit', () => {
   it(`starts at most ${SCAN_STARTS_PER_HOUR} scans from one batch`, async () => {
     const user = await signUp(app, 'batched-scans');
     const libraries = await librariesOf(user.user.id, MAX_BATCH_SIZE);
-    const { answers } = await postBatch(libraries.map((sourceId) => ['scans.start', { sourceId }]), { cookie: user.jar.cookie! });
+    const { answers } = await postBatch(
+      libraries.map((sourceId) => ['scans.start', { sourceId }]),
+      { cookie: user.jar.cookie! },
+    );
     const started = (answers as Array<{ result?: unknown }>).filter((answer) => answer.result);
     expect(started).toHaveLength(SCAN_STARTS_PER_HOUR);
     expect(await startedScans(user.user.id)).toBe(SCAN_STARTS_PER_HOUR);

@@ -75,7 +75,9 @@ describe('login limits', () => {
     const spellings = [email.toUpperCase(), `  ${email} `, email.replace(/^./, (c) => c.toUpperCase())];
     for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT; i++) {
       const attacker = clientFrom(proxied, `192.0.2.${100 + i}`);
-      expect((await failure(attacker.auth.login.mutate({ email: spellings[i % spellings.length]!, password: `guess ${i}` }))).code).toBe('UNAUTHORIZED');
+      expect((await failure(attacker.auth.login.mutate({ email: spellings[i % spellings.length]!, password: `guess ${i}` }))).code).toBe(
+        'UNAUTHORIZED',
+      );
     }
     expectRetryAfter(await failure(clientFrom(proxied, '192.0.2.120').auth.login.mutate({ email, password: PASSWORD })));
   });
@@ -118,7 +120,9 @@ describe('password checks of a logged-in session', () => {
     // The thief uses the stolen cookie from an address the account has never logged in from.
     const stolen = clientFrom(proxied, '192.0.2.150', thief);
     for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT; i++) {
-      expect((await failure(stolen.auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: 'the thief’s new password' }))).code).toBe('BAD_REQUEST');
+      expect(
+        (await failure(stolen.auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: 'the thief’s new password' }))).code,
+      ).toBe('BAD_REQUEST');
     }
     expectRetryAfter(await failure(stolen.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'the thief’s new password' })));
   });

@@ -13,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../drizzle/schema/index.js';
 import { QUEUE_NAMES } from '../../shared/queues.js';
 import {
-  PUBLIC_PROCEDURES, callProcedure, fill, hasOwnedSlot, readRouter, sampleId, slotsOf, type IdSlot, type OwnedKind, type ProcedureInfo,
+  PUBLIC_PROCEDURES,
+  callProcedure,
+  fill,
+  hasOwnedSlot,
+  readRouter,
+  sampleId,
+  slotsOf,
+  type IdSlot,
+  type OwnedKind,
+  type ProcedureInfo,
   type SharedKind,
 } from '../support/security-procedures.js';
 import { PASSWORD, buildOwned, sharedFacts, signUp, snapshotOf, type Owned, type User } from '../support/security-world.js';
@@ -68,12 +77,26 @@ describe('the router as the security matrix sees it', () => {
     // The walk itself works: these are known to take ids (a superset check, so new procedures need no edit here).
     const withIds = procedures.filter((p) => p.shapes.some(hasOwnedSlot)).map((p) => p.path);
     expect(withIds).toEqual(
-      expect.arrayContaining(['scans.get', 'scans.onProgress', 'photos.move', 'photos.resolveDuplicates', 'concerts.merge', 'inbox.resolve', 'exports.get', 'sources.setSchedule']),
+      expect.arrayContaining([
+        'scans.get',
+        'scans.onProgress',
+        'photos.move',
+        'photos.resolveDuplicates',
+        'concerts.merge',
+        'inbox.resolve',
+        'exports.get',
+        'sources.setSchedule',
+      ]),
     );
   });
 
   it('has exactly the expected public procedures; every other one needs a session', () => {
-    expect(procedures.filter((p) => p.access === 'public').map((p) => p.path).sort()).toEqual(PUBLIC_PROCEDURES);
+    expect(
+      procedures
+        .filter((p) => p.access === 'public')
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(PUBLIC_PROCEDURES);
   });
 
   it('puts every admin.* procedure behind the admin check', () => {
@@ -126,7 +149,8 @@ describe("another user's ids", () => {
         const outcome = await outcomeOf(callProcedure(stranger.client, procedure, inputFor(shape, own, shared)));
         // setlist.fm is not configured in tests, so choosing one of its setlists is refused for that reason alone.
         const expected = slotsOf(shape).some((slot) => slot.kind === 'setlist') ? 'BAD_REQUEST' : 'success';
-        if (outcome !== expected) wrong.push(`${procedure.path} with the caller's own ids answered ${outcome} (input ${JSON.stringify(inputFor(shape, own, shared))})`);
+        if (outcome !== expected)
+          wrong.push(`${procedure.path} with the caller's own ids answered ${outcome} (input ${JSON.stringify(inputFor(shape, own, shared))})`);
       }
     }
     expect(wrong).toEqual([]);

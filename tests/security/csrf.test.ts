@@ -65,11 +65,27 @@ describe('tRPC mutations', () => {
   it('are refused from another origin, as forms or multipart or text, and when the browser says cross-site, for every mutation', async () => {
     const before = await victimState();
     const forgeries: Array<[string, Record<string, string>, (input: unknown) => BodyInit]> = [
-      ['JSON from another origin', { 'content-type': 'application/json', origin: 'https://evil.example' }, (input) => JSON.stringify({ json: input })],
-      ['JSON from a look-alike origin', { 'content-type': 'application/json', origin: `${app.url}.evil.example` }, (input) => JSON.stringify({ json: input })],
-      ['JSON marked cross-site, no Origin', { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, (input) => JSON.stringify({ json: input })],
+      [
+        'JSON from another origin',
+        { 'content-type': 'application/json', origin: 'https://evil.example' },
+        (input) => JSON.stringify({ json: input }),
+      ],
+      [
+        'JSON from a look-alike origin',
+        { 'content-type': 'application/json', origin: `${app.url}.evil.example` },
+        (input) => JSON.stringify({ json: input }),
+      ],
+      [
+        'JSON marked cross-site, no Origin',
+        { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+        (input) => JSON.stringify({ json: input }),
+      ],
       ['a form post from our own origin', { 'content-type': 'application/x-www-form-urlencoded', origin: app.url }, () => 'json=%7B%7D'],
-      ['multipart from our own origin', { 'content-type': 'multipart/form-data; boundary=x', origin: app.url }, () => '--x\r\nContent-Disposition: form-data; name="json"\r\n\r\n{}\r\n--x--\r\n'],
+      [
+        'multipart from our own origin',
+        { 'content-type': 'multipart/form-data; boundary=x', origin: app.url },
+        () => '--x\r\nContent-Disposition: form-data; name="json"\r\n\r\n{}\r\n--x--\r\n',
+      ],
       ['text/plain (a "simple" fetch)', { 'content-type': 'text/plain', origin: app.url }, (input) => JSON.stringify({ json: input })],
       ['no content type', { origin: app.url }, (input) => JSON.stringify({ json: input })],
     ];
@@ -107,7 +123,9 @@ describe('tRPC mutations', () => {
     expect(wrong).toEqual([]);
     expect(await victimState()).toEqual(before);
     // The password the forged changePassword / deleteAccount carried is still the only one that works.
-    await expect(trpcHttpClient(app.url).client.auth.login.mutate({ email: victim.email, password: PASSWORD })).resolves.toMatchObject({ id: victim.user.id });
+    await expect(trpcHttpClient(app.url).client.auth.login.mutate({ email: victim.email, password: PASSWORD })).resolves.toMatchObject({
+      id: victim.user.id,
+    });
   });
 
   it('accept a same-origin JSON mutation (the guard refuses forgeries, not the app)', async () => {
@@ -168,13 +186,24 @@ describe('Express routes that change state', () => {
     expect((await fetch(link, { headers: cookie() })).status).toBe(200);
     expect((await prefs()).mailMilestones).toBe(true);
     // A forged cross-site form with the victim's cookie but no token, or a token of another user or kind, does nothing.
-    for (const forged of [`${app.url}/api/unsubscribe`, link.replace(`token=${victim.user.id}.`, `token=${victim.user.id + 1}.`), link.replace('milestone', 'on_this_day')]) {
-      const response = await fetch(forged, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', ...cookie() }, body: 'List-Unsubscribe=One-Click' });
+    for (const forged of [
+      `${app.url}/api/unsubscribe`,
+      link.replace(`token=${victim.user.id}.`, `token=${victim.user.id + 1}.`),
+      link.replace('milestone', 'on_this_day'),
+    ]) {
+      const response = await fetch(forged, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', ...cookie() },
+        body: 'List-Unsubscribe=One-Click',
+      });
       expect(response.status, forged).toBe(400);
     }
     expect(await prefs()).toMatchObject({ mailMilestones: true, mailOnThisDay: true, mailScanFinished: true });
     // RFC 8058 one-click: the mail client posts from anywhere, without a session; the token alone decides.
-    expect((await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
+    expect(
+      (await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' }))
+        .status,
+    ).toBe(200);
     expect(await prefs()).toMatchObject({ mailMilestones: false, mailOnThisDay: true, mailScanFinished: true });
   });
 

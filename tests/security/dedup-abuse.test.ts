@@ -2,7 +2,7 @@
  * Issue 14, item 5: a library of thousands of near-identical photos must not turn
  * the dedup stage into quadratic database work, and a cancel or an account deletion
  * must stop it. Photos are inserted straight into the database with perceptual hashes
- * a few bits apart (no images needed), and the dedup service runs in this process on a
+ * a few bits apart (no images needed), and the dedup stage runs in this process, as a worker runs it, on a
  * pool of its own whose every statement is counted. Bounds are on statements, never on time.
  */
 import { and, count, eq, isNotNull } from 'drizzle-orm';
@@ -13,11 +13,14 @@ import { createLogger } from '../../server/logger.js';
 import { USER_SCOPED_TABLES } from '../../server/repositories/account.repository.js';
 import { DuplicateGroupRepository, type DedupWrite } from '../../server/repositories/duplicate-group.repository.js';
 import { PhotoRepository } from '../../server/repositories/photo.repository.js';
+import type { JobSender } from '../../server/queue/job-sender.js';
 import { DedupService } from '../../server/services/dedup.service.js';
 import { argon2PasswordHasher } from '../../server/services/password-hasher.js';
+import { scanPipeline } from '../../worker/scan-pipeline.js';
 import { recordAllStatements } from '../support/statement-counter.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { jobRunner, workerServicesOf } from '../support/worker-jobs.js';
 
 const PASSWORD = 'correct horse battery staple';
 const logger = createLogger({ logLevel: 'silent' });
@@ -31,7 +34,7 @@ beforeAll(async () => {
   app = await startTestApp(testEnv());
   // A pool of the dedup's own, counted from its first connection.
   counted = createDatabase(app.config.database, logger);
-  statements = recordAllStatements(counted.primaryPool);
+  statements = recordAllStatements(counted.primaryCorePool);
   passwordHash = await argon2PasswordHasher.hash(PASSWORD);
 });
 afterAll(async () => {
@@ -73,9 +76,19 @@ async function userWithScan(label: string, specs: PhotoSpec[]) {
   for (let start = 0; start < specs.length; start += 1000) {
     await db.insert(photos).values(
       specs.slice(start, start + 1000).map((spec, i) => ({
-        userId, sourceId, scanId, status: 'ready' as const, sourceFileId: `IMG_${start + i}.jpg`, fileName: `IMG_${start + i}.jpg`,
-        mimeType: 'image/jpeg', perceptualHash: spec.perceptualHash, contentHash: spec.contentHash ?? `${label}-${start + i}`,
-        takenAt: spec.takenAt ?? null, width: spec.width ?? 4000, height: 3000, byteSize: 2_000_000 + start + i,
+        userId,
+        sourceId,
+        scanId,
+        status: 'ready' as const,
+        sourceFileId: `IMG_${start + i}.jpg`,
+        fileName: `IMG_${start + i}.jpg`,
+        mimeType: 'image/jpeg',
+        perceptualHash: spec.perceptualHash,
+        contentHash: spec.contentHash ?? `${label}-${start + i}`,
+        takenAt: spec.takenAt ?? null,
+        width: spec.width ?? 4000,
+        height: 3000,
+        byteSize: 2_000_000 + start + i,
       })),
     );
   }
@@ -96,13 +109,18 @@ function copiesOfScenes(scenes: number, copies: number, seed: bigint): PhotoSpec
   );
 }
 
-/** The dedup stage on the counted pool, handing off to a list instead of the queue. */
+/** The dedup stage (its job, as a worker runs it) on the counted pool, handing off to a list instead of the queue. */
 function dedupService(db: Database, groups = new DuplicateGroupRepository(db)) {
   const handedOff: number[] = [];
-  const service = new DedupService(
-    new PhotoRepository(db), groups, app.services.repositories.scanProgress,
-    { groupEvents: async ({ scanId }) => void handedOff.push(scanId) }, app.config,
-  );
+  const jobs: JobSender = {
+    add: async (name, payload) => void (name === 'group-events' && handedOff.push((payload as { scanId: number }).scanId)),
+    addBulk: async () => {},
+  };
+  const services = workerServicesOf(app);
+  const run = jobRunner(services, scanPipeline({ ...services.pipeline, dedup: new DedupService(new PhotoRepository(db), groups, app.config), jobs }));
+  const service = {
+    run: (scan: { scanId: number; userId: number }) => run('dedup-scan', scan) as Promise<{ duplicates?: number; skipped?: string }>,
+  };
   return { service, handedOff };
 }
 
@@ -118,7 +136,10 @@ interface Hooks {
 /** The real repository, with something happening between its steps. */
 class InterruptedGroups extends DuplicateGroupRepository {
   writes = 0;
-  constructor(db: Database, private readonly hooks: Hooks) {
+  constructor(
+    db: Database,
+    private readonly hooks: Hooks,
+  ) {
     super(db);
   }
 
@@ -144,13 +165,21 @@ class InterruptedGroups extends DuplicateGroupRepository {
 
 async function groupsOf(userId: number) {
   return app.database.db
-    .select({ id: duplicateGroups.id, kind: duplicateGroups.kind, primaryPhotoId: duplicateGroups.primaryPhotoId, resolvedAt: duplicateGroups.resolvedAt })
+    .select({
+      id: duplicateGroups.id,
+      kind: duplicateGroups.kind,
+      primaryPhotoId: duplicateGroups.primaryPhotoId,
+      resolvedAt: duplicateGroups.resolvedAt,
+    })
     .from(duplicateGroups)
     .where(eq(duplicateGroups.userId, userId));
 }
 
 async function groupedPhotoCount(userId: number) {
-  const [row] = await app.database.db.select({ n: count() }).from(photos).where(and(eq(photos.userId, userId), isNotNull(photos.duplicateGroupId)));
+  const [row] = await app.database.db
+    .select({ n: count() })
+    .from(photos)
+    .where(and(eq(photos.userId, userId), isNotNull(photos.duplicateGroupId)));
   return row!.n;
 }
 
@@ -165,7 +194,10 @@ async function groupingOf(userId: number) {
     .map((group) => ({
       kind: group.kind,
       primary: fileOf.get(group.primaryPhotoId!),
-      files: rows.filter((row) => row.groupId === group.id).map((row) => row.file).sort(),
+      files: rows
+        .filter((row) => row.groupId === group.id)
+        .map((row) => row.file)
+        .sort(),
     }))
     .sort((a, b) => a.files[0]!.localeCompare(b.files[0]!));
 }
@@ -175,7 +207,7 @@ describe('dedup of thousands of near-identical photos', () => {
     const { userId, scanId } = await userWithScan('near-identical', nearIdentical(2000, 11n));
     const { service, handedOff } = dedupService(counted.db);
     const mark = statements.mark();
-    expect(await service.run({ scanId, userId }, logger)).toEqual({ outcome: 'grouped', duplicates: 1999 });
+    expect(await service.run({ scanId, userId })).toEqual({ duplicates: 1999 });
     // Before: a dozen statements per photo and more per pair (over 20,000 here). Now: three reads, one write of
     // a few statements per 500 photos moved, the count.
     expect(statements.since(mark).length).toBeLessThanOrEqual(30);
@@ -192,7 +224,7 @@ describe('dedup of thousands of near-identical photos', () => {
     const { service } = dedupService(counted.db);
     const statementsFor = async ({ userId, scanId }: { userId: number; scanId: number }) => {
       const mark = statements.mark();
-      expect(await service.run({ scanId, userId }, logger)).toMatchObject({ outcome: 'grouped' });
+      expect(await service.run({ scanId, userId })).toMatchObject({ duplicates: expect.any(Number) });
       return statements.since(mark).length;
     };
     const forSmall = await statementsFor(small);
@@ -212,7 +244,7 @@ describe('stopping dedup', () => {
     const groups = new InterruptedGroups(counted.db, { afterLibraryRead: async () => void (await app.services.scans.cancel(userId, scanId)) });
     const { service, handedOff } = dedupService(counted.db, groups);
     const mark = statements.mark();
-    expect(await service.run({ scanId, userId }, logger)).toEqual({ outcome: 'cancelled' });
+    expect(await service.run({ scanId, userId })).toEqual({ skipped: 'cancelled' });
     expect(statements.writesSince(mark)).toEqual([]);
     expect(await groupsOf(userId)).toEqual([]);
     expect(handedOff).toEqual([]);
@@ -231,7 +263,7 @@ describe('stopping dedup', () => {
       },
     });
     const { service, handedOff } = dedupService(counted.db, groups);
-    expect(await service.run({ scanId, userId }, logger)).toEqual({ outcome: 'cancelled' });
+    expect(await service.run({ scanId, userId })).toEqual({ skipped: 'cancelled' });
     expect(groups.writes).toBe(1);
     expect(statements.writesSince(marked)).toEqual([]);
     // The first write's groups are whole (two photos each); the other scenes stay ungrouped.
@@ -261,8 +293,8 @@ describe('stopping dedup', () => {
     });
     const { service, handedOff } = dedupService(counted.db, groups);
     // Resolving (not throwing) is what keeps the job from being retried.
-    const result = await service.run({ scanId, userId }, logger);
-    expect(['cancelled', 'gone']).toContain(result.outcome);
+    const result = await service.run({ scanId, userId });
+    expect(['cancelled', 'gone']).toContain(result.skipped);
     expect(statements.writesSince(marked)).toEqual([]);
     await expectNothingLeftOf(userId);
     expect(handedOff).toEqual([]);
@@ -279,8 +311,8 @@ describe('stopping dedup', () => {
       },
     });
     const { service, handedOff } = dedupService(counted.db, groups);
-    const result = await service.run({ scanId, userId }, logger);
-    expect(['cancelled', 'gone']).toContain(result.outcome);
+    const result = await service.run({ scanId, userId });
+    expect(['cancelled', 'gone']).toContain(result.skipped);
     expect(groups.writes).toBe(1);
     expect(statements.writesSince(marked)).toEqual([]);
     await expectNothingLeftOf(userId);
@@ -300,7 +332,7 @@ describe('stopping dedup', () => {
       },
     });
     const { service, handedOff } = dedupService(counted.db, groups);
-    expect(await service.run({ scanId, userId }, logger)).toEqual({ outcome: 'gone' });
+    expect(await service.run({ scanId, userId })).toEqual({ skipped: 'gone' });
     expect(statements.writesSince(marked)).toEqual([]);
     await expectNothingLeftOf(userId);
     expect(handedOff).toEqual([]);
@@ -316,9 +348,18 @@ describe('dedup after a crash, and the user’s decisions', () => {
       const at = new Date(Date.UTC(2023, 5, 1, 20, 0, 0) + scene * 600_000);
       const burstFrame = (frame: number) => ({ perceptualHash: flip(hash, frame * 5), takenAt: new Date(at.getTime() + frame * 1000 + 250) });
       switch (scene % 3) {
-        case 0: return [{ perceptualHash: hash, contentHash: `scene-${scene}` }, { perceptualHash: hash, contentHash: `scene-${scene}` }];
-        case 1: return [{ perceptualHash: hash, takenAt: at }, { perceptualHash: flip(hash, 3, 40), takenAt: at, width: 2000 }];
-        default: return [burstFrame(0), burstFrame(1), burstFrame(2), { ...burstFrame(1), perceptualHash: flip(hash, 5, 60), width: 1000 }];
+        case 0:
+          return [
+            { perceptualHash: hash, contentHash: `scene-${scene}` },
+            { perceptualHash: hash, contentHash: `scene-${scene}` },
+          ];
+        case 1:
+          return [
+            { perceptualHash: hash, takenAt: at },
+            { perceptualHash: flip(hash, 3, 40), takenAt: at, width: 2000 },
+          ];
+        default:
+          return [burstFrame(0), burstFrame(1), burstFrame(2), { ...burstFrame(1), perceptualHash: flip(hash, 5, 60), width: 1000 }];
       }
     }).flat();
   }
@@ -326,13 +367,17 @@ describe('dedup after a crash, and the user’s decisions', () => {
   it('ends with the same groups, none twice, when a worker dies after its first write and the job runs again', async () => {
     const clean = await userWithScan('crash-clean', mixedLibrary(51n));
     const crashed = await userWithScan('crash-retried', mixedLibrary(51n));
-    expect(await dedupService(counted.db).service.run(clean, logger)).toMatchObject({ outcome: 'grouped' });
+    expect(await dedupService(counted.db).service.run(clean)).toMatchObject({ duplicates: expect.any(Number) });
 
-    const dying = new InterruptedGroups(counted.db, { afterWrite: async () => { throw new Error('the worker died here'); } });
-    await expect(dedupService(counted.db, dying).service.run(crashed, logger)).rejects.toThrow('the worker died here');
+    const dying = new InterruptedGroups(counted.db, {
+      afterWrite: async () => {
+        throw new Error('the worker died here');
+      },
+    });
+    await expect(dedupService(counted.db, dying).service.run(crashed)).rejects.toThrow('the worker died here');
     expect(await groupedPhotoCount(crashed.userId)).toBeGreaterThan(0);
     const retry = dedupService(counted.db);
-    expect(await retry.service.run(crashed, logger)).toEqual(await dedupService(counted.db).service.run(clean, logger));
+    expect(await retry.service.run(crashed)).toEqual(await dedupService(counted.db).service.run(clean));
     expect(retry.handedOff).toEqual([crashed.scanId]);
 
     // 100 exact pairs, 100 near pairs, and per burst scene the frame with a copy apart from the other two frames.
@@ -351,17 +396,28 @@ describe('dedup after a crash, and the user’s decisions', () => {
     const scanId = (await repositories.scans.insertQueued(first.userId, first.sourceId))!;
     await repositories.scanProgress.init(scanId);
     await repositories.scanProgress.markRunning(scanId);
-    await app.database.db.insert(photos).values(specs.map((spec) => ({
-      userId: first.userId, sourceId: first.sourceId, scanId, status: 'ready' as const, sourceFileId: spec.file, fileName: spec.file,
-      perceptualHash: spec.perceptualHash, contentHash: spec.contentHash ?? spec.file, width: spec.width ?? 4000, height: spec.height ?? 3000, byteSize: 9_000_000,
-    })));
+    await app.database.db.insert(photos).values(
+      specs.map((spec) => ({
+        userId: first.userId,
+        sourceId: first.sourceId,
+        scanId,
+        status: 'ready' as const,
+        sourceFileId: spec.file,
+        fileName: spec.file,
+        perceptualHash: spec.perceptualHash,
+        contentHash: spec.contentHash ?? spec.file,
+        width: spec.width ?? 4000,
+        height: spec.height ?? 3000,
+        byteSize: 9_000_000,
+      })),
+    );
     return { userId: first.userId, scanId };
   }
 
   it('leaves a group as the user resolved it while the next scan was being grouped, planning again', async () => {
     const hash = hashes(62n)();
     const first = await userWithScan('resolved-meanwhile', [{ perceptualHash: hash }, { perceptualHash: flip(hash, 9) }]);
-    await dedupService(counted.db).service.run(first, logger);
+    await dedupService(counted.db).service.run(first);
     const [group] = await groupsOf(first.userId);
     expect(group).toMatchObject({ kind: 'near', resolvedAt: null });
     const next = await laterScan(first, [{ file: 'IMG_copy.jpg', perceptualHash: flip(hash, 20), width: 8000, height: 6000 }]);
@@ -376,10 +432,12 @@ describe('dedup after a crash, and the user’s decisions', () => {
       },
     });
     const decided = { id: group!.id, kind: 'near', primaryPhotoId: expect.any(Number), resolvedAt: expect.any(Date) };
-    expect(await dedupService(counted.db, groups).service.run(next, logger)).toMatchObject({ outcome: 'grouped' });
+    expect(await dedupService(counted.db, groups).service.run(next)).toMatchObject({ duplicates: expect.any(Number) });
     const after = await groupsOf(first.userId);
     expect(after).toEqual([decided]);
-    expect(after[0]!.primaryPhotoId).not.toBe((await app.database.db.select({ id: photos.id }).from(photos).where(eq(photos.scanId, next.scanId)))[0]!.id);
+    expect(after[0]!.primaryPhotoId).not.toBe(
+      (await app.database.db.select({ id: photos.id }).from(photos).where(eq(photos.scanId, next.scanId)))[0]!.id,
+    );
     expect(await groupedPhotoCount(first.userId)).toBe(2);
   });
 
@@ -389,7 +447,7 @@ describe('dedup after a crash, and the user’s decisions', () => {
       { perceptualHash: hash, contentHash: 'same-bytes' },
       { perceptualHash: hash, contentHash: 'same-bytes' },
     ]);
-    await dedupService(counted.db).service.run(first, logger);
+    await dedupService(counted.db).service.run(first);
     const [group] = await groupsOf(first.userId);
     const members = await app.database.db.select({ id: photos.id }).from(photos).where(eq(photos.userId, first.userId));
     await app.services.duplicates.resolve(first.userId, group!.id, members[1]!.id);
@@ -397,10 +455,18 @@ describe('dedup after a crash, and the user’s decisions', () => {
 
     // A later scan of the same library brings a third copy, bigger than the one the user kept.
     const next = await laterScan(first, [{ file: 'IMG_copy.jpg', perceptualHash: hash, contentHash: 'same-bytes', width: 8000, height: 6000 }]);
-    expect(await dedupService(counted.db).service.run(next, logger)).toMatchObject({ outcome: 'grouped' });
+    expect(await dedupService(counted.db).service.run(next)).toMatchObject({ duplicates: expect.any(Number) });
 
     expect(await groupsOf(first.userId)).toEqual(decided);
-    const rows = await app.database.db.select({ id: photos.id, groupId: photos.duplicateGroupId, hidden: photos.hidden }).from(photos).where(eq(photos.userId, first.userId));
-    expect(rows.filter((row) => row.groupId === group!.id).map((row) => row.id).sort()).toEqual(members.map((m) => m.id).sort());
+    const rows = await app.database.db
+      .select({ id: photos.id, groupId: photos.duplicateGroupId, hidden: photos.hidden })
+      .from(photos)
+      .where(eq(photos.userId, first.userId));
+    expect(
+      rows
+        .filter((row) => row.groupId === group!.id)
+        .map((row) => row.id)
+        .sort(),
+    ).toEqual(members.map((m) => m.id).sort());
   });
 });

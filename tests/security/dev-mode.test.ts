@@ -5,7 +5,7 @@
  * hot-reload socket listens only where the app does.
  */
 import { readdirSync, readlinkSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,10 +113,17 @@ describe('Vite’s dev server', () => {
     for (const path of refused) {
       const answer = await get(path);
       expect([403, 404], path).toContain(answer.status);
-      for (const leak of ['loadConfig', 'process.env', 'private thumbnail bytes', secret, 'root:x:0:0']) expect(answer.body, path).not.toContain(leak);
+      for (const leak of ['loadConfig', 'process.env', 'private thumbnail bytes', secret, 'root:x:0:0'])
+        expect(answer.body, path).not.toContain(leak);
     }
     // Paths that climb out of the client folder land on the app's page, never on a file.
-    for (const path of ['/../server/config.ts', '/%2e%2e/server/config.ts', '/..%2fserver/config.ts', '/.data/', `/${dataDir.slice(repoRoot.length + 1)}/${INSTALL_SECRET_FILE}`]) {
+    for (const path of [
+      '/../server/config.ts',
+      '/%2e%2e/server/config.ts',
+      '/..%2fserver/config.ts',
+      '/.data/',
+      `/${dataDir.slice(repoRoot.length + 1)}/${INSTALL_SECRET_FILE}`,
+    ]) {
       const answer = await get(path);
       for (const leak of ['loadConfig', 'process.env', secret]) expect(answer.body, path).not.toContain(leak);
     }
@@ -159,7 +166,12 @@ function listeningSocketsOfThisProcess(): Array<{ address: string; port: number 
 
 /** /proc's little-endian hex: 0100007F is 127.0.0.1; IPv6 as four 32-bit words. */
 function decodeAddress(hex: string): string {
-  if (hex.length === 8) return hex.match(/../g)!.reverse().map((byte) => parseInt(byte, 16)).join('.');
+  if (hex.length === 8)
+    return hex
+      .match(/../g)!
+      .reverse()
+      .map((byte) => parseInt(byte, 16))
+      .join('.');
   if (/^0{16}FFFF0000/i.test(hex)) return decodeAddress(hex.slice(24));
   if (/^0+$/.test(hex)) return '::';
   if (hex === '00000000000000000000000001000000') return '::1';

@@ -29,7 +29,11 @@ function responses(base: string, cookie?: string): Array<[string, number, () => 
     ['a tRPC error (no session)', 401, () => fetch(`${base}/trpc/scans.list`)],
     ['a tRPC mutation', 200, () => fetch(`${base}/trpc/auth.logout`, { method: 'POST', headers: { ...json, cookie: cookie ?? '' }, body: '{}' })],
     ['a tRPC mutation over GET', 405, () => fetch(`${base}/trpc/auth.logout`)],
-    ['a CSRF refusal', 403, () => fetch(`${base}/trpc/auth.logout`, { method: 'POST', headers: { ...json, origin: 'https://evil.example' }, body: '{}' })],
+    [
+      'a CSRF refusal',
+      403,
+      () => fetch(`${base}/trpc/auth.logout`, { method: 'POST', headers: { ...json, origin: 'https://evil.example' }, body: '{}' }),
+    ],
     ['a media link with a bad signature', 403, () => fetch(`${base}/media/users/1/thumbnails/${'0'.repeat(64)}.webp?e=9999999999&s=bad`)],
     ['an unknown page', 404, () => fetch(`${base}/no/such/page`)],
     ['an upload without a session', 401, () => fetch(`${base}/api/uploads`, { method: 'POST' })],
@@ -46,7 +50,8 @@ function missingHeaders(response: Response): string[] {
   if (h.get('x-content-type-options') !== 'nosniff') missing.push('X-Content-Type-Options: nosniff');
   if (h.get('x-frame-options') !== 'SAMEORIGIN') missing.push('X-Frame-Options: SAMEORIGIN');
   if (!csp.includes("frame-ancestors 'self'")) missing.push("CSP frame-ancestors 'self'");
-  if (!csp.includes("default-src 'self'") || !csp.includes("script-src 'self'") || !csp.includes("object-src 'none'")) missing.push("CSP default-src/script-src 'self', object-src 'none'");
+  if (!csp.includes("default-src 'self'") || !csp.includes("script-src 'self'") || !csp.includes("object-src 'none'"))
+    missing.push("CSP default-src/script-src 'self', object-src 'none'");
   if (h.get('referrer-policy') !== 'no-referrer') missing.push('Referrer-Policy: no-referrer');
   if (h.get('cross-origin-opener-policy') !== 'same-origin') missing.push('Cross-Origin-Opener-Policy: same-origin');
   if (h.get('x-powered-by') !== null) missing.push('no X-Powered-By');

@@ -11,7 +11,6 @@ import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photos, scans, sources } from '../../drizzle/schema/index.js';
 import type { Child } from '../support/child-process.js';
@@ -21,6 +20,7 @@ import { signUp, type User } from '../support/security-world.js';
 import { startTestApp, type RunningApp } from '../support/test-app.js';
 import { testEnv } from '../support/test-env.js';
 import { trpcFailure } from '../support/trpc-http-client.js';
+import { jobRunner, workerServicesOf } from '../support/worker-jobs.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
 const MAX_FILE_MB = 1;
@@ -33,7 +33,10 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ch-imports-'));
   dataDir = await mkdtemp(join(tmpdir(), 'ch-data-'));
   const env = testEnv({
-    LOCAL_IMPORT_ROOTS: root, LOCAL_IMPORT_SHARED: 'false', DATA_DIR: dataDir, INGEST_MAX_FILE_MB: String(MAX_FILE_MB),
+    LOCAL_IMPORT_ROOTS: root,
+    LOCAL_IMPORT_SHARED: 'false',
+    DATA_DIR: dataDir,
+    INGEST_MAX_FILE_MB: String(MAX_FILE_MB),
     RATE_LIMIT_API_PER_MIN: '0',
   });
   app = await startTestApp(env);
@@ -72,7 +75,7 @@ async function ingestNow(user: User, sourceId: number, fileId: string, size: num
   await progress.markRunning(scanId);
   await progress.addListed(scanId, [fileId]);
   const file = { fileId, name: fileId.split('/').at(-1)!, mimeType: 'image/jpeg', size, fingerprint: `test-${scanId}` };
-  await app.services.photoIngest.ingest({ scanId, userId: user.user.id, sourceId, file }, { number: 1, of: 1 }, pino({ level: 'silent' }));
+  await jobRunner(workerServicesOf(app))('ingest-photo', { scanId, userId: user.user.id, sourceId, file }, { attempt: { number: 1, of: 1 } });
   const [row] = await app.database.db
     .select()
     .from(photos)
@@ -81,7 +84,7 @@ async function ingestNow(user: User, sourceId: number, fileId: string, size: num
 }
 
 describe('each user imports only from their own folder', () => {
-  it('refuses another user\'s folder, the whole root and the root\'s parent, and shows the user their own, made on first look', async () => {
+  it("refuses another user's folder, the whole root and the root's parent, and shows the user their own, made on first look", async () => {
     const alice = await signUp(app, 'alice');
     const bob = await signUp(app, 'bob');
     const bobs = await photoFolder(bob, 'concerts');
@@ -99,7 +102,7 @@ describe('each user imports only from their own folder', () => {
     expect(existsSync(own)).toBe(true);
   });
 
-  it('answers the same for a path that exists and one that does not, naming only the user\'s own folder', async () => {
+  it("answers the same for a path that exists and one that does not, naming only the user's own folder", async () => {
     const alice = await signUp(app, 'alice');
     const bob = await signUp(app, 'bob');
     const bobs = await photoFolder(bob, 'private', 1);
@@ -115,7 +118,7 @@ describe('each user imports only from their own folder', () => {
     ]);
   });
 
-  it('refuses a link in the user\'s folder that leads into another user\'s folder', async () => {
+  it("refuses a link in the user's folder that leads into another user's folder", async () => {
     const alice = await signUp(app, 'alice');
     const bob = await signUp(app, 'bob');
     const bobs = await photoFolder(bob, 'concerts', 1);
@@ -197,7 +200,10 @@ describe('what a scan cannot read', () => {
     expect(failures[0]!.sourceFileId).toMatch(/\/$/);
     expect(failures[0]!.fileName).toBe(segment);
     expect(failures[0]!.reason).toBe('This folder was skipped: its path is too long for the server');
-    const ready = (await photosOf(alice.user.id)).filter((photo) => photo.status === 'ready').map((photo) => photo.sourceFileId).sort();
+    const ready = (await photosOf(alice.user.id))
+      .filter((photo) => photo.status === 'ready')
+      .map((photo) => photo.sourceFileId)
+      .sort();
     expect(ready).toEqual(['IMG_0.JPG', 'IMG_1.JPG']);
   });
 });
@@ -209,7 +215,7 @@ describe('files over INGEST_MAX_FILE_MB', () => {
     await writeFile(join(folder, name), bytes);
   }
 
-  it('fails the file with a reason from the listing\'s size, and the rest of the library ingests', async () => {
+  it("fails the file with a reason from the listing's size, and the rest of the library ingests", async () => {
     const alice = await signUp(app, 'alice');
     const library = await photoFolder(alice, 'library', 2);
     await oversizedPhoto(library, 'HUGE.JPG');
@@ -222,7 +228,12 @@ describe('files over INGEST_MAX_FILE_MB', () => {
       expect.objectContaining({ sourceFileId: 'HUGE.JPG', reason: `Larger than the ${MAX_FILE_MB} MB limit` }),
     ]);
     const rows = await photosOf(alice.user.id);
-    expect(rows.filter((photo) => photo.status === 'ready').map((photo) => photo.sourceFileId).sort()).toEqual(['IMG_0.JPG', 'IMG_1.JPG']);
+    expect(
+      rows
+        .filter((photo) => photo.status === 'ready')
+        .map((photo) => photo.sourceFileId)
+        .sort(),
+    ).toEqual(['IMG_0.JPG', 'IMG_1.JPG']);
     expect(rows.find((photo) => photo.sourceFileId === 'HUGE.JPG')).toMatchObject({ contentHash: null, thumbnailKey: null });
   });
 

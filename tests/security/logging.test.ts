@@ -76,7 +76,10 @@ describe('the logs', () => {
     const email = uniqueEmail('duplicate');
     const values = { email, name: 'Twice', passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo' };
     await runtime.database.db.insert(users).values(values);
-    const error = await runtime.database.db.insert(users).values(values).catch((e: unknown) => e);
+    const error = await runtime.database.db
+      .insert(users)
+      .values(values)
+      .catch((e: unknown) => e);
     expect(String((error as Error).message)).toContain(email);
 
     const logger = createLogger({ logLevel: 'error' }, {}, { write: (line: string) => void lines.push(line) });

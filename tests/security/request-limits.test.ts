@@ -38,7 +38,9 @@ describe('the sign-up limit', () => {
 
     const address = '192.0.2.80';
     // Probing for an existing account costs an attempt like creating one.
-    expect((await trpcFailure(clientFrom(address).auth.signup.mutate({ email: taken, password: PASSWORD, name: 'Probe' }))).data?.code).toBe('CONFLICT');
+    expect((await trpcFailure(clientFrom(address).auth.signup.mutate({ email: taken, password: PASSWORD, name: 'Probe' }))).data?.code).toBe(
+      'CONFLICT',
+    );
     for (let i = 1; i < SIGNUPS_PER_HOUR; i++) {
       await clientFrom(address).auth.signup.mutate({ email: uniqueEmail('many'), password: PASSWORD, name: `Account ${i}` });
     }
@@ -52,13 +54,17 @@ describe('the sign-up limit', () => {
     expect(jar.cookie).toBeUndefined();
 
     // Another address is not affected.
-    await expect(clientFrom('192.0.2.81').auth.signup.mutate({ email: refused, password: PASSWORD, name: 'Elsewhere' })).resolves.toMatchObject({ email: refused });
+    await expect(clientFrom('192.0.2.81').auth.signup.mutate({ email: refused, password: PASSWORD, name: 'Elsewhere' })).resolves.toMatchObject({
+      email: refused,
+    });
   });
 
   it('holds against parallel sign-ups from one address', async () => {
     const address = '192.0.2.82';
     const emails = Array.from({ length: 30 }, () => uniqueEmail('parallel-signup'));
-    const results = await Promise.allSettled(emails.map((email) => clientFrom(address).auth.signup.mutate({ email, password: PASSWORD, name: 'Many' })));
+    const results = await Promise.allSettled(
+      emails.map((email) => clientFrom(address).auth.signup.mutate({ email, password: PASSWORD, name: 'Many' })),
+    );
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(SIGNUPS_PER_HOUR);
     let created = 0;
     for (const email of emails) created += await accountsWith(email);
@@ -69,7 +75,9 @@ describe('the sign-up limit', () => {
     for (let i = 0; i < SIGNUPS_PER_HOUR; i++) {
       await clientFrom(`2001:db8:5:6::${i + 1}`).auth.signup.mutate({ email: uniqueEmail('v6'), password: PASSWORD, name: 'Six' });
     }
-    const error = await trpcFailure(clientFrom('2001:db8:5:6:ffff::9').auth.signup.mutate({ email: uniqueEmail('v6'), password: PASSWORD, name: 'Six' }));
+    const error = await trpcFailure(
+      clientFrom('2001:db8:5:6:ffff::9').auth.signup.mutate({ email: uniqueEmail('v6'), password: PASSWORD, name: 'Six' }),
+    );
     expect(error.data?.code).toBe('TOO_MANY_REQUESTS');
   });
 });
@@ -135,7 +143,9 @@ describe('the /trpc body limit', () => {
 
   it('still accepts an ordinary call', async () => {
     const email = uniqueEmail('body-limit');
-    await expect(clientFrom('198.51.100.201').auth.signup.mutate({ email, password: PASSWORD, name: 'x'.repeat(100) })).resolves.toMatchObject({ email });
+    await expect(clientFrom('198.51.100.201').auth.signup.mutate({ email, password: PASSWORD, name: 'x'.repeat(100) })).resolves.toMatchObject({
+      email,
+    });
   });
 });
 
@@ -144,7 +154,11 @@ describe('metric labels', () => {
     new Set([...text.matchAll(new RegExp(`^${metric}\\{[^}]*${label}="([^"]*)"`, 'gm'))].map((match) => match[1]!));
 
   it('do not grow with anonymous requests to made-up paths and procedures', async () => {
-    const nonce = () => Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 8) || 'x';
+    const nonce = () =>
+      Math.random()
+        .toString(36)
+        .replace(/[^a-z]/g, '')
+        .slice(0, 8) || 'x';
     const requests: Array<Promise<Response>> = [];
     for (let i = 0; i < 40; i++) {
       requests.push(
@@ -161,7 +175,20 @@ describe('metric labels', () => {
     const text = await (await fetch(`${app.url}/metrics`)).text();
     const known = new Set(Object.keys(appRouter._def.procedures));
     const routes = labelValues(text, 'http_request_duration_seconds_count', 'route');
-    const allowedRoutes = ['/trpc', '/media', '/metrics', '/api/health', '/api/ready', '/api/uploads', '/api/export', '/api/unsubscribe', '/api/sources/google', '/admin/queues', 'client', 'unmatched'];
+    const allowedRoutes = [
+      '/trpc',
+      '/media',
+      '/metrics',
+      '/api/health',
+      '/api/ready',
+      '/api/uploads',
+      '/api/export',
+      '/api/unsubscribe',
+      '/api/sources/google',
+      '/admin/queues',
+      'client',
+      'unmatched',
+    ];
     expect([...routes].filter((route) => !allowedRoutes.includes(route))).toEqual([]);
     expect(routes).toContain('unmatched');
     const procedures = labelValues(text, 'trpc_procedure_duration_seconds_count', 'procedure');
@@ -176,10 +203,18 @@ describe('metric labels', () => {
 describe('error answers', () => {
   it('carry no stack trace or server path, for input, routing and auth errors alike', async () => {
     const answers = [
-      await fetch(`${app.url}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: app.url }, body: JSON.stringify({ json: { email: 'not an email' } }) }),
+      await fetch(`${app.url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: app.url },
+        body: JSON.stringify({ json: { email: 'not an email' } }),
+      }),
       await fetch(`${app.url}/trpc/no.such.procedure`),
       await fetch(`${app.url}/trpc/sources.list`),
-      await fetch(`${app.url}/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: app.url }, body: '{not json' }),
+      await fetch(`${app.url}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: app.url },
+        body: '{not json',
+      }),
     ];
     for (const answer of answers) {
       expect(answer.status).toBeGreaterThanOrEqual(400);

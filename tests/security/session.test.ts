@@ -75,7 +75,11 @@ describe('ending sessions', () => {
     expect(await app.redis.exists(sessionKey(cookie))).toBe(1);
     expect(await indexOf(user.user.id)).toContain(sessionId(cookie));
 
-    const response = await fetch(`${app.url}/trpc/auth.logout`, { method: 'POST', headers: { 'content-type': 'application/json', origin: app.url, cookie }, body: '{}' });
+    const response = await fetch(`${app.url}/trpc/auth.logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: app.url, cookie },
+      body: '{}',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE.replace('.', '\\.')}=;.*Path=/;.*Expires=Thu, 01 Jan 1970`));
     expect(await app.redis.exists(sessionKey(cookie))).toBe(0);
@@ -90,7 +94,9 @@ describe('ending sessions', () => {
     const bystander = await signUp(app, 'bystander');
     const stolenCookie = stolen.jar.cookie!;
 
-    expect(await user.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'a completely new passphrase' })).toEqual({ endedSessions: 1 });
+    expect(await user.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: 'a completely new passphrase' })).toEqual({
+      endedSessions: 1,
+    });
     expect(await app.redis.exists(sessionKey(stolenCookie))).toBe(0);
     expect(await indexOf(user.user.id)).toEqual([sessionId(user.jar.cookie!)]);
     expect(await trpcHttpClient(app.url, jarWith(stolenCookie)).client.auth.me.query()).toBeNull();
@@ -109,10 +115,12 @@ describe('the user behind a session is read from the database, not from the sess
 
   /** The outcome of one admin call with this cookie on one server: 'success' or the error code. */
   const adminCall = (target: RunningApp, cookie: string) =>
-    trpcHttpClient(target.url, jarWith(cookie)).client.admin.queues.query().then(
-      () => 'success',
-      async (error) => (await trpcFailure(Promise.reject(error))).data?.code,
-    );
+    trpcHttpClient(target.url, jarWith(cookie))
+      .client.admin.queues.query()
+      .then(
+        () => 'success',
+        async (error) => (await trpcFailure(Promise.reject(error))).data?.code,
+      );
   const dashboard = async (target: RunningApp, cookie: string) => (await fetch(`${target.url}/admin/queues`, { headers: { cookie } })).status;
   const setRole = (userId: number, role: 'user' | 'admin') => app.database.db.update(users).set({ role }).where(eq(users.id, userId));
 
@@ -162,9 +170,19 @@ describe('the session cookie', () => {
     fetch(`${target.url}/trpc/auth.signup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: target.url, ...headers },
-      body: JSON.stringify({ json: { email: `cookie-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`, password: PASSWORD, name: 'Cookie' } }),
+      body: JSON.stringify({
+        json: {
+          email: `cookie-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`,
+          password: PASSWORD,
+          name: 'Cookie',
+        },
+      }),
     });
-  const flags = (setCookie: string) => setCookie.split(';').slice(1).map((flag) => flag.trim().split('=')[0]!.toLowerCase());
+  const flags = (setCookie: string) =>
+    setCookie
+      .split(';')
+      .slice(1)
+      .map((flag) => flag.trim().split('=')[0]!.toLowerCase());
 
   it('is HttpOnly, SameSite=Lax, Path=/ and lasts 30 days; not Secure over plain HTTP in development', async () => {
     const setCookie = (await signupResponse(app)).headers.get('set-cookie')!;
@@ -182,7 +200,10 @@ describe('the session cookie', () => {
     let production: RunningApp;
     beforeAll(async () => {
       production = await startTestApp({
-        NODE_ENV: 'production', CLIENT_MODE: 'off', TRUST_PROXY: 'true', SESSION_SECRET: 'a-production-session-secret-of-40-chars!!',
+        NODE_ENV: 'production',
+        CLIENT_MODE: 'off',
+        TRUST_PROXY: 'true',
+        SESSION_SECRET: 'a-production-session-secret-of-40-chars!!',
       });
     });
     afterAll(() => production?.close());

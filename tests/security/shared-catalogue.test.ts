@@ -17,6 +17,7 @@ import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js
 import { createLogger } from '../../server/logger.js';
 import { FAN_PASSWORD, startMatchingWorld, type MatchingWorld } from '../support/matching-world.js';
 import { trpcFailure } from '../support/trpc-http-client.js';
+import { workerServicesOf } from '../support/worker-jobs.js';
 
 const PHISHING = 'Free tickets: claim yours at https://phish.example/login';
 const INVENTED_ARTIST = 'Totally Real Band';
@@ -33,7 +34,10 @@ const logger = createLogger({ logLevel: 'silent' });
 
 beforeAll(async () => {
   world = await startMatchingWorld({
-    label: 'catalogue', concerts: 3, outside: { web: true, worker: true }, appEnv: { RATE_LIMIT_API_PER_MIN: '0' },
+    label: 'catalogue',
+    concerts: 3,
+    outside: { web: true, worker: true },
+    appEnv: { RATE_LIMIT_API_PER_MIN: '0' },
   });
   // Alice's import meets setlist.fm and OpenStreetMap first: the shared facts are theirs.
   alice = await world.importDemoLibrary();
@@ -61,10 +65,19 @@ async function photosAt(userId: number, place: { latitude: number; longitude: nu
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
     fixtureCounter += 1;
-    const [row] = await db().insert(photos).values({
-      userId, sourceId, sourceFileId: `catalogue/${fixtureCounter}.jpg`, fileName: `IMG_${fixtureCounter}.JPG`, status: 'ready',
-      takenAt: new Date(takenAt.getTime() + i * 60_000), timeZone: 'Europe/Amsterdam', ...place, ...(eventKey ? { eventKey } : {}),
-    });
+    const [row] = await db()
+      .insert(photos)
+      .values({
+        userId,
+        sourceId,
+        sourceFileId: `catalogue/${fixtureCounter}.jpg`,
+        fileName: `IMG_${fixtureCounter}.JPG`,
+        status: 'ready',
+        takenAt: new Date(takenAt.getTime() + i * 60_000),
+        timeZone: 'Europe/Amsterdam',
+        ...place,
+        ...(eventKey ? { eventKey } : {}),
+      });
     ids.push(row.insertId);
   }
   return ids;
@@ -74,27 +87,43 @@ async function photosAt(userId: number, place: { latitude: number; longitude: nu
 async function matchEvent(userId: number, evening: string, place: { latitude: number; longitude: number }, takenAt: Date) {
   const eventKey = `${evening}@${place.latitude.toFixed(3)},${place.longitude.toFixed(3)}`;
   await photosAt(userId, place, takenAt, 3, eventKey);
-  const { venueDetection, concertMatching } = world.app.services;
+  const { venueDetection, concertMatching } = workerServicesOf(world.app).pipeline;
   const venue = await venueDetection.detect(userId, place);
   const payload = {
-    scanId: 900_000_000 + fixtureCounter, userId, eventKey, evening, ...place, timeZone: 'Europe/Amsterdam',
-    venueId: venue?.venueId ?? null, venueConfidence: venue?.confidence ?? null,
+    scanId: 900_000_000 + fixtureCounter,
+    userId,
+    eventKey,
+    evening,
+    ...place,
+    timeZone: 'Europe/Amsterdam',
+    venueId: venue?.venueId ?? null,
+    venueConfidence: venue?.confidence ?? null,
   };
-  const result = await concertMatching.run(payload, { number: 1, of: 1 }, logger);
-  return { venue, result, concertId: 'concertId' in result ? result.concertId! : null };
+  const outcome = await concertMatching.matchEvent(payload, logger);
+  const result = outcome.status === 'done' ? outcome.value : null;
+  return { venue, result, concertId: result?.concertId ?? null };
 }
 
 describe("one user's entries in another user's history", () => {
   it("never reach a later user's matching: an edited concert and an invented venue at the real spot give way to setlist.fm's facts", async () => {
-    const [show0, show1] = world.manifest.concerts as [typeof world.manifest.concerts[number], typeof world.manifest.concerts[number]];
+    const [show0, show1] = world.manifest.concerts as [(typeof world.manifest.concerts)[number], (typeof world.manifest.concerts)[number]];
     // Alice rewrites one matched show: an invented artist and a phishing tour on a confirmed concert.
     const edited = await concertOf(alice.user.id, show0.localDate);
     await alice.client.concerts.update.mutate({ id: edited.concert.id, artist: { artistName: 'Free Ticket Crew' }, tour: PHISHING });
     // And invents a venue and a confirmed concert right where another show's photos were taken, that evening.
     const ofShow1 = await concertOf(alice.user.id, show1.localDate);
-    const photoIds = (await db().select({ id: photos.id }).from(photos).where(and(eq(photos.userId, alice.user.id), eq(photos.concertId, ofShow1.concert.id)))).map((p) => p.id);
+    const photoIds = (
+      await db()
+        .select({ id: photos.id })
+        .from(photos)
+        .where(and(eq(photos.userId, alice.user.id), eq(photos.concertId, ofShow1.concert.id)))
+    ).map((p) => p.id);
     const { id: invented } = await alice.client.concerts.create.mutate({
-      date: show1.localDate, artist: { artistName: INVENTED_ARTIST }, venue: { venueName: INVENTED_VENUE }, tour: PHISHING, photoIds,
+      date: show1.localDate,
+      artist: { artistName: INVENTED_ARTIST },
+      venue: { venueName: INVENTED_VENUE },
+      tour: PHISHING,
+      photoIds,
     });
     expect((await alice.client.concerts.get.query({ id: invented })).status).toBe('confirmed');
 
@@ -134,18 +163,31 @@ describe("one user's entries in another user's history", () => {
     const sharedVenue = bobs.concert.venueId!;
     const attempts: Array<[string, () => Promise<unknown>]> = [
       ['concerts.create with her artist', () => bob.client.concerts.create.mutate({ date: '2019-01-01', artist: { artistId: aliceArtist!.id } })],
-      ['concerts.create with her venue', () => bob.client.concerts.create.mutate({ date: '2019-01-01', artist: { artistName: 'Mine' }, venue: { venueId: aliceVenue!.id } })],
+      [
+        'concerts.create with her venue',
+        () => bob.client.concerts.create.mutate({ date: '2019-01-01', artist: { artistName: 'Mine' }, venue: { venueId: aliceVenue!.id } }),
+      ],
       ['concerts.update with her artist', () => bob.client.concerts.update.mutate({ id: bobs.concert.id, artist: { artistId: aliceArtist!.id } })],
       ['concerts.update with her venue', () => bob.client.concerts.update.mutate({ id: bobs.concert.id, venue: { venueId: aliceVenue!.id } })],
-      ['inbox.resolve with her venue', () => bob.client.inbox.resolve.mutate({ target: { concertId: bobs.concert.id }, choice: { venueId: aliceVenue!.id } })],
-      ['inbox.resolve with her artist', () => bob.client.inbox.resolve.mutate({ target: { concertId: bobs.concert.id }, choice: { artistId: aliceArtist!.id, venueId: sharedVenue } })],
+      [
+        'inbox.resolve with her venue',
+        () => bob.client.inbox.resolve.mutate({ target: { concertId: bobs.concert.id }, choice: { venueId: aliceVenue!.id } }),
+      ],
+      [
+        'inbox.resolve with her artist',
+        () =>
+          bob.client.inbox.resolve.mutate({ target: { concertId: bobs.concert.id }, choice: { artistId: aliceArtist!.id, venueId: sharedVenue } }),
+      ],
     ];
     for (const [name, attempt] of attempts) expect(await codeOf(attempt()), name).toBe('NOT_FOUND');
     expect(await concertsOf(bob.user.id)).toEqual(before);
   });
 
   it('makes no shared artist of a MusicBrainz id setlist.fm does not confirm, and renames no shared artist', async () => {
-    const { id: madeUp } = await alice.client.concerts.create.mutate({ date: '2019-02-02', artist: { artistName: 'Radiohead Official', mbid: randomUUID() } });
+    const { id: madeUp } = await alice.client.concerts.create.mutate({
+      date: '2019-02-02',
+      artist: { artistName: 'Radiohead Official', mbid: randomUUID() },
+    });
     const [own] = await db().select().from(artists).where(eq(artists.name, 'Radiohead Official'));
     expect(own).toMatchObject({ userId: alice.user.id, source: 'user', mbid: null });
     expect((await alice.client.concerts.get.query({ id: madeUp })).artist?.id).toBe(own!.id);
@@ -166,13 +208,20 @@ describe("one user's entries in another user's history", () => {
     const start = new Date(Date.UTC(2018, 4, 19, 19, 30));
     const aliceIds = await photosAt(alice.user.id, rotterdam, start, 3);
     await alice.client.concerts.create.mutate({
-      date: evening, artist: { artistName: INVENTED_ARTIST }, venue: { venueName: `${INVENTED_VENUE} Rotterdam` }, tour: PHISHING, photoIds: aliceIds,
+      date: evening,
+      artist: { artistName: INVENTED_ARTIST },
+      venue: { venueName: `${INVENTED_VENUE} Rotterdam` },
+      tour: PHISHING,
+      photoIds: aliceIds,
     });
 
     const { venue, result, concertId } = await matchEvent(bob.user.id, evening, rotterdam, start);
     expect(venue).toBeNull();
     expect(result).toMatchObject({ outcome: 'needs_review' });
-    const [row] = await db().select().from(concerts).where(and(eq(concerts.userId, bob.user.id), eq(concerts.id, concertId!)));
+    const [row] = await db()
+      .select()
+      .from(concerts)
+      .where(and(eq(concerts.userId, bob.user.id), eq(concerts.id, concertId!)));
     expect(row).toMatchObject({ status: 'needs_review', artistId: null, venueId: null, tour: null, concertDate: evening, city: 'Rotterdam' });
 
     const inbox = await bob.client.inbox.list.query({ limit: 50 });
@@ -185,7 +234,10 @@ describe("one user's entries in another user's history", () => {
   it("offers another user's show at a shared venue only as an unverified suggestion with shared names, which the user may choose", async () => {
     const show0 = world.manifest.concerts[0]!;
     const show2 = world.manifest.concerts[2]!;
-    const [venue] = await db().select().from(venues).where(and(eq(venues.name, show0.venue.name), isNotNull(venues.osmId)));
+    const [venue] = await db()
+      .select()
+      .from(venues)
+      .where(and(eq(venues.name, show0.venue.name), isNotNull(venues.osmId)));
     const [artist] = await db().select().from(artists).where(eq(artists.name, show2.artist));
     // An evening setlist.fm knows nothing of at that venue.
     const evening = '2017-03-14';
@@ -194,7 +246,10 @@ describe("one user's entries in another user's history", () => {
     const place = { latitude: venue!.latitude, longitude: venue!.longitude };
     const { result, concertId } = await matchEvent(bob.user.id, evening, place, new Date(Date.UTC(2017, 2, 14, 20, 0)));
     expect(result).toMatchObject({ outcome: 'needs_review' });
-    const [row] = await db().select().from(concerts).where(and(eq(concerts.userId, bob.user.id), eq(concerts.id, concertId!)));
+    const [row] = await db()
+      .select()
+      .from(concerts)
+      .where(and(eq(concerts.userId, bob.user.id), eq(concerts.id, concertId!)));
     expect(row).toMatchObject({ status: 'needs_review', artistId: null, venueId: venue!.id, tour: null });
 
     const candidates = await bob.client.inbox.candidates.query({ target: { concertId: concertId! } });
@@ -211,7 +266,10 @@ describe("one user's entries in another user's history", () => {
 
     // Bob's own choice confirms it, with the shared facts only.
     await bob.client.inbox.resolve.mutate({ target: { concertId: concertId! }, choice: { artistId: artist!.id, venueId: venue!.id } });
-    const [settled] = await db().select().from(concerts).where(and(eq(concerts.userId, bob.user.id), eq(concerts.id, concertId!)));
+    const [settled] = await db()
+      .select()
+      .from(concerts)
+      .where(and(eq(concerts.userId, bob.user.id), eq(concerts.id, concertId!)));
     expect(settled).toMatchObject({ status: 'confirmed', artistId: artist!.id, venueId: venue!.id, tour: null });
   });
 });
@@ -255,7 +313,8 @@ describe('concert dates', () => {
 
     const years = await alice.client.concerts.years.query();
     expect(years.every(({ year }) => year >= 1900)).toBe(true);
-    for (const { year, count } of years) expect((await alice.client.concerts.list.query({ year, limit: 100 })).items, String(year)).toHaveLength(count);
+    for (const { year, count } of years)
+      expect((await alice.client.concerts.list.query({ year, limit: 100 })).items, String(year)).toHaveLength(count);
   });
 });
 

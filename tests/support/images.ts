@@ -8,9 +8,14 @@ import sharp, { type Exif } from 'sharp';
 import { encodeJpeg, type PhotoExif } from '../../scripts/demo-library/photo-exif.js';
 import { burstFrame, randomStageScene, renderStageScene } from '../../scripts/demo-library/stage-scene.js';
 
-export { type PhotoExif } from '../../scripts/demo-library/photo-exif.js';
+export type { PhotoExif } from '../../scripts/demo-library/photo-exif.js';
 export {
-  croppedCopy, pngCopy, recompressedCopy, resizedCopy, thumbnailCopy, webpCopy,
+  croppedCopy,
+  pngCopy,
+  recompressedCopy,
+  resizedCopy,
+  thumbnailCopy,
+  webpCopy,
 } from '../../scripts/demo-library/photo-variants.js';
 export { emptyFile, textFileNamedJpeg, truncatedCopy } from '../../scripts/demo-library/broken-files.js';
 
@@ -53,9 +58,15 @@ export function svgDrawing(): Buffer {
 /** A three-frame animated GIF. */
 export async function animatedGif(): Promise<Buffer> {
   const frames = await Promise.all(
-    ['#ff0000', '#00ff00', '#0000ff'].map((background) => sharp({ create: { width: 48, height: 32, channels: 3, background } }).png().toBuffer()),
+    ['#ff0000', '#00ff00', '#0000ff'].map((background) =>
+      sharp({ create: { width: 48, height: 32, channels: 3, background } })
+        .png()
+        .toBuffer(),
+    ),
   );
-  return sharp(frames, { join: { animated: true } }).gif({ delay: [100, 100, 100], loop: 0 }).toBuffer();
+  return sharp(frames, { join: { animated: true } })
+    .gif({ delay: [100, 100, 100], loop: 0 })
+    .toBuffer();
 }
 
 /**
@@ -103,7 +114,10 @@ export function undecodableHeic(): Buffer {
 
 /** A small JPEG carrying exactly these EXIF tags (sharp's names, string values), for edge cases encodeJpeg would not write. */
 export async function jpegWithExifTags(exif: Exif): Promise<Buffer> {
-  return sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a1f3d' } }).jpeg().withExif(exif).toBuffer();
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: '#2a1f3d' } })
+    .jpeg()
+    .withExif(exif)
+    .toBuffer();
 }
 
 /**

@@ -4,6 +4,20 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { STARTUP_TIMEOUT_MS, STOP_GRACE_MS, stopAtEnd } from './child-process.js';
+
+/** SIGTERM, then SIGKILL if it has not exited after the grace period. */
+async function stopProcess(running: ChildProcess) {
+  if (running.exitCode !== null || running.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => running.kill('SIGKILL'), STOP_GRACE_MS);
+    running.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    running.kill('SIGTERM');
+  });
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -23,33 +37,48 @@ export async function startPrivateRedis() {
   const dir = await mkdtemp(join(tmpdir(), 'ch-redis-'));
   let server: ChildProcess | null = null;
 
+  let forget = () => {};
+
+  /** Starts the server; a no-op while it runs (tests call it in `finally` to be sure it is up again). */
   async function start() {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'], {
-      stdio: 'ignore',
-    });
+    if (server && server.exitCode === null && server.signalCode === null) return;
+    // --set-proc-title no: its process title would overwrite the environment that marks it as this run's.
+    const running = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--set-proc-title', 'no'],
+      { stdio: 'ignore' },
+    );
+    server = running;
+    forget = stopAtEnd({ name: `redis-server :${port}`, stop: () => stopProcess(running), kill: () => running.kill('SIGKILL') });
     const probe = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
-    for (let tries = 0; ; tries += 1) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch (error) {
-        if (tries > 100) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+      for (;;) {
+        if (running.exitCode !== null || running.signalCode !== null) throw new Error(`redis-server on port ${port} exited before it answered`);
+        try {
+          await probe.connect();
+          await probe.ping();
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
       }
+    } catch (error) {
+      // Never leave a half-started server behind.
+      await stop();
+      throw error;
+    } finally {
+      probe.disconnect();
     }
-    probe.disconnect();
   }
 
   async function stop() {
     const running = server;
     server = null;
-    if (!running || running.exitCode !== null) return;
-    await new Promise((resolve) => {
-      running.once('exit', resolve);
-      running.kill('SIGTERM');
-    });
+    forget();
+    if (running) await stopProcess(running);
   }
 
   await start();

@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stop, waitForOutput, type Child } from './child-process.js';
+import { startAndWait, stop, track } from './child-process.js';
 
 // CommonJS run with `node -e`; its arguments are process.argv[1..]. The server
 // stops when the test process closes its stdin, including when that process dies.
@@ -44,26 +44,24 @@ export async function startS3Server(): Promise<S3TestServer> {
   const directory = await mkdtemp(join(tmpdir(), 'ch-s3rver-'));
   const bucket = `ch-test-${randomBytes(4).toString('hex')}`;
   const s3rverPath = createRequire(import.meta.url).resolve('s3rver');
-  const serverProcess = spawn(process.execPath, ['--openssl-legacy-provider', '-e', SERVER_SCRIPT, s3rverPath, directory, bucket], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let output = '';
-  serverProcess.stdout.on('data', (chunk) => (output += chunk));
-  serverProcess.stderr.on('data', (chunk) => (output += chunk));
-  const child: Child = {
-    process: serverProcess,
-    output: () => output,
-    exited: new Promise((resolve) => serverProcess.on('exit', (code) => resolve(code))),
-  };
-
-  let port: string | undefined;
+  let started: Awaited<ReturnType<typeof startAndWait>>;
   try {
-    [, port] = await waitForOutput(child, /s3rver listening on port (\d+)/);
+    started = await startAndWait(
+      () =>
+        track(
+          's3rver',
+          spawn(process.execPath, ['--openssl-legacy-provider', '-e', SERVER_SCRIPT, s3rverPath, directory, bucket], {
+            stdio: ['pipe', 'pipe', 'pipe'],
+          }),
+        ),
+      /s3rver listening on port (\d+)/,
+    );
   } catch (error) {
-    await stop(child);
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
+  const { child } = started;
+  const port = started.match[1]!;
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,

@@ -105,7 +105,10 @@ export function readRouter(): { procedures: ProcedureInfo[]; problems: string[] 
         shapes = alternatives(input, { procedure: path, access, path: 'input', key: undefined });
         for (const shape of shapes) {
           const parsed = input.safeParse(fill(shape, (slot, n) => sampleId(slot, n)));
-          if (!parsed.success) problems.push(`${path}: the input built from its schema is not valid (${parsed.error.message}); teach tests/support/security-procedures.ts a value`);
+          if (!parsed.success)
+            problems.push(
+              `${path}: the input built from its schema is not valid (${parsed.error.message}); teach tests/support/security-procedures.ts a value`,
+            );
         }
       } catch (error) {
         problems.push((error as Error).message);
@@ -185,7 +188,7 @@ function idSlot(key: string, where: Where): IdSlot {
   if (where.access === 'admin') return new IdSlot('admin', false, where.path);
   throw new Error(
     `${where.procedure}: ${where.path} looks like an id, but the security matrix does not know what it points at; ` +
-      'add it to OWNED_BY_FIELD / OWNED_BY_PROCEDURE (user-owned: tested with another user\'s id) or SHARED_ID_FIELDS (not owned by anyone) in tests/support/security-procedures.ts',
+      "add it to OWNED_BY_FIELD / OWNED_BY_PROCEDURE (user-owned: tested with another user's id) or SHARED_ID_FIELDS (not owned by anyone) in tests/support/security-procedures.ts",
   );
 }
 
@@ -193,7 +196,8 @@ function leafSample(schema: z.ZodType, type: string, where: Where): unknown {
   const candidates: unknown[] =
     type === 'number' ? [1, 5, 10, 100, 2019] : [...(where.key && SAMPLE_STRINGS[where.key] ? [SAMPLE_STRINGS[where.key]] : []), ...FALLBACK_STRINGS];
   const value = candidates.find((candidate) => schema.safeParse(candidate).success);
-  if (value === undefined) throw new Error(`${where.procedure}: no sample value fits ${where.path}; add one to SAMPLE_STRINGS in tests/support/security-procedures.ts`);
+  if (value === undefined)
+    throw new Error(`${where.procedure}: no sample value fits ${where.path}; add one to SAMPLE_STRINGS in tests/support/security-procedures.ts`);
   return value;
 }
 
@@ -245,7 +249,7 @@ export function callProcedure(client: object, procedure: Pick<ProcedureInfo, 'pa
     const timer = setTimeout(() => {
       subscription.unsubscribe();
       reject(new Error(`${procedure.path}: the subscription sent neither data nor an error`));
-    }, 15_000);
+    }, 60_000);
     const subscription = target.subscribe(input, {
       onData(data) {
         clearTimeout(timer);

@@ -7,7 +7,17 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import {
-  artists, concerts, duplicateGroups, historyExports, photos, processedFiles, scans, sources, uploads, users, venues,
+  artists,
+  concerts,
+  duplicateGroups,
+  historyExports,
+  photos,
+  processedFiles,
+  scans,
+  sources,
+  uploads,
+  users,
+  venues,
 } from '../../drizzle/schema/index.js';
 import type { OwnedKind, SharedKind } from './security-procedures.js';
 import type { RunningApp } from './test-app.js';
@@ -49,7 +59,14 @@ export async function buildOwned(app: RunningApp, owner: User, importRoot: strin
   for (const sourceId of sourceIds) {
     const now = new Date();
     const [scan] = await db.insert(scans).values({
-      userId, sourceId, status: 'completed', listed: 3, processed: 2, failed: 1, startedAt: now, finishedAt: now,
+      userId,
+      sourceId,
+      status: 'completed',
+      listed: 3,
+      processed: 2,
+      failed: 1,
+      startedAt: now,
+      finishedAt: now,
     });
     scanIds.push(scan.insertId);
   }
@@ -92,7 +109,9 @@ export async function buildOwned(app: RunningApp, owner: User, importRoot: strin
   for (let i = 0; i < 2; i++) {
     const [artist] = await db.insert(artists).values({ name: `Own artist ${userId}-${i}`, source: 'user', userId });
     artistIds.push(artist.insertId);
-    const [venue] = await db.insert(venues).values({ name: `Own venue ${userId}-${i}`, source: 'user', userId, latitude: place.latitude, longitude: place.longitude });
+    const [venue] = await db
+      .insert(venues)
+      .values({ name: `Own venue ${userId}-${i}`, source: 'user', userId, latitude: place.latitude, longitude: place.longitude });
     venueIds.push(venue.insertId);
   }
   const exportIds: number[] = [];
@@ -101,7 +120,14 @@ export async function buildOwned(app: RunningApp, owner: User, importRoot: strin
     exportIds.push(row.insertId);
   }
   return {
-    source: sourceIds, scan: scanIds, photo: photoIds, concert: concertIds, duplicateGroup: groupIds, export: exportIds, artist: artistIds, venue: venueIds,
+    source: sourceIds,
+    scan: scanIds,
+    photo: photoIds,
+    concert: concertIds,
+    duplicateGroup: groupIds,
+    export: exportIds,
+    artist: artistIds,
+    venue: venueIds,
   };
 }
 

@@ -4,26 +4,15 @@
  * query: it wraps each connection as the pool opens it, as server/db/client.ts does to
  * time slow queries.
  */
-import type mysql from 'mysql2/promise';
-
-type Command = { sql?: string };
-type CoreConnection = Record<'query' | 'execute', (...args: unknown[]) => Command>;
+import type { Pool as CorePool } from 'mysql2';
+import { onEveryCommand } from '../../server/db/client.js';
 
 const WRITE = /^\s*(insert|update|delete|replace)\b/i;
 
-export function recordAllStatements(pool: mysql.Pool) {
+/** `pool`: a database's callback pool (`createDatabase(...).primaryCorePool`), whose events see each connection. */
+export function recordAllStatements(pool: CorePool) {
   const sent: string[] = [];
-  pool.on('connection', (connection) => {
-    const core = connection as unknown as CoreConnection;
-    for (const method of ['query', 'execute'] as const) {
-      const original = core[method].bind(core);
-      core[method] = (...args: unknown[]) => {
-        const command = original(...args);
-        sent.push(command.sql ?? String(args[0]));
-        return command;
-      };
-    }
-  });
+  onEveryCommand(pool, (first, command) => sent.push(command.sql ?? String(first)));
   return {
     /** How many statements were sent so far: a mark for `since`. */
     mark: () => sent.length,

@@ -13,6 +13,8 @@ export interface RunningApp {
   services: WebRuntime['services'];
   database: WebRuntime['database'];
   redis: WebRuntime['redis'];
+  /** Live scan progress, as the app's procedures get it (tests/support/in-process-caller.ts). */
+  progressFeed: WebRuntime['progressFeed'];
   /** What SIGTERM starts in server/main.ts. */
   drain: Awaited<ReturnType<typeof createApp>>['drain'];
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startTestApp(overrides: Record<string, string> = {}, { wai
     services: runtime.services,
     database: runtime.database,
     redis: runtime.redis,
+    progressFeed: runtime.progressFeed,
     drain,
     async close() {
       server.closeAllConnections();

@@ -32,19 +32,18 @@ export function trpcHttpClient(baseUrl: string, jar = new CookieJar(), headers: 
           // Node 20 has no EventSource; this one lets us send the session cookie like a browser.
           EventSource,
           eventSourceOptions: () => ({
-            fetch: (input, init) =>
-              fetch(input, { ...init, headers: { ...init?.headers, ...(jar.cookie ? { cookie: jar.cookie } : {}) } }),
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...(jar.cookie ? { cookie: jar.cookie } : {}) } }),
           }),
         }),
         false: httpLink({
-        url: `${baseUrl}/trpc`,
-        transformer: superjson,
-        headers: () => ({ ...headers, origin: baseUrl, ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
-        fetch: async (input, init) => {
-          const response = await fetch(input, init);
-          jar.capture(response);
-          return response;
-        },
+          url: `${baseUrl}/trpc`,
+          transformer: superjson,
+          headers: () => ({ ...headers, origin: baseUrl, ...(jar.cookie ? { cookie: jar.cookie } : {}) }),
+          fetch: async (input, init) => {
+            const response = await fetch(input, init);
+            jar.capture(response);
+            return response;
+          },
         }),
       }),
     ],

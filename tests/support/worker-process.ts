@@ -1,10 +1,9 @@
-import { spawnTs, stop, waitForOutput, type Child } from './child-process.js';
+import { spawnTs, startAndWait, stop, type Child } from './child-process.js';
 
-/** A real worker process (`worker/main.ts`) serving every queue, ready when it says so. */
+/** A real worker process (`worker/main.ts`) serving every queue, ready when it says so; stopped again if it never does. */
 export async function startWorkerProcess(env: Record<string, string>): Promise<Child> {
-  const worker = spawnTs('worker/main.ts', env);
-  await waitForOutput(worker, /worker is running for queues/);
-  return worker;
+  const { child } = await startAndWait(() => spawnTs('worker/main.ts', env), /worker is running for queues/);
+  return child;
 }
 
 export { stop };

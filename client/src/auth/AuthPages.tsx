@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
+import { hashPath, useHash } from '../shell/route.js';
 import { Logo } from '../ui/Logo.js';
 import { LoginForm } from './LoginForm.js';
 import { SignupForm } from './SignupForm.js';
 
 type Mode = 'login' | 'signup';
 
+/** The sign-up page has an address of its own (#/signup), so it can be linked to, and Back returns to logging in. */
 export function AuthPages() {
-  const [mode, setMode] = useState<Mode>('login');
+  const mode: Mode = hashPath(useHash())[0] === 'signup' ? 'signup' : 'login';
   // Focus moves into the form only when the visitor switched forms, not on first load.
   const [switched, setSwitched] = useState(false);
   // Carried across the switch so a visitor on the wrong form doesn't retype it.
@@ -17,7 +19,8 @@ export function AuthPages() {
   }, [mode]);
 
   const switchTo = (next: Mode) => {
-    setMode(next);
+    // Any other address (a page of the app) is kept for after logging in; switching forms is a page of its own.
+    window.location.hash = next === 'signup' ? '#/signup' : '#/login';
     setSwitched(true);
   };
 

@@ -1,4 +1,5 @@
 import { useId, type KeyboardEvent } from 'react';
+import { isGuessedTakenAt } from '../../../shared/taken-at-source.js';
 import { formatTakenAt } from '../lib/format.js';
 import { PhotoImage } from '../ui/PhotoImage.js';
 import { Dialog } from './Dialog.js';
@@ -74,6 +75,7 @@ export function Lightbox(props: LightboxProps) {
               ) : (
                 'Time unknown'
               )}
+              {isGuessedTakenAt(photo.takenAtSource) ? <span className="lightbox__date-note"> · date guessed from the file</span> : null}
             </p>
           </div>
           <button

@@ -1,73 +1,29 @@
-import { keepPreviousData } from '@tanstack/react-query';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useId, useRef } from 'react';
 import { describeError } from '../lib/errors.js';
 import { formatCount, plural } from '../lib/format.js';
+import { useScrollRestore } from '../lib/useScrollRestore.js';
+import { ActiveScanBanner } from '../scans/ActiveScanBanner.js';
 import { EmptyHistory } from '../shell/EmptyHistory.js';
-import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import { ConcertCard, type TimelineConcert } from './ConcertCard.js';
-import { concertYear } from './format.js';
 import { LoadMore } from './LoadMore.js';
-import { useDebouncedValue } from './useDebouncedValue.js';
+import { TIMELINE_PAGE_SIZE, useTimeline, yearOptions } from './useTimeline.js';
 import './concerts.css';
-
-const PAGE_SIZE = 20;
-
-interface Filters {
-  year: number | null;
-  q: string;
-}
-
-/** The filters kept in the address (#/?year=2014&q=brixton), so Back from a concert returns to the same list. */
-function readFilters(): Filters {
-  const query = window.location.hash.split('?')[1] ?? '';
-  const params = new URLSearchParams(query);
-  const year = Number(params.get('year'));
-  return { year: Number.isInteger(year) && year >= 1900 && year <= 2100 ? year : null, q: params.get('q') ?? '' };
-}
-
-function writeFilters({ year, q }: Filters) {
-  const params = new URLSearchParams();
-  if (year !== null) params.set('year', String(year));
-  if (q) params.set('q', q);
-  const query = params.toString();
-  const hash = query ? `#/?${query}` : '#/';
-  const current = window.location.hash || '#/';
-  // Only on the timeline itself: never rewrite the address of a view the user has since left.
-  if (current === hash || !/^#\/?(\?|$)/.test(current)) return;
-  window.history.replaceState(window.history.state, '', hash);
-}
 
 /** The user's concerts by year, newest first, loaded a page at a time as they scroll. */
 export function TimelineView() {
-  const initial = useMemo(readFilters, []);
-  const [year, setYear] = useState<number | null>(initial.year);
-  const [text, setText] = useState(initial.q);
-  const q = useDebouncedValue(text.trim(), 300);
+  const { year, setYear, text, setText, q, years, list, items, groups, counts, filtered, searching, noConcerts } = useTimeline();
   const searchId = useId();
   const yearId = useId();
   const searchRef = useRef<HTMLInputElement>(null);
-
-  const years = trpc.concerts.years.useQuery();
-  const list = trpc.concerts.list.useInfiniteQuery(
-    { limit: PAGE_SIZE, ...(year !== null ? { year } : {}), ...(q ? { q } : {}) },
-    {
-      getNextPageParam: (page) => page.nextCursor ?? undefined,
-      // While a new search runs, the last answer stays on screen instead of a spinner.
-      placeholderData: keepPreviousData,
-    },
-  );
-
-  useEffect(() => writeFilters({ year, q }), [year, q]);
-
-  const items = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
-  const groups = useMemo(() => groupByYear(items), [items]);
-  const counts = useMemo(() => new Map(years.data?.map((entry) => [entry.year, entry.count])), [years.data]);
-  const filtered = year !== null || q !== '';
-  const typing = text.trim() !== q;
-  const searching = typing || (list.isPlaceholderData && list.isFetching);
+  // Back from a concert lands where the user was, not at the top.
+  useScrollRestore({
+    ready: list.data !== undefined && !list.isPlaceholderData,
+    canLoadMore: list.hasNextPage && !list.isFetchingNextPage,
+    loadMore: () => void list.fetchNextPage(),
+  });
 
   const clearFilters = () => {
     setText('');
@@ -77,14 +33,11 @@ export function TimelineView() {
 
   const header = <ViewHeading title="Your concerts">Your concerts</ViewHeading>;
 
-  // No concerts at all (not merely none matching the filters): where the history starts.
-  const noConcerts = years.data
-    ? years.data.length === 0
-    : !filtered && list.data !== undefined && !list.isPlaceholderData && items.length === 0;
   if (noConcerts) {
     return (
       <>
         {header}
+        <ActiveScanBanner waitingForFirstScan />
         <EmptyHistory />
       </>
     );
@@ -126,7 +79,7 @@ export function TimelineView() {
             onLoadMore={() => void list.fetchNextPage()}
             label="Load more concerts"
             errorTitle="Couldn't load more concerts"
-            endText={items.length > PAGE_SIZE ? "That's all of them." : null}
+            endText={items.length > TIMELINE_PAGE_SIZE ? "That's all of them." : null}
           />
         </div>
       );
@@ -146,6 +99,7 @@ export function TimelineView() {
   return (
     <>
       {header}
+      <ActiveScanBanner waitingForFirstScan={false} />
       <form className="timeline-filters" role="search" aria-label="Concerts" onSubmit={(event) => event.preventDefault()}>
         <div className="field timeline-filters__search">
           <label className="field__label" htmlFor={searchId}>
@@ -231,25 +185,4 @@ function YearSection({ year, count, concerts, eager }: { year: number; count: nu
       </ol>
     </section>
   );
-}
-
-function groupByYear(items: TimelineConcert[]): Array<{ year: number; items: TimelineConcert[] }> {
-  const groups: Array<{ year: number; items: TimelineConcert[] }> = [];
-  for (const item of items) {
-    const year = concertYear(item.concertDate) ?? 0;
-    const last = groups.at(-1);
-    if (last?.year === year) last.items.push(item);
-    else groups.push({ year, items: [item] });
-  }
-  return groups;
-}
-
-/** The years to offer: those with concerts, and the one in the address even when it has none. */
-function yearOptions(years: Array<{ year: number; count: number }> | undefined, selected: number | null) {
-  const options: Array<{ year: number; count: number | undefined }> = [...(years ?? [])];
-  if (selected !== null && !options.some((entry) => entry.year === selected)) {
-    options.push({ year: selected, count: years ? 0 : undefined });
-    options.sort((a, b) => b.year - a.year);
-  }
-  return options;
 }

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { navigate } from '../shell/route.js';
+import { hashQuery, navigate, replaceHash, withHashParam } from '../shell/route.js';
 import { trpc } from '../trpc.js';
 import { RecentScans } from '../scans/RecentScans.js';
 import { ScanPanel } from '../scans/ScanPanel.js';
 import type { StartedScan } from '../scans/useStartScan.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import { AddFolderForm } from './AddFolderForm.js';
+import { googleOutcome } from './google-outcome.js';
 import { SourceList } from './SourceList.js';
 import { UploadPhotos } from './UploadPhotos.js';
 import './library.css';
@@ -16,6 +17,11 @@ export function LibraryView({ scanId }: { scanId: number | null }) {
   const scans = trpc.scans.list.useQuery();
   const recentScansHeading = useRef<HTMLHeadingElement>(null);
   const [notice, setNotice] = useState<{ scanId: number; text: string } | null>(null);
+  // How a Google Drive connection ended, from the address Google's round trip came back to; said once.
+  const [google, setGoogle] = useState(() => googleOutcome(hashQuery().get('google')));
+  useEffect(() => {
+    if (hashQuery().has('google')) replaceHash(withHashParam(window.location.hash, 'google', null));
+  }, []);
 
   // A scan opened after the view appeared was the user's doing: its panel takes focus.
   // (Opened from the address on arrival, the view's heading keeps it.)
@@ -33,6 +39,7 @@ export function LibraryView({ scanId }: { scanId: number | null }) {
   };
 
   const scanRow = scanId === null ? undefined : scans.data?.find((scan) => scan.id === scanId);
+  const scannedSource = scanRow ? sources.data?.find((source) => source.id === scanRow.sourceId) : undefined;
 
   return (
     <>
@@ -42,6 +49,16 @@ export function LibraryView({ scanId }: { scanId: number | null }) {
         concerts. Scanning only reads your photos.
       </p>
 
+      {google && (
+        <div className={google.ok ? 'notice notice--success library-message' : 'notice notice--warn library-message'} role={google.ok ? 'status' : 'alert'} data-testid="google-outcome">
+          <p className="library-message__title">{google.title}</p>
+          <p>{google.text}</p>
+          <button type="button" className="button button--ghost library-message__close" onClick={() => setGoogle(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
       {scanId !== null && (
         <div id={`scan-panel-${scanId}`}>
           <ScanPanel
@@ -49,6 +66,8 @@ export function LibraryView({ scanId }: { scanId: number | null }) {
             scanId={scanId}
             title={scanRow ? `Scan of ${sourceName(scanRow.sourceId)}` : `Scan #${scanId}`}
             failureMessage={scanRow?.error ?? null}
+            libraryPhotos={scannedSource?.photoCount ?? null}
+            libraryKind={scannedSource?.kind ?? null}
             notice={notice?.scanId === scanId ? notice.text : null}
             focusOnMount={mounted.current}
             onOpenScan={openScan}

@@ -1,13 +1,14 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { isTerminal } from '../../../shared/scan-progress.js';
 import { describeError } from '../lib/errors.js';
-import { formatDateTime } from '../lib/format.js';
+import { formatDateTime, plural } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';
 import type { RouterOutputs } from '../trpc.js';
 import type { ScanRow } from '../scans/RecentScans.js';
 import { useStartScan, type StartedScan } from '../scans/useStartScan.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
+import { RemoveLibraryDialog, useLibraryRemoval, type LibraryAction, type LibraryRemoved } from './RemoveLibraryDialog.js';
 import { RescanSchedule } from './RescanSchedule.js';
 
 export type Source = RouterOutputs['sources']['list'][number];
@@ -27,6 +28,19 @@ interface SourceListProps {
 }
 
 export function SourceList({ sources, scans, openScanId, onScanStarted }: SourceListProps) {
+  // What was just disconnected or removed, said where the library was.
+  const [done, setDone] = useState<string | null>(null);
+  const announce = (result: LibraryRemoved, source: Source) =>
+    setDone(
+      result.mode === 'disconnect'
+        ? `“${source.label}” is disconnected. Its photos and concerts stay in your history.`
+        : `“${source.label}” is removed: ${plural(result.photos, 'photo')}${result.concerts ? ` and ${plural(result.concerts, 'concert')} found only in them` : ''} deleted.`,
+    );
+  const status = (
+    <p className={done ? 'notice library-message' : 'visually-hidden'} role="status" data-testid="library-removed">
+      {done ?? ''}
+    </p>
+  );
   if (sources.error && !sources.data) {
     return (
       <ErrorState
@@ -41,13 +55,18 @@ export function SourceList({ sources, scans, openScanId, onScanStarted }: Source
   if (!sources.data) return <Loading inline label="Loading your libraries…" />;
   if (sources.data.length === 0) {
     return (
-      <div className="empty-state empty-state--small">
-        <p className="empty-state__title">No photo libraries yet</p>
-        <p className="empty-state__text">Upload photos, add a folder from the server, or connect Google Drive below.</p>
-      </div>
+      <>
+        {status}
+        <div className="empty-state empty-state--small">
+          <p className="empty-state__title">No photo libraries yet</p>
+          <p className="empty-state__text">Upload photos, add a folder from the server, or connect Google Drive below.</p>
+        </div>
+      </>
     );
   }
   return (
+    <>
+    {status}
     <ul className="source-list">
       {sources.data.map((source) => (
         <SourceCard
@@ -57,9 +76,11 @@ export function SourceList({ sources, scans, openScanId, onScanStarted }: Source
           activeScanId={scans?.find((scan) => scan.sourceId === source.id && !isTerminal(scan.status))?.id ?? null}
           openScanId={openScanId}
           onScanStarted={onScanStarted}
+          onRemoved={announce}
         />
       ))}
     </ul>
+    </>
   );
 }
 
@@ -68,16 +89,27 @@ interface SourceCardProps {
   activeScanId: number | null;
   openScanId: number | null;
   onScanStarted: (scan: StartedScan) => void;
+  onRemoved: (result: LibraryRemoved, source: Source) => void;
 }
 
-function SourceCard({ source, activeScanId, openScanId, onScanStarted }: SourceCardProps) {
+function SourceCard({ source, activeScanId, openScanId, onScanStarted, onRemoved }: SourceCardProps) {
   const titleId = useId();
   const start = useStartScan(onScanStarted);
   const error = start.error ? describeError(start.error) : null;
+  const [confirming, setConfirming] = useState<LibraryAction | null>(null);
+  const removal = useLibraryRemoval((result, removed) => {
+    setConfirming(null);
+    onRemoved(result, removed);
+  });
+  const disconnected = source.disconnectedAt !== null;
+  const closeDialog = () => {
+    setConfirming(null);
+    removal.reset();
+  };
   const detail = source.kind === 'local' ? source.localPath : source.kind === 'gdrive' ? source.googleAccountEmail : 'Uploaded photos';
 
   return (
-    <li className="source-card" data-source-id={source.id} data-kind={source.kind}>
+    <li className={disconnected ? 'source-card source-card--disconnected' : 'source-card'} data-source-id={source.id} data-kind={source.kind}>
       <span className="source-card__icon" aria-hidden="true">
         <SourceIcon kind={source.kind} />
       </span>
@@ -95,8 +127,17 @@ function SourceCard({ source, activeScanId, openScanId, onScanStarted }: SourceC
           ) : (
             'Never scanned'
           )}
+          {' · '}
+          {plural(source.photoCount, 'photo')} in your history
         </p>
-        {source.kind !== 'upload' && <RescanSchedule sourceId={source.id} />}
+        {disconnected ? (
+          <p className="source-card__disconnected" data-testid="source-disconnected">
+            Disconnected: not scanned any more; its photos stay in your history. Add the same {source.kind === 'gdrive' ? 'Google account' : 'folder'} again to
+            reconnect it.
+          </p>
+        ) : (
+          source.kind !== 'upload' && <RescanSchedule sourceId={source.id} />
+        )}
       </div>
       <div className="source-card__actions">
         {activeScanId !== null && activeScanId !== openScanId && (
@@ -104,18 +145,39 @@ function SourceCard({ source, activeScanId, openScanId, onScanStarted }: SourceC
             Show progress
           </a>
         )}
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={() => start.mutate(source.id)}
-          disabled={start.isPending}
-          aria-busy={start.isPending}
-          aria-describedby={titleId}
-        >
-          {start.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
-          Scan now
+        {!disconnected && (
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => start.mutate(source.id)}
+            disabled={start.isPending}
+            aria-busy={start.isPending}
+            aria-describedby={titleId}
+          >
+            {start.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
+            Scan now
+          </button>
+        )}
+        {/* Uploads live here: there is nothing to disconnect from, only photos to keep or remove. */}
+        {!disconnected && source.kind !== 'upload' && (
+          <button type="button" className="button button--ghost" onClick={() => setConfirming('disconnect')} aria-haspopup="dialog" aria-describedby={titleId}>
+            Disconnect…
+          </button>
+        )}
+        <button type="button" className="button button--ghost button--ghost-danger" onClick={() => setConfirming('remove')} aria-haspopup="dialog" aria-describedby={titleId}>
+          Remove…
         </button>
       </div>
+      {confirming && (
+        <RemoveLibraryDialog
+          source={source}
+          action={confirming}
+          pending={removal.pending}
+          error={removal.error}
+          onConfirm={() => void removal.run(confirming, source)}
+          onClose={closeDialog}
+        />
+      )}
       {error && (
         <div className="source-card__error">
           {error.retryable ? (

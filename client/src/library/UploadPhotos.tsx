@@ -1,78 +1,24 @@
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useId } from 'react';
 import { describeError } from '../lib/errors.js';
 import { formatBytes, formatCount, plural } from '../lib/format.js';
-import { useStartScan, type StartedScan } from '../scans/useStartScan.js';
-import { trpc } from '../trpc.js';
+import type { StartedScan } from '../scans/useStartScan.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { hrefOf } from '../shell/route.js';
-import { cancelUpload, claimPendingScan, dismissUpload, scanStarted, startUpload, useUploadState } from './upload.js';
+import { cancelUpload, dismissUpload, startUpload } from './upload.js';
+import { useFileDrop, useUploadPhotos } from './useUploadPhotos.js';
 
 /** Photos from this device: a file picker and a drop zone, POSTed to /api/uploads. */
 export function UploadPhotos({ onScanStarted }: { onScanStarted: (scan: StartedScan) => void }) {
   const headingId = useId();
   const hintId = useId();
-  const upload = useUploadState();
-  const utils = trpc.useUtils();
-  const startScan = useStartScan((scan, sourceId) => {
-    scanStarted(sourceId, scan.scanId);
-    onScanStarted(scan);
-  });
-  const [scanAfter, setScanAfter] = useState(true);
-  const [dragging, setDragging] = useState(false);
-  const dragDepth = useRef(0);
-  const uploading = upload.phase === 'uploading';
-
-  const result = upload.phase === 'done' ? upload.result : null;
-  useEffect(() => {
-    if (!result || result.accepted.length === 0) return;
-    // The upload library may be new, and it has photos to scan.
-    void utils.sources.list.invalidate();
-    if (claimPendingScan()) startScan.mutate(result.sourceId);
-  }, [result]);
-
-  const status = upload.phase === 'error' ? upload.status : undefined;
-  useEffect(() => {
-    if (status === 401) void utils.auth.me.invalidate();
-  }, [status]);
-
-  const send = (files: FileList | null | undefined) => {
-    if (!files || files.length === 0 || uploading) return;
-    startScan.reset();
-    void startUpload(Array.from(files), { scan: scanAfter });
-  };
-
-  const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
-  const onDragEnter = (event: DragEvent) => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    dragDepth.current += 1;
-    setDragging(true);
-  };
-  const onDragOver = (event: DragEvent) => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    event.dataTransfer.dropEffect = uploading ? 'none' : 'copy';
-  };
-  const onDragLeave = () => {
-    dragDepth.current = Math.max(0, dragDepth.current - 1);
-    if (dragDepth.current === 0) setDragging(false);
-  };
-  const onDrop = (event: DragEvent) => {
-    if (!hasFiles(event)) return;
-    event.preventDefault();
-    dragDepth.current = 0;
-    setDragging(false);
-    send(event.dataTransfer.files);
-  };
+  const { upload, uploading, startScan, scanAfter, setScanAfter, send } = useUploadPhotos(onScanStarted);
+  const { dragging, dropHandlers } = useFileDrop(send, uploading);
 
   return (
     <section
       className={dragging ? 'card add-card upload is-dragging' : 'card add-card upload'}
       aria-labelledby={headingId}
-      onDragEnter={onDragEnter}
-      onDragOver={onDragOver}
-      onDragLeave={onDragLeave}
-      onDrop={onDrop}
+      {...dropHandlers}
     >
       <h3 className="card__title" id={headingId}>
         From this device

@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from 'react';
+import { limitMessage } from '../lib/errors.js';
 import { onSessionEnd } from '../lib/session-events.js';
 
 /** What POST /api/uploads answers (server/services/upload.service.ts). */
@@ -73,11 +74,13 @@ export function sendPhotos(
       if (xhr.status >= 200 && xhr.status < 300 && isUploadResult(json)) return resolve(json);
       const status = xhr.status;
       const error = errorOf(json);
-      const message =
+      let message =
         error.message ??
         (status === 413 ? 'The upload is too large for the server. Try fewer photos at a time.' : `The upload failed (HTTP ${status}). Please try again.`);
-      // A full quota stays full; the hourly limit and another upload still running pass.
-      const retryable = error.code === 'UPLOAD_QUOTA_EXCEEDED' ? false : status >= 500 || [408, 409, 413, 429].includes(status);
+      // The hourly limit, in words and in the user's time: "… You can upload more photos at 14:32."
+      if (status === 429) message = limitMessage(message, Number(xhr.getResponseHeader('retry-after')) || null, 'upload');
+      // A full quota stays full, and the hourly limit says when it passes; another upload still running soon ends.
+      const retryable = error.code === 'UPLOAD_QUOTA_EXCEEDED' ? false : status >= 500 || [408, 409, 413].includes(status);
       reject(new UploadError(message, retryable, status));
     };
     xhr.onerror = () => reject(new UploadError('Could not reach the server. Check your connection and try again.', true));

@@ -1,7 +1,7 @@
 import type { Ref } from 'react';
 import { isTerminal } from '../../../shared/scan-progress.js';
 import { describeError } from '../lib/errors.js';
-import { formatDateTime, plural } from '../lib/format.js';
+import { formatCount, formatDateTime, plural } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';
 import type { RouterOutputs } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
@@ -45,7 +45,7 @@ export function RecentScans({ scans, sourceName, currentScanId, headingRef }: Re
                   <span className="scan-list__meta">
                     <span className={`badge badge--${scan.status}`}>{STATUS_LABELS[scan.status]}</span>
                     <span>
-                      {isTerminal(scan.status) || scan.listed > 0 ? `${done} of ${plural(scan.listed, 'photo')}` : 'Starting…'}
+                      {countsOf(scan, done)}
                       {scan.failed > 0 && ` · ${scan.failed} failed`}
                     </span>
                   </span>
@@ -77,4 +77,12 @@ export function RecentScans({ scans, sourceName, currentScanId, headingRef }: Re
       {content}
     </section>
   );
+}
+
+/** "12 of 40 photos", "No new photos · 376 unchanged", "Starting…". */
+function countsOf(scan: ScanRow, done: number): string {
+  const unchanged = scan.unchanged ? ` · ${formatCount(scan.unchanged)} unchanged` : '';
+  if (isTerminal(scan.status) && scan.listed === 0) return scan.unchanged ? `No new photos${unchanged}` : 'No new photos';
+  if (isTerminal(scan.status) || scan.listed > 0) return `${done} of ${plural(scan.listed, 'photo')}${unchanged}`;
+  return 'Starting…';
 }

@@ -7,6 +7,15 @@ import { Loading } from '../ui/Loading.js';
 
 const SHOWN_AT_MOST = 1000; // What scans.failures answers at most.
 
+/**
+ * Worth reading again: a read that failed along the way (the disk, the network, Drive) or a file or folder
+ * that could not be opened (permissions the user can fix). A file judged by its content (empty, not an
+ * image, damaged, too large) fails the same way every time.
+ */
+export function isRetryableFailure(reason: string | null): boolean {
+  return !!reason && /^(Could not be read|This (file|folder) was skipped)/.test(reason);
+}
+
 interface ScanFailuresProps {
   scanId: number;
   failedCount: number;
@@ -60,12 +69,22 @@ export function ScanFailures({ scanId, failedCount, onRetryFailed, retrying, ret
         {plural(failedCount, 'file')} could not be read
       </h3>
       {content}
-      <div className="scan-panel__actions">
-        <button type="button" className="button button--primary" onClick={onRetryFailed} disabled={retrying} aria-busy={retrying}>
-          {retrying && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
-          Retry failed files
-        </button>
-      </div>
+      {failures.data?.some((failure) => isRetryableFailure(failure.reason)) ? (
+        <div className="scan-panel__actions">
+          <button type="button" className="button button--primary" onClick={onRetryFailed} disabled={retrying} aria-busy={retrying}>
+            {retrying && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
+            Retry failed files
+          </button>
+        </div>
+      ) : (
+        failures.data &&
+        failures.data.length > 0 && (
+          <p className="muted" data-testid="failures-permanent">
+            {failures.data.length === 1 ? 'This file is' : 'These files are'} not readable photos as they are, so reading them again
+            would fail the same way. Replace or remove them in the library; a later scan picks up the new files.
+          </p>
+        )
+      )}
       {retryError && (
         <p className="form-alert" role="alert">
           {retryError}

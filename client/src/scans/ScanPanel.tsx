@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { estimateScan, isTerminal } from '../../../shared/scan-progress.js';
 import type { ScanProgress } from '../../../shared/scan.schema.js';
-import { describeError, isUnauthorized } from '../lib/errors.js';
+import { describeError, errorCode } from '../lib/errors.js';
 import { formatDuration, formatRate, plural } from '../lib/format.js';
 import { useNow } from '../lib/useNow.js';
-import { trpc } from '../trpc.js';
+import { useScanProgress, type ScanSnapshot } from './useScanProgress.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { STAGE_LABELS } from './labels.js';
@@ -16,6 +16,9 @@ interface ScanPanelProps {
   title: string;
   /** Why the scan failed, when the server recorded it (scans.list `error`). */
   failureMessage: string | null;
+  /** The scanned library's photos in the history now (sources.list), for a rescan that found nothing new. */
+  libraryPhotos: number | null;
+  libraryKind: 'local' | 'upload' | 'gdrive' | null;
   /** A note shown above the progress, e.g. "this library was already being scanned". */
   notice: string | null;
   /** Move focus here when it opens at the user's request. */
@@ -24,69 +27,13 @@ interface ScanPanelProps {
   onClose: () => void;
 }
 
-interface Snapshot {
-  progress: ScanProgress;
-  /** Local clock, for counting the ETA down between updates whatever the server's clock says. */
-  receivedAt: number;
-}
 
 /** Live progress of one scan over SSE (scans.onProgress), then its summary and failed files. */
-export function ScanPanel({ scanId, title, failureMessage, notice, focusOnMount, onOpenScan, onClose }: ScanPanelProps) {
+export function ScanPanel({ scanId, title, failureMessage, libraryPhotos, libraryKind, notice, focusOnMount, onOpenScan, onClose }: ScanPanelProps) {
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const utils = trpc.useUtils();
-  const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
-
-  const accept = (progress: ScanProgress) => {
-    setSnapshot((previous) =>
-      // A scan never comes back from the dead: ignore a late update after the final one.
-      previous && isTerminal(previous.progress.status) && !isTerminal(progress.status)
-        ? previous
-        : { progress, receivedAt: Date.now() },
-    );
-    // Keep the recent-scans list in step without asking the server again.
-    utils.scans.list.setData(undefined, (rows) =>
-      rows?.map((row) => (row.id === progress.scanId ? { ...row, ...progress.counts, status: progress.status } : row)),
-    );
-  };
-
-  const subscription = trpc.scans.onProgress.useSubscription(
-    { scanId },
-    {
-      onData: accept,
-      onError: (error) => {
-        // The session ended: App falls back to the login page.
-        if (isUnauthorized(error)) void utils.auth.me.invalidate();
-      },
-    },
-  );
-
-  const cancel = trpc.scans.cancel.useMutation({ onSuccess: accept });
-  const retryFailed = trpc.scans.retryFailed.useMutation({
-    onSuccess: ({ scanId: nextScanId }) => {
-      void utils.scans.list.invalidate();
-      onOpenScan(nextScanId);
-    },
-  });
-
+  const { snapshot, subscription, cancel, retryFailed } = useScanProgress(scanId, onOpenScan);
   const status = snapshot?.progress.status;
-  const watchedLive = useRef(false);
-  useEffect(() => {
-    if (!status) return;
-    if (!isTerminal(status)) {
-      watchedLive.current = true;
-      return;
-    }
-    // It just finished in front of us: the libraries' "last scanned", the scan list,
-    // the photos, duplicates, concerts, inbox and stats have all changed.
-    if (!watchedLive.current) return;
-    void utils.scans.list.invalidate();
-    void utils.sources.list.invalidate();
-    void utils.photos.invalidate();
-    void utils.concerts.invalidate();
-    void utils.inbox.invalidate();
-    void utils.stats.invalidate();
-  }, [status]);
 
   useEffect(() => {
     if (focusOnMount) headingRef.current?.focus();
@@ -97,12 +44,14 @@ export function ScanPanel({ scanId, title, failureMessage, notice, focusOnMount,
 
   let body;
   if (!snapshot) {
-    body = subscription.error ? (
+    const failure = subscription.error ? describeError(subscription.error) : null;
+    body = failure ? (
       <ErrorState
         compact
-        title="Couldn't show this scan's progress"
-        message={describeError(subscription.error).message}
-        onRetry={resubscribe}
+        title={errorCode(subscription.error) === 'NOT_FOUND' ? 'This scan was not found' : "Couldn't show this scan's progress"}
+        message={errorCode(subscription.error) === 'NOT_FOUND' ? 'It is not one of your scans, or its library was removed.' : failure.message}
+        // Offered only where trying again can help: a scan that is not there will not be there next time either.
+        onRetry={failure.retryable ? resubscribe : undefined}
       />
     ) : (
       <Loading inline label="Connecting to the scan…" />
@@ -131,7 +80,7 @@ export function ScanPanel({ scanId, title, failureMessage, notice, focusOnMount,
 
     body = (
       <>
-        <ProgressDetails snapshot={snapshot} failureMessage={failureMessage} />
+        <ProgressDetails snapshot={snapshot} failureMessage={failureMessage} libraryPhotos={libraryPhotos} libraryKind={libraryKind} />
         {connection}
         {!terminal && (
           <div className="scan-panel__actions">
@@ -186,7 +135,14 @@ export function ScanPanel({ scanId, title, failureMessage, notice, focusOnMount,
   );
 }
 
-function ProgressDetails({ snapshot, failureMessage }: { snapshot: Snapshot; failureMessage: string | null }) {
+interface DetailsProps {
+  snapshot: ScanSnapshot;
+  failureMessage: string | null;
+  libraryPhotos: number | null;
+  libraryKind: ScanPanelProps['libraryKind'];
+}
+
+function ProgressDetails({ snapshot, failureMessage, libraryPhotos, libraryKind }: DetailsProps) {
   const { progress, receivedAt } = snapshot;
   const { counts, status, stage } = progress;
   const terminal = isTerminal(status);
@@ -215,6 +171,7 @@ function ProgressDetails({ snapshot, failureMessage }: { snapshot: Snapshot; fai
   }
 
   const summary = terminal ? summaryOf(progress, failureMessage) : null;
+  const detail = terminal ? detailOf(progress, libraryPhotos, libraryKind) : null;
   // Screen readers hear the stage changes, every quarter and the end, not every count.
   const quarter = Math.floor(percent / 25) * 25;
   const announcement = summary ?? `${STAGE_LABELS[stage]}${stage === 'processing' && quarter > 0 ? `, ${quarter}% done` : ''}`;
@@ -225,7 +182,8 @@ function ProgressDetails({ snapshot, failureMessage }: { snapshot: Snapshot; fai
         <span className={`badge badge--${status}`} data-testid="scan-status">
           {status}
         </span>
-        <span className="scan-progress__stage">{STAGE_LABELS[stage]}</span>
+        {/* A scan stopped early is not "Done": the stage says where it stopped. */}
+        <span className="scan-progress__stage">{terminal ? TERMINAL_LABELS[status] : STAGE_LABELS[stage]}</span>
       </p>
 
       <div
@@ -266,7 +224,7 @@ function ProgressDetails({ snapshot, failureMessage }: { snapshot: Snapshot; fai
 
       {pace && <p className="scan-progress__pace">{pace}</p>}
       {summary && (
-        <p className={status === 'completed' && counts.failed === 0 ? 'scan-summary' : 'scan-summary scan-summary--warn'}>
+        <p className={status === 'completed' && counts.failed === 0 ? 'scan-summary' : 'scan-summary scan-summary--warn'} data-testid="scan-summary">
           {summary}
           {counts.duplicates > 0 && (
             <>
@@ -276,6 +234,11 @@ function ProgressDetails({ snapshot, failureMessage }: { snapshot: Snapshot; fai
           )}
         </p>
       )}
+      {detail && (
+        <p className="scan-progress__detail muted" data-testid="scan-detail">
+          {detail}
+        </p>
+      )}
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
@@ -283,18 +246,27 @@ function ProgressDetails({ snapshot, failureMessage }: { snapshot: Snapshot; fai
   );
 }
 
+const TERMINAL_LABELS: Record<ScanProgress['status'], string> = {
+  queued: '',
+  running: '',
+  completed: 'Done',
+  cancelled: 'Stopped before the end',
+  failed: 'Stopped by an error',
+};
+
 function summaryOf({ status, counts }: ScanProgress, failureMessage: string | null): string {
   const done = counts.processed + counts.failed;
+  const unchanged = counts.unchanged ?? 0;
   const extras = [
     counts.duplicates > 0 ? plural(counts.duplicates, 'duplicate') + ' found' : null,
     counts.failed > 0 ? `${plural(counts.failed, 'file')} failed` : null,
+    unchanged > 0 ? `${plural(unchanged, 'unchanged photo')} skipped` : null,
   ].filter(Boolean);
   const tail = extras.length ? `; ${extras.join(', ')}` : '';
   switch (status) {
     case 'completed':
-      return counts.listed === 0
-        ? 'Scan complete: no photos found in this library.'
-        : `Scan complete: ${plural(counts.processed, 'photo')} read${tail}.`;
+      if (counts.listed === 0) return unchanged > 0 ? `No new or changed photos — ${plural(unchanged, 'photo')} already in your history.` : 'Scan complete: no new or changed photos.';
+      return `Scan complete: ${plural(counts.processed, 'photo')} read${tail}.`;
     case 'cancelled':
       return `Scan cancelled after ${done} of ${plural(counts.listed, 'photo')}${tail}.`;
     case 'failed':
@@ -302,4 +274,25 @@ function summaryOf({ status, counts }: ScanProgress, failureMessage: string | nu
     default:
       return '';
   }
+}
+
+/** What a finished scan left as it is, and why: what was skipped, what a cancelled scan did not get to. */
+function detailOf({ status, counts }: ScanProgress, libraryPhotos: number | null, kind: DetailsProps['libraryKind']): string | null {
+  const unchanged = counts.unchanged ?? 0;
+  if (status === 'cancelled') {
+    const read = counts.processed;
+    return read > 0
+      ? `The ${plural(read, 'photo')} read before the cancel are in your library, but not yet in concerts: photos are matched to concerts at the end of a scan. Scan the library again to finish; what was read is skipped.`
+      : 'Nothing was read. Scan the library again when you like.';
+  }
+  if (status !== 'completed' || counts.listed > 0) return unchanged > 0 ? skippedLine(unchanged) : null;
+  if (unchanged > 0) return skippedLine(unchanged);
+  if (kind === 'gdrive' && libraryPhotos) {
+    return `Google Drive reported no change since the last scan, so nothing was read again; ${plural(libraryPhotos, 'photo')} of this library ${libraryPhotos === 1 ? 'is' : 'are'} already in your history.`;
+  }
+  return libraryPhotos ? `${plural(libraryPhotos, 'photo')} of this library ${libraryPhotos === 1 ? 'is' : 'are'} already in your history.` : 'This library holds no photo (JPEG, PNG, WebP, HEIC, AVIF or TIFF).';
+}
+
+function skippedLine(unchanged: number): string {
+  return `Skipped: ${plural(unchanged, 'file')} unchanged since ${unchanged === 1 ? 'it was' : 'they were'} last read (same size and date, or the same checksum on Google Drive), so nothing of ${unchanged === 1 ? 'it' : 'them'} was read again.`;
 }

@@ -6,10 +6,17 @@
  *
  * setlist.fm answers a search that finds nothing with 404; that is an empty page
  * here, never an error.
+ *
+ * Its quotas (about 2 requests a second and 1,440 a day per key) are kept by a
+ * daily budget shared by every process (setlistfm-upstream.ts). When the day's
+ * budget is spent, every call throws QuotaExhaustedError with `resumeAt`, the
+ * next 00:00 UTC: the caller waits until then rather than treating the evening as
+ * unknown to setlist.fm.
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { JsonCache } from '../../cache/json-cache.js';
+import type { DailyBudget } from '../../rate-limit/daily-budget.js';
 import { UpstreamError, type UpstreamFetch } from '../upstream-fetch.js';
 import {
   setlistFmArtistPageSchema,
@@ -24,6 +31,8 @@ import {
   type SetlistFmVenuePage,
 } from './setlistfm.schemas.js';
 
+export { isQuotaExhausted, QuotaExhaustedError } from '../../rate-limit/daily-budget.js';
+
 export const SETLISTFM_SERVICE = 'setlist.fm';
 const SEARCH_TTL_SECONDS = 60 * 60;
 /** Fixed by the API; used for the empty page we make from a 404. */
@@ -35,6 +44,8 @@ export interface SetlistFmClientOptions {
   apiKey: string;
   upstreamFetch: UpstreamFetch;
   cache: JsonCache;
+  /** The budget the upstream fetch spends: asked, after a 429 that outlasted every retry, whether the day is spent. */
+  budget?: Pick<DailyBudget, 'exhaustion'>;
 }
 
 export interface VenueSearch {
@@ -94,7 +105,12 @@ export class SetlistFmClient {
       artistName: search.artistName,
       p: search.page,
     };
-    return this.search('/search/setlists', query, setlistFmSetlistPageSchema, (p) => ({ setlist: [], total: 0, page: p, itemsPerPage: ITEMS_PER_PAGE }));
+    return this.search('/search/setlists', query, setlistFmSetlistPageSchema, (p) => ({
+      setlist: [],
+      total: 0,
+      page: p,
+      itemsPerPage: ITEMS_PER_PAGE,
+    }));
   }
 
   searchArtists(search: ArtistSearch): Promise<SetlistFmArtistPage> {
@@ -134,9 +150,19 @@ export class SetlistFmClient {
   private async get<S extends z.ZodType, E>(path: string, query: Query, schema: S, notFound: () => E): Promise<z.output<S> | E> {
     const normalized = normalizeQuery(query);
     const url = `${this.baseUrl}${path}${normalized ? `?${normalized}` : ''}`;
-    const response = await this.options.upstreamFetch(url, {
-      headers: { 'x-api-key': this.options.apiKey, Accept: 'application/json', 'Accept-Language': 'en' },
-    });
+    let response: Response;
+    try {
+      response = await this.options.upstreamFetch(url, {
+        headers: { 'x-api-key': this.options.apiKey, Accept: 'application/json', 'Accept-Language': 'en' },
+      });
+    } catch (error) {
+      // The last try's 429 may have been setlist.fm saying the key's day is spent: then it is that, not a passing 429.
+      if (error instanceof UpstreamError && error.status === 429) {
+        const spent = await this.options.budget?.exhaustion();
+        if (spent) throw spent;
+      }
+      throw error;
+    }
     if (response.status === 404) {
       await response.body?.cancel();
       return notFound();
@@ -170,7 +196,12 @@ async function readJson(response: Response, path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new UpstreamError(SETLISTFM_SERVICE, `answer from ${path} is not JSON (${response.headers.get('content-type') ?? 'no content type'})`, response.status, false);
+    throw new UpstreamError(
+      SETLISTFM_SERVICE,
+      `answer from ${path} is not JSON (${response.headers.get('content-type') ?? 'no content type'})`,
+      response.status,
+      false,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
  * parts, so the two never say different things. Everything from the database is
  * escaped in the HTML; images are our own signed media URLs, never a Drive link.
  */
-import type { MailConcert } from '../mail-facts.repository.js';
+import type { MailConcert } from '../../repositories/mail-facts.repository.js';
 
 export interface MailConcertView extends Omit<MailConcert, 'imageKey'> {
   /** Absolute: the concert page. */

@@ -5,6 +5,7 @@
  * one refresh in flight.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 export interface AccessToken {
   accessToken: string;
@@ -27,43 +28,31 @@ export interface AccessTokenCacheOptions {
   now: () => number;
 }
 
+/**
+ * The tokens, least recently used first out (lru-cache); its fetch runs one refresh per
+ * grant however many jobs ask at once. Freshness is judged from Google's expiry.
+ */
 export class AccessTokenCache {
-  private readonly tokens = new Map<string, AccessToken>();
-  private readonly refreshing = new Map<string, Promise<AccessToken>>();
+  private readonly tokens: LRUCache<string, AccessToken, { refreshToken: string }>;
 
-  constructor(private readonly options: AccessTokenCacheOptions) {}
+  constructor(private readonly options: AccessTokenCacheOptions) {
+    this.tokens = new LRUCache({
+      max: options.maxEntries,
+      fetchMethod: (_key, _stale, { context }) => options.refresh(context.refreshToken),
+    });
+  }
 
   async get(refreshToken: string, request: AccessTokenRequest = {}): Promise<string> {
     const key = cacheKey(refreshToken);
     const cached = this.tokens.get(key);
-    if (cached && cached.accessToken !== request.rejectedToken && this.isFresh(cached)) return cached.accessToken;
-    return (await this.refreshOnce(key, refreshToken)).accessToken;
+    const usable = cached && cached.accessToken !== request.rejectedToken && this.isFresh(cached);
+    const token = usable ? cached : await this.tokens.fetch(key, { context: { refreshToken }, forceRefresh: true });
+    return token!.accessToken;
   }
 
   /** Seeds the cache with a token obtained elsewhere (the code exchange). */
   remember(refreshToken: string, token: AccessToken): void {
-    this.store(cacheKey(refreshToken), token);
-  }
-
-  private refreshOnce(key: string, refreshToken: string): Promise<AccessToken> {
-    const pending = this.refreshing.get(key);
-    if (pending) return pending;
-    const refresh = this.options
-      .refresh(refreshToken)
-      .then((token) => {
-        this.store(key, token);
-        return token;
-      })
-      .finally(() => this.refreshing.delete(key));
-    this.refreshing.set(key, refresh);
-    return refresh;
-  }
-
-  private store(key: string, token: AccessToken): void {
-    this.tokens.delete(key);
-    this.tokens.set(key, token);
-    // Maps iterate in insertion order: the first key is the least recently refreshed.
-    while (this.tokens.size > this.options.maxEntries) this.tokens.delete(this.tokens.keys().next().value!);
+    this.tokens.set(cacheKey(refreshToken), token);
   }
 
   private isFresh(token: AccessToken): boolean {

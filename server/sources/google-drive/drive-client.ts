@@ -16,9 +16,17 @@ import {
   type DriveFileList,
 } from './drive-schemas.js';
 import {
-  fetchBuffered, fetchStreamed, parseGoogleJson, parseRetryAfterMs, readGoogleApiError, type BufferedResponse, type GoogleApiError,
+  fetchBuffered,
+  fetchStreamed,
+  parseGoogleJson,
+  GOOGLE_RETRY_POLICY,
+  parseRetryAfterMs,
+  readGoogleApiError,
+  withGoogleRetries,
+  type BufferedResponse,
+  type GoogleApiError,
 } from './google-http.js';
-import { DEFAULT_RETRY_POLICY, TransientFailure, withRetry, type RetryPolicy } from './retry.js';
+import { type HttpRetryPolicy, TransientFailure } from '../../integrations/http-retry.js';
 
 export const GOOGLE_DRIVE_API_URL = 'https://www.googleapis.com/drive/v3';
 
@@ -26,7 +34,7 @@ export interface DriveClientOptions {
   accessToken: AccessTokenProvider;
   /** GOOGLE_DRIVE_API_URL; default https://www.googleapis.com/drive/v3. */
   baseUrl?: string;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<HttpRetryPolicy>;
   requestTimeoutMs?: number;
   /** files.list and changes.list page size; Drive allows at most 1000. */
   pageSize?: number;
@@ -65,14 +73,14 @@ interface Operation {
 
 export class DriveClient {
   private readonly baseUrl: URL;
-  private readonly retry: RetryPolicy;
+  private readonly retry: HttpRetryPolicy;
   private readonly requestTimeoutMs: number;
   private readonly pageSize: number;
   private readonly thumbnailSize: number;
 
   constructor(private readonly options: DriveClientOptions) {
     this.baseUrl = new URL(`${(options.baseUrl ?? GOOGLE_DRIVE_API_URL).replace(/\/+$/, '')}/`);
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.retry = { ...GOOGLE_RETRY_POLICY, ...options.retry };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
     // The size of the thumbnail we keep: a larger one only costs decoding time.
@@ -127,7 +135,7 @@ export class DriveClient {
   async downloadTo(fileId: string, path: string, maxBytes: number): Promise<number> {
     const url = this.url(`files/${encodeURIComponent(fileId)}`, { alt: 'media', supportsAllDrives: 'true' });
     const operation = { name: 'files.get (download)', fileId };
-    return withRetry(async () => {
+    return withGoogleRetries(async () => {
       const send = (token: string) => fetchStreamed(url, { headers: { authorization: `Bearer ${token}` } }, this.requestTimeoutMs);
       const token = await this.options.accessToken();
       let response = await send(token);
@@ -170,7 +178,7 @@ export class DriveClient {
 
   /** An authorized GET with retries; resolves with 2xx (or one of `tolerated`), throws the mapped error otherwise. */
   private get(url: URL, operation: Operation, tolerated: number[] = []): Promise<BufferedResponse> {
-    return withRetry(async () => {
+    return withGoogleRetries(async () => {
       const response = await this.sendAuthorized(url);
       if (response.ok || tolerated.includes(response.status)) return response;
       throw failureOf(response, operation);

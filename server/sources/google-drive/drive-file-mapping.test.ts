@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { floatingWallTime, isLiveImage, toSourceFile } from './drive-file-mapping.js';
-import type { DriveFile } from './drive-schemas.js';
+import { DRIVE_FILE_FIELDS, type DriveFile } from './drive-schemas.js';
 
 const photo: DriveFile = {
   id: '1AbCdEfGhIjKlMnOpQrStUvWxYz012345',
@@ -39,12 +39,27 @@ describe('mapping a Drive file to a SourceFile', () => {
       longitude: 0.0032,
       width: 4032,
       height: 3024,
+      rotation: null,
       cameraMake: 'Apple',
       cameraModel: 'iPhone 12 mini',
       md5: '9e107d9d372bb6826bd81d3542a419d6',
       hasThumbnail: true,
       thumbnailLink: 'https://lh3.googleusercontent.com/drive-storage/AJQWtBN=s220',
     });
+  });
+
+  it("gives a portrait photo stored landscape its upright size and Drive's rotation", () => {
+    const portrait = { ...photo, imageMediaMetadata: { ...photo.imageMediaMetadata, rotation: 1 } };
+    expect(toSourceFile(portrait).metadata).toMatchObject({ width: 3024, height: 4032, rotation: 1 });
+    const upsideDown = { ...photo, imageMediaMetadata: { ...photo.imageMediaMetadata, rotation: 2 } };
+    expect(toSourceFile(upsideDown).metadata).toMatchObject({ width: 4032, height: 3024, rotation: 2 });
+    // Not a rotation Drive documents: ignored.
+    const odd = { ...photo, imageMediaMetadata: { ...photo.imageMediaMetadata, rotation: 7 } };
+    expect(toSourceFile(odd).metadata).toMatchObject({ width: 4032, height: 3024, rotation: null });
+  });
+
+  it('asks Drive for the rotation of every image', () => {
+    expect(DRIVE_FILE_FIELDS).toMatch(/imageMediaMetadata\([^)]*\brotation\b/);
   });
 
   it('fingerprints by modified time and size when Drive has no md5', () => {
@@ -54,7 +69,12 @@ describe('mapping a Drive file to a SourceFile', () => {
   });
 
   it('leaves out what Drive does not know, and positions that are not on Earth', () => {
-    const bare = toSourceFile({ id: 'x', name: 'scan.png', mimeType: 'image/png', imageMediaMetadata: { location: { latitude: 123, longitude: 0 } } });
+    const bare = toSourceFile({
+      id: 'x',
+      name: 'scan.png',
+      mimeType: 'image/png',
+      imageMediaMetadata: { location: { latitude: 123, longitude: 0 } },
+    });
     expect(bare).toMatchObject({ size: null, modifiedAt: null });
     expect(bare.metadata).toMatchObject({ takenAt: null, latitude: null, longitude: null, width: null, cameraMake: null, hasThumbnail: false });
   });

@@ -2,8 +2,13 @@
 import type { SourceFile, SourceFileMetadata } from '../photo-source.js';
 import type { DriveFile } from './drive-schemas.js';
 
+/** A photo or a video: what a scan ingests. */
 export function isImage(file: DriveFile): boolean {
-  return file.mimeType.startsWith('image/');
+  return file.mimeType.startsWith('image/') || isVideo(file);
+}
+
+export function isVideo(file: DriveFile): boolean {
+  return file.mimeType.startsWith('video/');
 }
 
 export function isLiveImage(file: DriveFile): boolean {
@@ -24,19 +29,41 @@ export function toSourceFile(file: DriveFile): SourceFile {
 }
 
 function metadataOf(file: DriveFile): SourceFileMetadata {
+  if (isVideo(file)) return videoMetadataOf(file);
   const image = file.imageMediaMetadata;
   const position = coordinates(image?.location?.latitude, image?.location?.longitude);
+  const rotation = quarterTurns(image?.rotation);
+  // Drive's width and height are the stored pixels'; a photo turned a quarter is as wide as they are high.
+  const [width, height] = rotation !== null && rotation % 2 === 1 ? [image?.height, image?.width] : [image?.width, image?.height];
   return {
     takenAt: image?.time ? floatingWallTime(image.time) : null,
     latitude: position?.latitude ?? null,
     longitude: position?.longitude ?? null,
-    width: image?.width || null,
-    height: image?.height || null,
+    width: width || null,
+    height: height || null,
+    rotation,
     cameraMake: image?.cameraMake?.trim() || null,
     cameraModel: image?.cameraModel?.trim() || null,
     md5: file.md5Checksum?.toLowerCase() ?? null,
     hasThumbnail: Boolean(file.thumbnailLink),
     thumbnailLink: file.thumbnailLink ?? null,
+  };
+}
+
+/**
+ * A video's date and place are not in Drive's answer: ingest downloads it (it is copied to storage to be
+ * played anyway) and reads them from its QuickTime index. Its md5 still serves as the sync fingerprint.
+ */
+function videoMetadataOf(file: DriveFile): SourceFileMetadata {
+  const video = file.videoMediaMetadata;
+  const duration = video?.durationMillis === undefined ? null : Number(video.durationMillis);
+  return {
+    width: video?.width || null,
+    height: video?.height || null,
+    durationMs: duration !== null && Number.isSafeInteger(duration) ? duration : null,
+    md5: file.md5Checksum?.toLowerCase() ?? null,
+    hasThumbnail: false,
+    thumbnailLink: null,
   };
 }
 
@@ -56,7 +83,12 @@ export function floatingWallTime(exifTime: string): Date | null {
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   const roundTrips =
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
   return roundTrips && year >= 1900 ? date : null;
 }
 
@@ -64,4 +96,9 @@ function coordinates(latitude: number | undefined, longitude: number | undefined
   if (latitude === undefined || longitude === undefined) return null;
   const valid = Number.isFinite(latitude) && Number.isFinite(longitude) && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
   return valid ? { latitude, longitude } : null;
+}
+
+/** Drive's `rotation`, clockwise quarter turns; anything but 0–3 is not a rotation Drive documents. */
+function quarterTurns(rotation: number | undefined): number | null {
+  return rotation !== undefined && Number.isInteger(rotation) && rotation >= 0 && rotation <= 3 ? rotation : null;
 }

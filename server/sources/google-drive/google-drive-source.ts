@@ -4,7 +4,7 @@
  * scans read only the changes since that cursor, so an unchanged library costs
  * one request and no per-photo work.
  */
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FileLimits, Listing, ListingPage, OpenedFile, PhotoSource, SourceFile } from '../photo-source.js';
@@ -12,8 +12,7 @@ import { DriveClient, DriveRequestError, type DriveClientOptions } from './drive
 import { isImage, isLiveImage, toSourceFile } from './drive-file-mapping.js';
 import type { DriveChange } from './drive-schemas.js';
 import type { GoogleOAuthClient } from './oauth.js';
-
-const DOWNLOAD_FOLDER_PREFIX = 'ch-drive-';
+import { TEMP_FOLDER_PREFIX as DOWNLOAD_FOLDER_PREFIX, tempFile } from '../temp-file.js';
 
 /**
  * Removes download folders a killed worker left behind (release never ran). Only
@@ -43,10 +42,8 @@ export class GoogleDriveSource implements PhotoSource {
 
   /** A download streamed to a private temporary file (never held in memory), deleted on release or on any failure. */
   async openFile(fileId: string, { maxBytes }: FileLimits): Promise<OpenedFile> {
-    const folder = await mkdtemp(join(tmpdir(), DOWNLOAD_FOLDER_PREFIX));
-    const release = () => rm(folder, { recursive: true, force: true });
+    const { path, release } = await tempFile();
     try {
-      const path = join(folder, 'download');
       return { input: path, size: await this.drive.downloadTo(fileId, path, maxBytes), release };
     } catch (error) {
       await release();

@@ -7,7 +7,8 @@
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { FileTooLargeError } from '../photo-source.js';
-import { TransientFailure } from './retry.js';
+import { type HttpRetryPolicy, RetriesExhausted, TransientFailure, withHttpRetries } from '../../integrations/http-retry.js';
+import { SourceUnavailableError } from '../photo-source.js';
 
 export interface BufferedResponse {
   ok: boolean;
@@ -178,13 +179,19 @@ export function readGoogleApiError(status: number, body: Buffer): GoogleApiError
   };
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+export { parseRetryAfterMs } from '../../integrations/http-retry.js';
+
+/** Google asks clients to back off exponentially, with jitter, on 429 and 5xx (server/integrations/http-retry.ts). */
+export const GOOGLE_RETRY_POLICY: HttpRetryPolicy = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/** A call to Google under the one HTTP retry policy; giving up becomes the source's "unavailable: the job retries later". */
+export async function withGoogleRetries<T>(call: () => Promise<T>, policy: HttpRetryPolicy): Promise<T> {
+  try {
+    return await withHttpRetries(call, policy);
+  } catch (error) {
+    if (error instanceof RetriesExhausted) throw new SourceUnavailableError(error.message, error.retryAfterMs);
+    throw error;
+  }
 }
 
 /** undefined when the body is not JSON. */

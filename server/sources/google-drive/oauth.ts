@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { SourceAccessError } from '../photo-source.js';
 import { AccessTokenCache, type AccessToken, type AccessTokenProvider } from './access-token-cache.js';
-import { fetchBuffered, parseGoogleJson, parseJson, parseRetryAfterMs } from './google-http.js';
-import { DEFAULT_RETRY_POLICY, TransientFailure, withRetry, type RetryPolicy } from './retry.js';
+import { fetchBuffered, GOOGLE_RETRY_POLICY, parseGoogleJson, parseJson, parseRetryAfterMs, withGoogleRetries } from './google-http.js';
+import { type HttpRetryPolicy, TransientFailure } from '../../integrations/http-retry.js';
 
 export const GOOGLE_AUTH_URL = 'https://accounts.google.com/o/oauth2/v2/auth';
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -21,7 +21,7 @@ export interface GoogleOAuthClientOptions {
   authUrl?: string;
   tokenUrl?: string;
   userinfoUrl?: string;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<HttpRetryPolicy>;
   requestTimeoutMs?: number;
   /** Refresh access tokens this long before they expire (default 60 s). */
   accessTokenExpiryMarginMs?: number;
@@ -70,7 +70,7 @@ export class GoogleOAuthClient {
   private readonly authUrl: string;
   private readonly tokenUrl: string;
   private readonly userinfoUrl: string;
-  private readonly retry: RetryPolicy;
+  private readonly retry: HttpRetryPolicy;
   private readonly requestTimeoutMs: number;
   private readonly now: () => number;
   private readonly accessTokens: AccessTokenCache;
@@ -79,7 +79,7 @@ export class GoogleOAuthClient {
     this.authUrl = options.authUrl ?? GOOGLE_AUTH_URL;
     this.tokenUrl = options.tokenUrl ?? GOOGLE_TOKEN_URL;
     this.userinfoUrl = options.userinfoUrl ?? GOOGLE_USERINFO_URL;
-    this.retry = { ...DEFAULT_RETRY_POLICY, maxAttempts: 3, ...options.retry };
+    this.retry = { ...GOOGLE_RETRY_POLICY, attempts: 3, ...options.retry };
     this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.now = options.now ?? Date.now;
     this.accessTokens = new AccessTokenCache({
@@ -109,7 +109,10 @@ export class GoogleOAuthClient {
   async exchangeCode(code: string, redirectUri: string): Promise<GoogleGrant> {
     const tokens = await this.requestTokens({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
     if (!tokens.refresh_token) {
-      throw new GoogleOAuthError('no_refresh_token', 'Google did not return a refresh token; remove the app at myaccount.google.com/permissions and connect again');
+      throw new GoogleOAuthError(
+        'no_refresh_token',
+        'Google did not return a refresh token; remove the app at myaccount.google.com/permissions and connect again',
+      );
     }
     // With granular consent the user may untick Drive while still signing in.
     if (tokens.scope !== undefined && !tokens.scope.split(' ').includes(DRIVE_READONLY_SCOPE)) {
@@ -141,12 +144,16 @@ export class GoogleOAuthClient {
 
   private async requestTokens(grant: Record<string, string>) {
     const body = new URLSearchParams({ ...grant, client_id: this.options.clientId, client_secret: this.options.clientSecret });
-    return withRetry(async () => {
-      const response = await fetchBuffered(this.tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body,
-      }, this.requestTimeoutMs);
+    return withGoogleRetries(async () => {
+      const response = await fetchBuffered(
+        this.tokenUrl,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body,
+        },
+        this.requestTimeoutMs,
+      );
       if (response.ok) return parseGoogleJson(tokenResponse, response.body, 'the Google token endpoint');
       if (response.status === 429 || response.status >= 500) {
         throw new TransientFailure(`The Google token endpoint answered ${response.status}`, parseRetryAfterMs(response.headers.get('retry-after')));
@@ -172,8 +179,12 @@ export class GoogleOAuthClient {
   }
 
   private async fetchEmail(accessToken: string): Promise<string> {
-    return withRetry(async () => {
-      const response = await fetchBuffered(this.userinfoUrl, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, this.requestTimeoutMs);
+    return withGoogleRetries(async () => {
+      const response = await fetchBuffered(
+        this.userinfoUrl,
+        { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
+        this.requestTimeoutMs,
+      );
       if (response.ok) return parseGoogleJson(userinfoResponse, response.body, 'the Google userinfo endpoint').email;
       if (response.status === 429 || response.status >= 500) throw new TransientFailure(`The Google userinfo endpoint answered ${response.status}`);
       throw new GoogleOAuthError(`http_${response.status}`, 'the userinfo endpoint refused the new access token');

@@ -2,7 +2,8 @@
  * Refresh tokens are long-lived credentials to a user's whole Drive, so they are
  * stored sealed with AES-256-GCM: `v1.<iv>.<tag>.<ciphertext>`, each part
  * base64url. The version prefix lets a later format (or key rotation) coexist
- * with rows written today.
+ * with rows written today. The key is read from TOKEN_ENCRYPTION_KEY by
+ * server/secret-key.ts.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
@@ -11,9 +12,6 @@ const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const HEX_KEY = /^[0-9a-fA-F]{64}$/;
-/** 32 bytes are 43 base64 characters plus one '=' of padding (standard or URL-safe alphabet). */
-const BASE64_KEY = /^[A-Za-z0-9+/_-]{43}=?$/;
 
 /** The sealed token cannot be opened: wrong key, corrupted or tampered with. Never retryable. */
 export class TokenDecryptionError extends Error {
@@ -61,18 +59,6 @@ export function decryptToken(sealed: string, key: Buffer): string {
   } catch {
     throw new TokenDecryptionError('authentication failed (wrong key, or the value was altered)');
   }
-}
-
-/**
- * Reads TOKEN_ENCRYPTION_KEY: 32 random bytes as 64 hex characters or as base64
- * (e.g. `openssl rand -base64 32`). Anything else is refused rather than
- * stretched, so a typo cannot silently weaken the key.
- */
-export function parseTokenEncryptionKey(value: string): Buffer {
-  const trimmed = value.trim();
-  if (HEX_KEY.test(trimmed)) return Buffer.from(trimmed, 'hex');
-  if (BASE64_KEY.test(trimmed)) return Buffer.from(trimmed, 'base64');
-  throw new Error('The token encryption key must be 32 bytes, written as 64 hex characters or as base64 (openssl rand -base64 32)');
 }
 
 function assertKey(key: Buffer): void {
