@@ -63,7 +63,8 @@ const PEAK_TARGET = { requestsPerSecond: 2_500, p95Ms: 500 };
 const BASELINE_TARGET_P95_MS = 100;
 const WEB_CPU_TARGET_MS = 0.5;
 const openRates = values['open-rates'].split(',').map(Number);
-if (openRates.some((rate) => !Number.isInteger(rate) || rate < 1)) throw new Error(`--open-rates must be whole numbers, got "${values['open-rates']}"`);
+if (openRates.some((rate) => !Number.isInteger(rate) || rate < 1))
+  throw new Error(`--open-rates must be whole numbers, got "${values['open-rates']}"`);
 const log = (line: string) => (values.json ? process.stderr.write(`${line}\n`) : console.log(line));
 
 interface ScenarioRow {
@@ -183,7 +184,16 @@ try {
   /** CPU seconds of every process so far, by pid (a process gone, e.g. another suite's private Redis, is left out). */
   const cpuAt = async () => {
     const seconds = new Map<number, number>();
-    await Promise.all(Object.values(pids).flat().map(async (pid) => cpuSeconds(pid).then((s) => seconds.set(pid, s), () => {})));
+    await Promise.all(
+      Object.values(pids)
+        .flat()
+        .map(async (pid) =>
+          cpuSeconds(pid).then(
+            (s) => seconds.set(pid, s),
+            () => {},
+          ),
+        ),
+    );
     return seconds;
   };
   /** Cores each group of processes used between two readings, counting only processes present in both. */
@@ -348,7 +358,11 @@ try {
       measured: `p95 ${round(baseline.p95, 0)} ms`,
       met: baseline.p95 <= BASELINE_TARGET_P95_MS,
     },
-    peakCpuMs !== null && { what: `web CPU a request at the peak ≤ ${WEB_CPU_TARGET_MS} ms`, measured: `${round(peakCpuMs, 2)} ms`, met: peakCpuMs <= WEB_CPU_TARGET_MS },
+    peakCpuMs !== null && {
+      what: `web CPU a request at the peak ≤ ${WEB_CPU_TARGET_MS} ms`,
+      measured: `${round(peakCpuMs, 2)} ms`,
+      met: peakCpuMs <= WEB_CPU_TARGET_MS,
+    },
     peakHitRate !== null && { what: 'view-cache hit rate at the peak ≥ 90 %', measured: `${round(peakHitRate * 100, 1)} %`, met: peakHitRate >= 0.9 },
     scenarios.has('open') && {
       what: `open loop: highest rate held with p95 ≤ ${TARGET_P95_MS} ms (the seed's goal: 5,000/s)`,

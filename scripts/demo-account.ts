@@ -82,7 +82,11 @@ export async function startDemoScan(services: Services, userId: number, sourceId
  * Resolves when the user logs in (or signs up) on any web server: a session id appears in their session index
  * that was not there when the wait began. Rejects with the signal's reason when aborted.
  */
-export async function waitForFirstLogin(services: Services, userId: number, { signal, intervalMs = 500 }: { signal?: AbortSignal; intervalMs?: number } = {}) {
+export async function waitForFirstLogin(
+  services: Services,
+  userId: number,
+  { signal, intervalMs = 500 }: { signal?: AbortSignal; intervalMs?: number } = {},
+) {
   const before = new Set(await services.sessions.idsOf(userId));
   for (;;) {
     await sleep(intervalMs, undefined, { signal });

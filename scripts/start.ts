@@ -95,10 +95,12 @@ if (pending && runtime) {
   waitForFirstLogin(held.services, pending.userId, { signal: stop.signal })
     .then(async () => {
       const started = await startDemoScan(held.services, pending.userId, pending.sourceId);
-      if (started) console.log(`\n  The demo account logged in: its library's first scan has started (scan ${started.scanId}). Watch it on the timeline.\n`);
+      if (started)
+        console.log(`\n  The demo account logged in: its library's first scan has started (scan ${started.scanId}). Watch it on the timeline.\n`);
     })
     .catch((error: unknown) => {
-      if (!stop.signal.aborted) console.error(`The demo scan could not be started: ${(error as Error).message}. Use “Scan now” in the Photos library.`);
+      if (!stop.signal.aborted)
+        console.error(`The demo scan could not be started: ${(error as Error).message}. Use “Scan now” in the Photos library.`);
     });
 }
 

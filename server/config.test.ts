@@ -71,6 +71,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOCAL_IMPORT_SHARED: 'yes' })).toThrow(/LOCAL_IMPORT_SHARED/);
   });
 
+  it('gives videos caps of their own (2 GB from a library, 1 GB uploaded) and ffmpeg 30 s for a poster frame', () => {
+    const defaults = loadConfig({});
+    expect(defaults.ingest.maxVideoBytes).toBe(2048 * 1024 * 1024);
+    expect(defaults.imports.maxUploadVideoBytes).toBe(1024 * 1024 * 1024);
+    expect(defaults.media).toMatchObject({ ffmpegPath: 'ffmpeg', posterTimeoutMs: 30_000 });
+    expect(loadConfig({ INGEST_MAX_VIDEO_MB: '500' }).ingest.maxVideoBytes).toBe(500 * 1024 * 1024);
+    expect(() => loadConfig({ VIDEO_POSTER_TIMEOUT_SECONDS: '0' })).toThrow(/VIDEO_POSTER_TIMEOUT_SECONDS/);
+  });
+
   it('limits uploads per user by default, each limit off at 0, and keeps their temp files beside local storage', () => {
     const secret = { SESSION_SECRET: 'x'.repeat(40) };
     const defaults = loadConfig({ ...secret, DATA_DIR: '/srv/ch' });

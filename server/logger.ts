@@ -51,7 +51,9 @@ export function prettyLine(line: string, paint: (code: number, text: string) => 
   const fields = Object.entries(entry)
     .filter(([key, value]) => !LAYOUT_FIELDS.has(key) && value !== undefined)
     .map(([key, value]) => `${key}=${typeof value === 'string' ? (/\s/.test(value) ? JSON.stringify(value) : value) : JSON.stringify(value)}`);
-  const head = [paint(90, time), paint(level.color, level.name), role && paint(36, role.padEnd(6)), String(entry.msg ?? '')].filter(Boolean).join(' ');
+  const head = [paint(90, time), paint(level.color, level.name), role && paint(36, role.padEnd(6)), String(entry.msg ?? '')]
+    .filter(Boolean)
+    .join(' ');
   const text = fields.length ? `${head}  ${paint(90, fields.join(' '))}` : head;
   const err = entry.err as { message?: string; stack?: string } | undefined;
   if (!err) return text;
@@ -100,7 +102,5 @@ function cleanError(error: Error, depth = 0): Error {
 
 /** "Duplicate entry 'a@b.example' for key …" → "Duplicate entry '?' for key …"; a drizzle "params:" line goes whole. */
 function withoutValues(text: string): string {
-  return text
-    .replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/g, '\nparams: (not logged)')
-    .replace(/\b(entry|value:?)\s+'(?:[^'\\]|\\.)*'/gi, "$1 '?'");
+  return text.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/g, '\nparams: (not logged)').replace(/\b(entry|value:?)\s+'(?:[^'\\]|\\.)*'/gi, "$1 '?'");
 }

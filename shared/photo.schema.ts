@@ -17,10 +17,7 @@ const page = {
 };
 
 /** The photos of one concert, or the user's unmatched photos. */
-export const photoListInput = z.union([
-  z.strictObject({ concertId: id, ...page }),
-  z.strictObject({ unmatched: z.literal(true), ...page }),
-]);
+export const photoListInput = z.union([z.strictObject({ concertId: id, ...page }), z.strictObject({ unmatched: z.literal(true), ...page })]);
 export type PhotoListInput = z.output<typeof photoListInput>;
 
 export const photoStarInput = z.object({ id, starred: z.boolean() });

@@ -28,5 +28,7 @@ export const scanProgressSchema = z.object({
   events: z.object({ total: z.number().int().min(0), done: z.number().int().min(0) }),
   startedAt: z.number().nullable(),
   updatedAt: z.number(),
+  /** Evenings wait for an outside service's quota (setlist.fm's daily budget) until this time (epoch ms); absent otherwise. */
+  waiting: z.object({ service: z.literal('setlist.fm'), until: z.number() }).nullable().optional(),
 });
 export type ScanProgress = z.infer<typeof scanProgressSchema>;

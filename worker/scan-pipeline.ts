@@ -177,7 +177,12 @@ export function scanPipeline(deps: ScanPipelineDependencies): { [Name in ScanJob
     }),
 
     'match-concert': stage({
-      run: (event, { logger }) => deps.concertMatching.matchEvent(event, logger),
+      async run(event, { logger }) {
+        const outcome = await deps.concertMatching.matchEvent(event, logger);
+        // setlist.fm's day is spent: the event waits for the next (a delayed job), and the scan's progress says until when.
+        if (outcome.status === 'retry' && outcome.at) await tally.waitFor(event.scanId, 'setlist.fm', outcome.at);
+        return outcome;
+      },
       onDone: (event, _match, { logger }) => eventDone(event, logger),
       // The lookup failed for good: the event still becomes a concert, for review, and counts.
       async onFailed(event, failure, { logger }) {

@@ -30,7 +30,13 @@ export interface DemoStandInsOptions {
 export async function startDemoStandIns(manifest: DemoLibraryManifest, options: DemoStandInsOptions = {}) {
   const host = options.host ?? '127.0.0.1';
   const unknownConcerts = demoEveningsForReview(manifest);
-  const setlistfm = await startSetlistFmStandIn({ manifest, apiKey: DEMO_SETLISTFM_API_KEY, host, port: options.setlistfmPort ?? 0, unknownConcerts });
+  const setlistfm = await startSetlistFmStandIn({
+    manifest,
+    apiKey: DEMO_SETLISTFM_API_KEY,
+    host,
+    port: options.setlistfmPort ?? 0,
+    unknownConcerts,
+  });
   const overpass = await startOverpassStandIn({ host, port: options.overpassPort ?? 0 });
   return {
     /** The demo's evenings the stand-in does not know: they wait in the review inbox. */

@@ -216,7 +216,10 @@ function setlistAt(input: {
  * `unknownConcerts`: demo concerts (by id) nobody put on setlist.fm, as happens with small shows: their
  * evening has no setlist at their venue, so a scan leaves them for the user to review.
  */
-export function buildSetlistFmCatalog(manifest: DemoLibraryManifest, { unknownConcerts = [] }: { unknownConcerts?: readonly string[] } = {}): SetlistFmCatalog {
+export function buildSetlistFmCatalog(
+  manifest: DemoLibraryManifest,
+  { unknownConcerts = [] }: { unknownConcerts?: readonly string[] } = {},
+): SetlistFmCatalog {
   const venues = new Map<string, SetlistFmVenue>();
   const demoVenues = new Map<string, SetlistFmVenue>();
   const lookAlikesByKey = new Map<string, SetlistFmVenue[]>();

@@ -30,9 +30,9 @@ export function parseRange(header: string | undefined, size: number): RangeReque
     return { kind: 'range', range: { start: Math.max(0, size - length), end: size - 1 } };
   }
   const start = Number(first);
-  const end = last === '' ? size - 1 : Number(last);
   // "bytes=5-2" is not a range at all: ignored, as the RFC asks.
-  if (end < start) return WHOLE;
+  if (last !== '' && Number(last) < start) return WHOLE;
   if (start >= size) return { kind: 'unsatisfiable' };
+  const end = last === '' ? size - 1 : Number(last);
   return { kind: 'range', range: { start, end: Math.min(end, size - 1) } };
 }

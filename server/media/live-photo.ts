@@ -1,6 +1,6 @@
 /**
  * A Live Photo is a HEIC (or JPEG) and a short MOV that share Apple's content
- * identifier: in the photo's Apple MakerNote (tag 0x0011, "ContentIdentifier") and in
+ * identifier: in the photo's Apple MakerNote (tag 0x0011, which ExifTool names MediaGroupUUID) and in
  * the video's QuickTime key `com.apple.quicktime.content.identifier` (video-metadata.ts).
  * The two become one item: the photo, with the clip as its motion.
  *
@@ -55,7 +55,10 @@ export function appleContentIdentifier(note: Buffer): string | null {
     const length = note.readUInt32BE(entry + 4);
     const start = length <= 4 ? entry + 8 : note.readUInt32BE(entry + 8);
     if (length === 0 || length > 256 || start + length > note.length) return null;
-    const value = note.toString('latin1', start, start + length).replace(/\0+$/, '').trim();
+    const value = note
+      .toString('latin1', start, start + length)
+      .replace(/\0+$/, '')
+      .trim();
     return /^[A-Za-z0-9._:-]{1,64}$/.test(value) ? value : null;
   }
   return null;

@@ -65,12 +65,34 @@ async function runFfmpeg(input: string, atSeconds: number, { ffmpegPath = 'ffmpe
   const inherited = PROC_FD.exec(input);
   const source = inherited ? '/proc/self/fd/3' : input;
   const ffmpegArgs = [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-threads', '1',
-    '-protocol_whitelist', 'file', '-f', 'mov',
-    '-ss', atSeconds.toFixed(3), '-i', source,
-    '-map', '0:v:0', '-frames:v', '1', '-an', '-sn', '-dn',
-    '-vf', `scale=w='min(${POSTER_MAX_SIZE},iw)':h='min(${POSTER_MAX_SIZE},ih)':force_original_aspect_ratio=decrease`,
-    '-f', 'image2pipe', '-c:v', 'png', 'pipe:1',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-threads',
+    '1',
+    '-protocol_whitelist',
+    'file',
+    '-f',
+    'mov',
+    '-ss',
+    atSeconds.toFixed(3),
+    '-i',
+    source,
+    '-map',
+    '0:v:0',
+    '-frames:v',
+    '1',
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    `scale=w='min(${POSTER_MAX_SIZE},iw)':h='min(${POSTER_MAX_SIZE},ih)':force_original_aspect_ratio=decrease`,
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'png',
+    'pipe:1',
   ];
   const cpuSeconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   const limited = await usable(PRLIMIT);
@@ -113,7 +135,9 @@ async function runFfmpeg(input: string, atSeconds: number, { ffmpegPath = 'ffmpe
       if (errorText.length < 2000) errorText += chunk.toString('utf8');
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      finish(new PosterFrameError(error.code === 'ENOENT' ? 'ffmpeg is not installed' : `ffmpeg could not be started (${error.code ?? error.message})`));
+      finish(
+        new PosterFrameError(error.code === 'ENOENT' ? 'ffmpeg is not installed' : `ffmpeg could not be started (${error.code ?? error.message})`),
+      );
     });
     child.on('close', (code, signal) => {
       if (code === 0) return finish(Buffer.concat(chunks));

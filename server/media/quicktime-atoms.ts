@@ -295,7 +295,8 @@ function dataValue(buffer: Buffer, item: Atom): string | number | null {
   if (kind === 1) return value.toString('utf8').replace(/\0+$/, '');
   if (kind === 23 && value.length === 4) return value.readFloatBE(0);
   if (kind === 24 && value.length === 8) return value.readDoubleBE(0);
-  if ((kind === 21 || kind === 22) && value.length >= 1 && value.length <= 4) return kind === 21 ? value.readIntBE(0, value.length) : value.readUIntBE(0, value.length);
+  if ((kind === 21 || kind === 22) && value.length >= 1 && value.length <= 4)
+    return kind === 21 ? value.readIntBE(0, value.length) : value.readUIntBE(0, value.length);
   return null;
 }
 

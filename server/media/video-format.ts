@@ -12,8 +12,35 @@ export type VideoFormat = (typeof VIDEO_FORMATS)[number];
 
 /** Brands of video files (ISO/IEC 14496-12 and -14, Apple, 3GPP, Sony, Microsoft). */
 const MP4_BRANDS = new Set([
-  'isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'iso8', 'iso9', 'mp41', 'mp42', 'mp71', 'avc1', 'hvc1', 'M4V ', 'M4VH', 'M4VP', 'dash',
-  '3gp4', '3gp5', '3gp6', '3gp7', '3g2a', '3g2b', 'MSNV', 'XAVC', 'f4v ', 'mp4v', 'CAEP', 'niko',
+  'isom',
+  'iso2',
+  'iso3',
+  'iso4',
+  'iso5',
+  'iso6',
+  'iso8',
+  'iso9',
+  'mp41',
+  'mp42',
+  'mp71',
+  'avc1',
+  'hvc1',
+  'M4V ',
+  'M4VH',
+  'M4VP',
+  'dash',
+  '3gp4',
+  '3gp5',
+  '3gp6',
+  '3gp7',
+  '3g2a',
+  '3g2b',
+  'MSNV',
+  'XAVC',
+  'f4v ',
+  'mp4v',
+  'CAEP',
+  'niko',
 ]);
 /** QuickTime files written before `ftyp` start with one of these atoms. */
 const LEGACY_QUICKTIME_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
@@ -49,5 +76,11 @@ function ascii(bytes: Uint8Array, offset: number, length: number): string {
 
 function readUint32(bytes: Uint8Array, offset: number): number {
   if (bytes.length < offset + 4) return 0;
-  return (((bytes[offset] as number) << 24) | ((bytes[offset + 1] as number) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number)) >>> 0;
+  return (
+    (((bytes[offset] as number) << 24) |
+      ((bytes[offset + 1] as number) << 16) |
+      ((bytes[offset + 2] as number) << 8) |
+      (bytes[offset + 3] as number)) >>>
+    0
+  );
 }

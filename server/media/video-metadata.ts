@@ -102,7 +102,10 @@ export async function videoMetadataOf(movie: QuickTimeMovie, options: ReadVideoM
     timeZone: dated?.timeZone ?? positionZone,
     latitude: position?.latitude ?? null,
     longitude: position?.longitude ?? null,
-    durationMs: durationSeconds !== null && Number.isFinite(durationSeconds) && durationSeconds >= 0 ? Math.min(Math.round(durationSeconds * 1000), 4_294_967_295) : null,
+    durationMs:
+      durationSeconds !== null && Number.isFinite(durationSeconds) && durationSeconds >= 0
+        ? Math.min(Math.round(durationSeconds * 1000), 4_294_967_295)
+        : null,
     width: turned ? video.height : video.width,
     height: turned ? video.width : video.height,
     rotation: video.rotation,
@@ -139,7 +142,10 @@ function sexagesimal(value: string, degreeDigits: number): number | null {
   if (whole.length === degreeDigits) degrees = Number(whole) + decimals;
   else if (whole.length === degreeDigits + 2) degrees = Number(whole.slice(0, degreeDigits)) + (Number(whole.slice(degreeDigits)) + decimals) / 60;
   else if (whole.length === degreeDigits + 4)
-    degrees = Number(whole.slice(0, degreeDigits)) + Number(whole.slice(degreeDigits, degreeDigits + 2)) / 60 + (Number(whole.slice(degreeDigits + 2)) + decimals) / 3600;
+    degrees =
+      Number(whole.slice(0, degreeDigits)) +
+      Number(whole.slice(degreeDigits, degreeDigits + 2)) / 60 +
+      (Number(whole.slice(degreeDigits + 2)) + decimals) / 3600;
   else return null;
   return Number.isFinite(degrees) ? sign * degrees : null;
 }

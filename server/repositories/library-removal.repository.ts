@@ -79,7 +79,8 @@ export class LibraryRemovalRepository {
         and(
           eq(concerts.userId, userId),
           inArray(concerts.id, concertIds.slice(i, i + BATCH)),
-          sql`NOT EXISTS (SELECT 1 FROM ${photos} WHERE ${photos.userId} = ${userId} AND ${photos.concertId} = ${concerts.id})`,
+          // Spelled out: drizzle writes a column without its table here, which the subquery would read as its own.
+          sql`NOT EXISTS (SELECT 1 FROM photos AS member WHERE member.user_id = ${userId} AND member.concert_id = concerts.id)`,
         ),
       );
       deleted += result.affectedRows;

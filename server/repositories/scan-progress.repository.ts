@@ -95,6 +95,9 @@ elseif step == 'event-done' then -- eventKey -> {counted (0/1, -1: no scan), las
   if not running() then return {0, 0} end
   local added = redis.call('SADD', eventsDone, ARGV[4])
   local done = tonumber(field('eventsDone'))
+  -- An event done after the wait is over: the scan no longer waits (one still waiting sets it again).
+  local waitingUntil = tonumber(field('waitingUntil') or '')
+  if waitingUntil and waitingUntil <= tonumber(now) then redis.call('HDEL', hash, 'waitingFor', 'waitingUntil') end
   if added == 1 then
     done = redis.call('HINCRBY', hash, 'eventsDone', 1)
     redis.call('HSET', hash, 'updatedAt', now)
@@ -146,7 +149,15 @@ export function parseProgress(fields: Record<string, string>): ScanProgress | nu
     events: { total: count('events'), done: count('eventsDone') },
     startedAt: fields.startedAt ? Number(fields.startedAt) : null,
     updatedAt: count('updatedAt'),
+    waiting: waitingOf(fields),
   };
+}
+
+/** While an evening waits for setlist.fm's next day and the scan is still running. */
+function waitingOf(fields: Record<string, string>): ScanProgress['waiting'] {
+  const until = Number(fields.waitingUntil);
+  if (fields.waitingFor !== 'setlist.fm' || !Number.isFinite(until) || fields.status !== 'running') return null;
+  return { service: 'setlist.fm', until };
 }
 
 /** Redis publishes HGETALL as a flat [field, value, ...] list. */
@@ -249,6 +260,16 @@ export class ScanProgressRepository {
   async markEventDone(scanId: number, eventKey: string) {
     const [counted, finishing] = (await this.tally(scanId, 'event-done', eventKey)) as [number, number];
     return { counted: counted === 1, finishing: finishing === 1 };
+  }
+
+  /**
+   * An evening of the scan waits for an outside service's quota until `until` (setlist.fm's next UTC day): the
+   * live progress says so. The latest time wins; the next event done after it clears it (the `event-done` step).
+   */
+  async waitFor(scanId: number, service: 'setlist.fm', until: Date): Promise<void> {
+    const current = Number(await this.redis.hget(this.hash(scanId), 'waitingUntil'));
+    if (Number.isFinite(current) && current >= until.getTime()) return;
+    await this.tally(scanId, 'set', 'waitingFor', service, 'waitingUntil', String(until.getTime()));
   }
 
   async isCancelled(scanId: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
-import { photos, sources } from '../../drizzle/schema/index.js';
+import { sources } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 import { isDuplicateKey } from './user.repository.js';
 
@@ -31,7 +31,11 @@ export class SourceRepository {
     return this.db
       .select({
         ...sourceColumns,
-        photoCount: sql<number>`(SELECT COUNT(*) FROM ${photos} WHERE ${photos.userId} = ${sources.userId} AND ${photos.sourceId} = ${sources.id} AND ${photos.status} = 'ready')`.mapWith(Number),
+        // Spelled out: drizzle writes a column without its table here, which the subquery would read as its own.
+        photoCount:
+          sql<number>`(SELECT COUNT(*) FROM photos AS p WHERE p.user_id = sources.user_id AND p.source_id = sources.id AND p.status = 'ready')`.mapWith(
+            Number,
+          ),
       })
       .from(sources)
       .where(eq(sources.userId, userId))
@@ -102,7 +106,10 @@ export class SourceRepository {
 
   /** False when the user has no such source. */
   async setSchedule(userId: number, sourceId: number, rescanSchedule: SourceRow['rescanSchedule']): Promise<boolean> {
-    const [result] = await this.db.update(sources).set({ rescanSchedule }).where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
+    const [result] = await this.db
+      .update(sources)
+      .set({ rescanSchedule })
+      .where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
     return result.affectedRows === 1;
   }
 
@@ -126,6 +133,9 @@ export class SourceRepository {
   }
 
   async recordScan(userId: number, sourceId: number, changes: { lastScanAt: Date; changesPageToken?: string | null }) {
-    await this.db.update(sources).set(changes).where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
+    await this.db
+      .update(sources)
+      .set(changes)
+      .where(and(eq(sources.userId, userId), eq(sources.id, sourceId)));
   }
 }

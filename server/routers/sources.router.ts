@@ -21,7 +21,9 @@ export const sourcesRouter = router({
     .mutation(({ ctx, input }) => ctx.services.sources.addLocalFolder(ctx.user.id, input.path)),
 
   /** Stops scanning a library and forgets its Drive grant; its photos and concerts stay in the history. */
-  disconnect: protectedProcedure.input(libraryInput).mutation(({ ctx, input }) => ctx.services.libraryRemoval.disconnect(ctx.user.id, input.sourceId)),
+  disconnect: protectedProcedure
+    .input(libraryInput)
+    .mutation(({ ctx, input }) => ctx.services.libraryRemoval.disconnect(ctx.user.id, input.sourceId)),
 
   /** Removes a library with its photos (and the concerts found only in them). */
   remove: protectedProcedure.input(libraryInput).mutation(({ ctx, input }) => ctx.services.libraryRemoval.remove(ctx.user.id, input.sourceId)),

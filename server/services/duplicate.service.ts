@@ -21,7 +21,10 @@ export class DuplicateService {
   /** The groups the user decided on, latest first, with what was decided: one kept (the others hidden), or all kept. */
   async listDecided(userId: number, limit: number) {
     const groups = await this.withPhotos(userId, await this.groups.listDecided(userId, limit));
-    return groups.map((group) => ({ ...group, decision: group.photos.some((photo) => photo.hidden) ? ('kept-one' as const) : ('kept-all' as const) }));
+    return groups.map((group) => ({
+      ...group,
+      decision: group.photos.some((photo) => photo.hidden) ? ('kept-one' as const) : ('kept-all' as const),
+    }));
   }
 
   private async withPhotos<G extends { id: number }>(userId: number, groups: G[]) {

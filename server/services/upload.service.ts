@@ -6,6 +6,7 @@ import busboy from 'busboy';
 import type { AppConfig } from '../config.js';
 import { DomainError, RateLimitedError, ValidationError } from '../errors.js';
 import { PHOTO_FORMATS, sniffImageFormat, type SniffedFormat } from '../media/image-format.js';
+import { sniffVideoFormat, VIDEO_MIME_TYPES } from '../media/video-format.js';
 import type { UploadRepository } from '../repositories/upload.repository.js';
 import type { UploadTempFiles } from '../repositories/upload-temp-files.js';
 import { AccountDeletedError, type UploadLease, type UploadLimits } from '../rate-limit/upload-limits.js';
@@ -13,11 +14,24 @@ import { storageKeys } from '../storage/storage-keys.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import type { SourceService } from './source.service.js';
 
-const ACCEPTED_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'image/avif', 'image/tiff']);
-const ACCEPTED_EXTENSIONS = /\.(jpe?g|png|webp|heic|heif|avif|tiff?)$/i;
+const ACCEPTED_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/heic',
+  'image/heif',
+  'image/avif',
+  'image/tiff',
+  'video/quicktime',
+  'video/mp4',
+  'video/x-m4v',
+]);
+const ACCEPTED_EXTENSIONS = /\.(jpe?g|png|webp|heic|heif|avif|tiff?|mov|mp4|m4v)$/i;
+/** Enough of a file's start to tell a video by its ftyp box (brands within its first 256 bytes). */
+const VIDEO_SNIFF_BYTES = 256;
 /** The start of each file kept while it streams in: enough to tell its format by its bytes (an SVG within its first 1 kB). */
 const HEAD_BYTES = 4096;
-const SUPPORTED = 'JPEG, PNG, WebP, TIFF, AVIF, HEIC';
+const SUPPORTED = 'JPEG, PNG, WebP, TIFF, AVIF, HEIC, MOV, MP4';
 /** How long account deletion waits for this server's uploads of the user to stop before removing their files regardless. */
 const STOP_WAIT_MS = 10_000;
 
@@ -40,8 +54,8 @@ export interface UploadLog {
  * format (which ingest then reads in full: a damaged or oversized photo fails there, with its reason). The
  * name and the type the browser claims are not trusted: a text file named .jpg is still text.
  */
-function formatRefusal(format: SniffedFormat): string | null {
-  if ((PHOTO_FORMATS as readonly string[]).includes(format)) return null;
+function formatRefusal(format: SniffedFormat, video: boolean): string | null {
+  if (video || (PHOTO_FORMATS as readonly string[]).includes(format)) return null;
   if (format === 'svg') return `SVG drawings are not supported, only photos (${SUPPORTED}): not stored`;
   if (format === 'gif') return `GIF images are not supported, only photos (${SUPPORTED}): not stored`;
   return `Not a photo: its content is not an image (supported: ${SUPPORTED}), so it was not stored`;
@@ -58,9 +72,14 @@ const minutes = (ms: number) => `${Math.max(1, Math.ceil(ms / 60_000))} min`;
  */
 function displayName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  const clean = base.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  const clean = base
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim();
   // By code points: cutting between the halves of an emoji would leave text the database refuses.
-  return Array.from(clean || 'unnamed photo').slice(0, 255).join('');
+  return Array.from(clean || 'unnamed photo')
+    .slice(0, 255)
+    .join('');
 }
 
 /** What this upload may still take: the quota and the hour's bytes, spent file by file. */
@@ -154,7 +173,12 @@ export class UploadService {
   }
 
   private async receiveUnderLease(
-    userId: number, headers: IncomingHttpHeaders, body: Readable, lease: UploadLease, stop: AbortSignal, log: UploadLog,
+    userId: number,
+    headers: IncomingHttpHeaders,
+    body: Readable,
+    lease: UploadLease,
+    stop: AbortSignal,
+    log: UploadLog,
   ): Promise<UploadResult> {
     const budget = await this.budgetOf(userId);
     const sourceId = await this.sources.uploadSourceOf(userId);
@@ -199,15 +223,22 @@ export class UploadService {
 
   /** Resolves when the form has been read to its end; rejects when it is malformed, cut off or stopped. */
   private parse(
-    upload: Upload, headers: IncomingHttpHeaders, body: Readable, stop: AbortSignal, files: Array<Promise<void>>, fail: (error: unknown) => void,
+    upload: Upload,
+    headers: IncomingHttpHeaders,
+    body: Readable,
+    stop: AbortSignal,
+    files: Array<Promise<void>>,
+    fail: (error: unknown) => void,
   ): Promise<void> {
     const { maxUploadBytes, maxUploadFiles } = this.config.imports;
+    // Videos may be larger than photos: busboy cuts at the larger cap, each file is held to its own kind's (receiveFile).
+    const fileSize = Math.max(maxUploadBytes, this.config.imports.maxUploadVideoBytes ?? 0);
     let received: Promise<void> = Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
         // Browsers send file names as raw UTF-8; busboy's default would read them as latin1.
-        parser = busboy({ headers, defParamCharset: 'utf8', limits: { fileSize: maxUploadBytes, files: maxUploadFiles, fields: 10 } });
+        parser = busboy({ headers, defParamCharset: 'utf8', limits: { fileSize, files: maxUploadFiles, fields: 10 } });
       } catch (error) {
         reject(new ValidationError(`Malformed upload: ${(error as Error).message}`));
         return;
@@ -240,9 +271,7 @@ export class UploadService {
           }),
         );
       });
-      parser.on('filesLimit', () =>
-        upload.outcomes.push({ refused: { name: '(the rest)', reason: `At most ${maxUploadFiles} photos per upload` } }),
-      );
+      parser.on('filesLimit', () => upload.outcomes.push({ refused: { name: '(the rest)', reason: `At most ${maxUploadFiles} photos per upload` } }));
       parser.on('error', (error: Error) => reject(error instanceof DomainError ? error : new ValidationError(`Malformed upload: ${error.message}`)));
       parser.on('close', () => resolve());
 
@@ -261,7 +290,12 @@ export class UploadService {
   }
 
   private async receiveFile(
-    upload: Upload, name: string, mimeType: string, stream: Readable, previousReceived: Promise<void>, received: () => void,
+    upload: Upload,
+    name: string,
+    mimeType: string,
+    stream: Readable,
+    previousReceived: Promise<void>,
+    received: () => void,
   ): Promise<void> {
     const { userId, sourceId, budget, outcomes } = upload;
     const place = outcomes.push({ refused: { name, reason: 'Not received' } }) - 1;
@@ -270,10 +304,17 @@ export class UploadService {
     try {
       await previousReceived;
       const cap = Math.min(budget.quotaLeft, budget.hourLeft);
+      const { maxUploadBytes } = this.config.imports;
+      const maxVideoBytes = Math.max(maxUploadBytes, this.config.imports.maxUploadVideoBytes ?? 0);
       let size = 0;
       let overBudget = false;
+      /** Past its kind's cap (a photo over maxUploadBytes, told by its first bytes): the rest is dropped. */
+      let overSize = false;
+      let video: boolean | null = null;
       const head: Buffer[] = [];
       let headBytes = 0;
+      let storedType = mimeType;
+      const kindOfHead = () => (video ??= sniffVideoFormat(Buffer.concat(head)) !== null);
       temp = await this.tempFiles.create(userId);
       // Past the budget the rest of the file is read and dropped, as busboy does past the size limit,
       // so the next file of the form can still be read (and refused with its reason).
@@ -285,19 +326,24 @@ export class UploadService {
           }
           size += chunk.length;
           if (size > cap) overBudget = true;
-          done(null, overBudget ? undefined : chunk);
+          if (headBytes >= VIDEO_SNIFF_BYTES && size > (kindOfHead() ? maxVideoBytes : maxUploadBytes)) overSize = true;
+          done(null, overBudget || overSize ? undefined : chunk);
         },
       });
       try {
         await pipeline(stream, counter, temp.writer);
         // busboy cuts a file at the size limit and flags the stream as truncated.
-        if ((stream as Readable & { truncated?: boolean }).truncated) {
-          return refuse(`Larger than the ${Math.round(this.config.imports.maxUploadBytes / 1024 / 1024)} MB limit`);
+        const isVideo = kindOfHead();
+        const limit = isVideo ? maxVideoBytes : maxUploadBytes;
+        if ((stream as Readable & { truncated?: boolean }).truncated || overSize || size > limit) {
+          return refuse(`Larger than the ${Math.round(limit / 1024 / 1024)} MB limit`);
         }
         if (overBudget) return refuse(this.overBudgetReason(budget));
         if (size === 0) return refuse('The file is empty');
-        const refusal = formatRefusal(sniffImageFormat(Buffer.concat(head)));
+        const refusal = formatRefusal(sniffImageFormat(Buffer.concat(head)), isVideo);
         if (refusal) return refuse(refusal);
+        // The type by content, not the browser's: ingest opens a video as a file, never reading it into memory.
+        if (isVideo) storedType = VIDEO_MIME_TYPES[sniffVideoFormat(Buffer.concat(head))!];
         budget.quotaLeft -= size;
         budget.hourLeft -= size;
       } finally {
@@ -308,7 +354,7 @@ export class UploadService {
       const key = storageKeys.upload(userId, sourceId, storageId);
       const reader = this.tempFiles.reader(temp.path);
       try {
-        await this.storage.put(key, reader, mimeType);
+        await this.storage.put(key, reader, storedType);
       } catch (error) {
         upload.log.warn({ err: error, userId, key }, 'an uploaded photo could not be stored');
         await this.storage.delete(key).catch(() => {});
@@ -319,7 +365,7 @@ export class UploadService {
         // A storage that failed before reading to the end would leave the file open.
         reader.destroy();
       }
-      const id = await this.uploads.insert({ userId, sourceId, storageId, fileName: name, mimeType, byteSize: size });
+      const id = await this.uploads.insert({ userId, sourceId, storageId, fileName: name, mimeType: storedType, byteSize: size });
       // Account deletion revokes the lease before it deletes rows and objects: a file recorded after
       // that is taken back here, one recorded before it is deleted there.
       if (!(await upload.lease.stillHeld())) {

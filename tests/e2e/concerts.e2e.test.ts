@@ -191,17 +191,20 @@ describe('the concert history in Chromium', () => {
     // Starring: the button turns at once, then the worker's 400/800/1200 px variants reach the srcset.
     await page.keyboard.press('Enter');
     await lightbox.waitFor();
-    const starButton = lightbox.getByRole('button', { name: 'Star', exact: true });
+    // Its label follows its state: "Star", then "Starred".
+    const starButton = lightbox.getByRole('button', { name: /^Star(red)?$/ });
     expect(await starButton.getAttribute('aria-pressed')).toBe('false');
     await starButton.click();
     await expect.poll(() => starButton.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+    expect(await starButton.textContent()).toBe('Starred');
     const lightboxImage = lightbox.locator('img');
     await expect.poll(() => lightboxImage.getAttribute('srcset'), { timeout: 30_000 }).toMatch(/\/variants\/[^ ]*\.webp\?[^ ]* \d+w/);
     // Each rendition with its width, from 400 px up: the browser picks the one the screen needs.
     expect(await lightboxImage.getAttribute('srcset')).toMatch(/^[^ ]+\/400\.webp\?[^ ]* 400w, [^ ]+\/800\.webp\?[^ ]* \d+w/);
     await expect
       .poll(() => lightboxImage.evaluate((img) => (img as HTMLImageElement).currentSrc), { timeout: 30_000 })
-      .toMatch(/\/variants\/.*\.webp/);
+      // A variant, or the ~2048 px preview every photo has when the screen is wider than the largest variant.
+      .toMatch(/\/(variants|previews)\/.*\.webp/);
     // And it loads: larger than the 400 px thumbnail it replaces.
     await expect
       .poll(() => lightboxImage.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), { timeout: 30_000 })

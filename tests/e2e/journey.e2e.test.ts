@@ -78,9 +78,11 @@ describe('the main journey in Chromium', () => {
     await page.getByRole('link', { name: /Setlist from setlist\.fm/ }).waitFor();
     await page.getByTestId('photo-tile').first().locator('.photo-tile__open').click();
     const lightbox = page.getByTestId('lightbox');
-    const star = lightbox.getByRole('button', { name: 'Star', exact: true });
+    // Its label follows its state: "Star", then "Starred".
+    const star = lightbox.getByRole('button', { name: /^Star(red)?$/ });
     await star.click();
     await expect.poll(() => star.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+    expect(await star.textContent()).toBe('Starred');
     await expect.poll(() => lightbox.locator('img').getAttribute('srcset'), { timeout: 30_000 }).toMatch(/\/variants\/[^ ]*\/1200\.webp\?[^ ]* \d+w/);
     await expect
       .poll(() => lightbox.locator('img').evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), {

@@ -78,7 +78,7 @@ describe('settings in Chromium', () => {
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-    expect(await page.getByTestId('settings-email').textContent()).toBe(email);
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
     await page.getByText('1 library connected: 1 server folder.').waitFor();
     await page.screenshot({ path: screenshotPath('settings-desktop'), fullPage: true });
 
@@ -104,6 +104,8 @@ describe('settings in Chromium', () => {
     await page.getByRole('button', { name: 'Delete my account' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
     expect(page.url()).not.toContain('#/settings');
+    // The log-in page says it was done.
+    expect(await page.getByTestId('account-deleted').textContent()).toContain('Your account was deleted');
     expect(await app.database.db.select({ id: users.id }).from(users).where(eq(users.id, userId))).toHaveLength(0);
     expect(await app.database.db.select({ id: concerts.id }).from(concerts).where(eq(concerts.userId, userId))).toHaveLength(0);
 

@@ -18,6 +18,8 @@ export interface FakeDriveFile {
   trashed: boolean;
   hasThumbnail: boolean;
   imageMediaMetadata?: FakeImageMediaMetadata;
+  /** Drive's videoMediaMetadata of a video file (no time and no place: those are in the file). */
+  videoMediaMetadata?: { width: number; height: number; durationMillis: string };
 }
 
 export interface FakeImageMediaMetadata {

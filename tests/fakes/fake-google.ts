@@ -345,6 +345,7 @@ class FakeGoogleHandler {
       modifiedTime: file.modifiedTime,
       ...(file.bytes ? { size: String(file.bytes.length), md5Checksum: file.md5 } : {}),
       ...(file.imageMediaMetadata ? { imageMediaMetadata: file.imageMediaMetadata } : {}),
+      ...(file.videoMediaMetadata ? { videoMediaMetadata: file.videoMediaMetadata } : {}),
       ...(file.hasThumbnail ? { thumbnailLink: `${this.config.baseUrl()}/thumbnails/${file.id}=s220`, hasThumbnail: true } : { hasThumbnail: false }),
     };
   }
@@ -425,24 +426,59 @@ const FAULT_DEFAULTS: Record<Exclude<Fault['status'], 'connection-reset' | 502>,
 };
 
 /**
- * The subset of Drive's query language the product uses: clauses joined by
- * `and`, each `mimeType contains '…'`, `mimeType = '…'` or `trashed = true|false`.
- * Anything else is a 400, so a client sending a query the fake does not
- * understand finds out instead of getting everything.
+ * The subset of Drive's query language the product uses: clauses joined by `and`,
+ * each `mimeType contains '…'`, `mimeType = '…'`, `trashed = true|false`, or such
+ * clauses joined by `or` in parentheses. Anything else is a 400, so a client sending
+ * a query the fake does not understand finds out instead of getting everything.
  */
 function parseQuery(q: string | null): ((file: FakeDriveFile) => boolean) | null {
   if (q === null || q.trim() === '') return () => true;
   const tests: Array<(file: FakeDriveFile) => boolean> = [];
-  for (const clause of q.trim().split(/\s+and\s+/i)) {
-    const contains = /^mimeType\s+contains\s+'([^']*)'$/.exec(clause);
-    const equals = /^mimeType\s*=\s*'([^']*)'$/.exec(clause);
-    const trashed = /^trashed\s*=\s*(true|false)$/.exec(clause);
-    if (contains) tests.push((file) => file.mimeType.includes(contains[1]!));
-    else if (equals) tests.push((file) => file.mimeType === equals[1]);
-    else if (trashed) tests.push((file) => file.trashed === (trashed[1] === 'true'));
-    else return null;
+  for (const clause of splitOutsideParentheses(q.trim(), 'and')) {
+    const group = /^\((.*)\)$/.exec(clause);
+    if (group) {
+      const alternatives = splitOutsideParentheses(group[1]!.trim(), 'or').map(parseTerm);
+      if (alternatives.some((test) => test === null)) return null;
+      tests.push((file) => alternatives.some((test) => test!(file)));
+      continue;
+    }
+    const test = parseTerm(clause);
+    if (!test) return null;
+    tests.push(test);
   }
   return (file) => tests.every((test) => test(file));
+}
+
+function parseTerm(clause: string): ((file: FakeDriveFile) => boolean) | null {
+  const contains = /^mimeType\s+contains\s+'([^']*)'$/.exec(clause);
+  const equals = /^mimeType\s*=\s*'([^']*)'$/.exec(clause);
+  const trashed = /^trashed\s*=\s*(true|false)$/.exec(clause);
+  if (contains) return (file) => file.mimeType.includes(contains[1]!);
+  if (equals) return (file) => file.mimeType === equals[1];
+  if (trashed) return (file) => file.trashed === (trashed[1] === 'true');
+  return null;
+}
+
+/** `a and (b or c)` split on a keyword that stands outside any parentheses. */
+function splitOutsideParentheses(text: string, keyword: 'and' | 'or'): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  const separator = new RegExp(`^\\s+${keyword}\\s+`, 'i');
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')') depth--;
+    else if (depth === 0) {
+      const match = separator.exec(text.slice(i));
+      if (match) {
+        parts.push(text.slice(start, i).trim());
+        i += match[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts;
 }
 
 function encodeFilesPageToken(offset: number): string {

@@ -85,12 +85,13 @@ describe('a Google Drive library of 2,500 photos', () => {
     const listRequests = fake.state.requestsTo(FILES_LIST);
     expect(listRequests).toHaveLength(3);
     expect(listRequests[0]!.query).toMatchObject({
-      q: "mimeType contains 'image/' and trashed = false",
+      q: "(mimeType contains 'image/' or mimeType contains 'video/') and trashed = false",
       pageSize: '1000',
       spaces: 'drive',
       supportsAllDrives: 'true',
     });
     expect(listRequests[0]!.query.fields).toContain('imageMediaMetadata(time, location, width, height, rotation, cameraMake, cameraModel)');
+    expect(listRequests[0]!.query.fields).toContain('videoMediaMetadata(width, height, durationMillis)');
     expect(listRequests[0]!.query.pageToken).toBeUndefined();
     expect(listRequests[2]!.query.pageToken).toBeTruthy();
     expect(fake.state.downloads()).toHaveLength(0);

@@ -33,10 +33,13 @@ describe('several web processes on one port', () => {
       const [victim] = await childrenOf(pid);
       process.kill(victim!, 'SIGKILL');
       await expect
-        .poll(async () => {
-          const now = await childrenOf(pid);
-          return now.length === 2 && !now.includes(victim!);
-        }, { timeout: 120_000, interval: 200 })
+        .poll(
+          async () => {
+            const now = await childrenOf(pid);
+            return now.length === 2 && !now.includes(victim!);
+          },
+          { timeout: 120_000, interval: 200 },
+        )
         .toBe(true);
       await expect.poll(() => fetch(`${url}/api/ready`).then((response) => response.status), { timeout: 120_000, interval: 500 }).toBe(200);
 

@@ -57,8 +57,16 @@ async function userWithPhotos(baseUrl = app.url) {
   const photoIds: number[] = [];
   for (let i = 0; i < 4; i++) {
     const [row] = await db.insert(photos).values({
-      userId, sourceId: source.insertId, scanId: scan.insertId, sourceFileId: `IMG_${i}.JPG`, fileName: `IMG_${i}.JPG`, status: 'ready',
-      width: 4000, height: 3000, takenAt: new Date(Date.UTC(2019, 6, 5, 19, 30, i)), contentHash: String(i).repeat(64),
+      userId,
+      sourceId: source.insertId,
+      scanId: scan.insertId,
+      sourceFileId: `IMG_${i}.JPG`,
+      fileName: `IMG_${i}.JPG`,
+      status: 'ready',
+      width: 4000,
+      height: 3000,
+      takenAt: new Date(Date.UTC(2019, 6, 5, 19, 30, i)),
+      contentHash: String(i).repeat(64),
       thumbnailKey: `users/${userId}/thumbs/${String(i).repeat(64)}.webp`,
     });
     photoIds.push(row.insertId);
@@ -84,7 +92,15 @@ describe('a cached view', () => {
       expect(miss.status, procedure).toBe(200);
       expect(hits(procedure), `${procedure} is answered from the cache the second time`).toBe(before + 1);
       expect(hit.body, procedure).toBe(miss.body);
-      for (const header of ['content-type', 'content-encoding', 'vary', 'etag', 'cache-control', 'x-content-type-options', 'content-security-policy']) {
+      for (const header of [
+        'content-type',
+        'content-encoding',
+        'vary',
+        'etag',
+        'cache-control',
+        'x-content-type-options',
+        'content-security-policy',
+      ]) {
         expect(hit.headers.get(header), `${procedure}: ${header}`).toBe(miss.headers.get(header));
       }
       expect(hit.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
@@ -124,7 +140,11 @@ describe('a cached view', () => {
       stats: ['stats.summary', undefined],
     } as const;
     const read = async () =>
-      Object.fromEntries(await Promise.all(Object.entries(views).map(async ([name, [procedure, input]]) => [name, (await get(app.url, fan.cookie, procedure, input)).body])));
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(views).map(async ([name, [procedure, input]]) => [name, (await get(app.url, fan.cookie, procedure, input)).body]),
+        ),
+      );
     const cachedNow = async (name: keyof typeof views) => {
       const [procedure, input] = views[name];
       const before = hits(procedure);
@@ -142,7 +162,9 @@ describe('a cached view', () => {
     expect(await cachedNow('stats')).toBe(true);
     const afterStar = await read();
     expect(afterStar.starredGrid).not.toBe(before.starredGrid);
-    expect(JSON.parse(afterStar.timeline).result.data.json.items.find((item: { id: number }) => item.id === starredConcert).photos[0].id).toBe(fan.photoIds[1]);
+    expect(JSON.parse(afterStar.timeline).result.data.json.items.find((item: { id: number }) => item.id === starredConcert).photos[0].id).toBe(
+      fan.photoIds[1],
+    );
 
     await fan.client.concerts.update.mutate({ id: otherConcert, notes: 'only on its page' });
     expect(await cachedNow('otherPage')).toBe(false);

@@ -36,7 +36,8 @@ afterAll(async () => {
 
 /** Bytes that open like a JPEG: the door checks the format by the first bytes, ingest the rest, so these are taken as far as the limits go. */
 const jpegLike = (size: number, fill: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(size - 4, fill)]);
-const files = (count: number, label: string) => Array.from({ length: count }, (_, i) => ({ name: `${label}-${i}.jpg`, bytes: jpegLike(FILE_BYTES, i + 1) }));
+const files = (count: number, label: string) =>
+  Array.from({ length: count }, (_, i) => ({ name: `${label}-${i}.jpg`, bytes: jpegLike(FILE_BYTES, i + 1) }));
 
 async function post(app: RunningApp, cookie: string, parts: Array<{ name: string; bytes: Buffer }>) {
   const form = new FormData();

@@ -34,15 +34,7 @@ export function SignupForm({ initialEmail, onEmailChange, onSwitch, focusOnMount
       </h1>
       <p className="auth-form__intro">Start building the history of every show you've seen.</p>
 
-      <Field
-        label="Name"
-        type="text"
-        autoComplete="name"
-        required
-        maxLength={100}
-        errors={form.fieldErrors.name}
-        {...form.bind('name')}
-      />
+      <Field label="Name" type="text" autoComplete="name" required maxLength={100} errors={form.fieldErrors.name} {...form.bind('name')} />
       <Field
         label="Email"
         type="email"
@@ -61,7 +53,7 @@ export function SignupForm({ initialEmail, onEmailChange, onSwitch, focusOnMount
         required
         minLength={10}
         maxLength={200}
-        hint="At least 10 characters."
+        hint="At least 10 characters, and not a common password."
         errors={form.fieldErrors.password}
         {...form.bind('password')}
       />

@@ -17,20 +17,23 @@ export function ConcertCard({ concert, eager }: { concert: TimelineConcert; eage
   const title = artist ?? (needsReview ? `${UNKNOWN_ARTIST} — needs review` : UNKNOWN_ARTIST);
   const place = placeLine(concert.city, concert.countryCode);
   const extra = concert.photoCount - concert.photos.length;
+  const date = formatConcertDate(concert.concertDate);
+  // Two shows of one artist must not sound alike: the link says when and where too.
+  const linkName = [title, date, concert.venue?.name ?? place].filter(Boolean).join(', ');
 
   return (
     <li className="concert-card" data-testid="concert-card" data-concert-id={concert.id}>
       <article className="concert-card__body" aria-labelledby={titleId}>
         <div className="concert-card__text">
           <h3 className="concert-card__title" id={titleId}>
-            <a className="concert-card__link" href={`#/concerts/${concert.id}`}>
+            <a className="concert-card__link" href={`#/concerts/${concert.id}`} aria-label={linkName}>
               {title}
             </a>
           </h3>
           <p className="concert-card__venue">{concert.venue?.name ?? 'Venue unknown'}</p>
           {place && <p className="concert-card__meta">{place}</p>}
           <p className="concert-card__meta">
-            <time dateTime={concert.concertDate}>{formatConcertDate(concert.concertDate)}</time>
+            <time dateTime={concert.concertDate}>{date}</time>
             <span aria-hidden="true"> · </span>
             <span>{plural(concert.photoCount, 'photo')}</span>
           </p>
@@ -44,11 +47,15 @@ export function ConcertCard({ concert, eager }: { concert: TimelineConcert; eage
           )}
         </div>
         {concert.photos.length > 0 && (
-          // The same photos are on the concert's page, with their descriptions: here they only decorate the link.
-          <ul className="concert-card__strip" aria-hidden="true">
+          <ul className="concert-card__strip" aria-label={`Photos of ${title}`}>
             {concert.photos.map((photo, index) => (
               <li key={photo.id} className="concert-card__thumb">
-                <PhotoImage photo={photo} alt="" sizes="(min-width: 48rem) 88px, 16vw" eager={eager && index < 3} />
+                <PhotoImage
+                  photo={photo}
+                  alt={`${title}, ${date}: photo ${index + 1} of ${concert.photoCount}`}
+                  sizes="(min-width: 48rem) 88px, 16vw"
+                  eager={eager && index < 3}
+                />
                 {index === concert.photos.length - 1 && extra > 0 && <span className="concert-card__more">+{extra}</span>}
               </li>
             ))}

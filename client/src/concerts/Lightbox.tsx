@@ -1,4 +1,4 @@
-import { useId, type KeyboardEvent } from 'react';
+import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { isGuessedTakenAt } from '../../../shared/taken-at-source.js';
 import { formatTakenAt } from '../lib/format.js';
 import { PhotoImage } from '../ui/PhotoImage.js';
@@ -70,11 +70,7 @@ export function Lightbox(props: LightboxProps) {
               Photo {index + 1} of {Math.max(total, photos.length)}
             </h2>
             <p className="lightbox__date">
-              {photo.takenAt ? (
-                <time dateTime={photo.takenAt.toISOString()}>{formatTakenAt(photo.takenAt, photo.timeZone)}</time>
-              ) : (
-                'Time unknown'
-              )}
+              {photo.takenAt ? <time dateTime={photo.takenAt.toISOString()}>{formatTakenAt(photo.takenAt, photo.timeZone)}</time> : 'Time unknown'}
               {isGuessedTakenAt(photo.takenAtSource) ? <span className="lightbox__date-note"> · date guessed from the file</span> : null}
             </p>
           </div>
@@ -85,8 +81,8 @@ export function Lightbox(props: LightboxProps) {
             onClick={() => onStar(photo)}
           >
             <StarIcon filled={photo.starred} />
-            {/* One name whatever the state: aria-pressed says whether it is on. */}
-            Star
+            {/* Says the state in words too, not only in the icon's fill. */}
+            {photo.starred ? 'Starred' : 'Star'}
           </button>
           <button type="button" className="button button--ghost lightbox__close" onClick={onClose} data-autofocus>
             <span aria-hidden="true">✕</span>
@@ -105,7 +101,24 @@ export function Lightbox(props: LightboxProps) {
           </button>
           <figure className="lightbox__figure">
             {/* Keyed by photo: each one starts from its own placeholder, not the last one's loaded state. */}
-            <PhotoImage key={photo.id} className="lightbox__img" photo={photo} alt={describe(photo, index)} sizes="100vw" eager />
+            {photo.video ? (
+              // Streamed from its signed URL with Range requests; the poster frame shows until it plays.
+              <video
+                key={photo.id}
+                className="lightbox__img lightbox__video"
+                data-testid="lightbox-video"
+                src={photo.video.url}
+                poster={photo.preview?.url ?? photo.thumbnailUrl ?? undefined}
+                controls
+                playsInline
+                preload="metadata"
+                aria-label={describe(photo, index)}
+              />
+            ) : (
+              <LivePhoto key={photo.id} motionUrl={photo.motionUrl}>
+                <PhotoImage className="lightbox__img" photo={photo} alt={describe(photo, index)} sizes="100vw" eager withPreview />
+              </LivePhoto>
+            )}
           </figure>
           <button
             type="button"
@@ -124,11 +137,33 @@ export function Lightbox(props: LightboxProps) {
               {starError}
             </p>
           )}
-          {variantsNote && <p className="lightbox__note">{variantsNote}</p>}
+          {variantsNote && !photo.video && <p className="lightbox__note">{variantsNote}</p>}
+          {photo.downloadUrl && (
+            <a className="button button--ghost lightbox__download" href={photo.downloadUrl} download data-testid="lightbox-download">
+              Download original
+            </a>
+          )}
           <p className="lightbox__hint">Use ← and → to move between photos, Escape to close.</p>
         </div>
       </div>
     </Dialog>
+  );
+}
+
+/** A Live Photo: its motion clip plays over the photo while the pointer is on it or it is pressed, as on the phone. */
+function LivePhoto({ motionUrl, children }: { motionUrl: string | null; children: ReactNode }) {
+  const [playing, setPlaying] = useState(false);
+  if (!motionUrl) return <>{children}</>;
+  const start = () => setPlaying(true);
+  const stop = () => setPlaying(false);
+  return (
+    <div className="lightbox__live" onPointerEnter={start} onPointerLeave={stop} onPointerDown={start} onPointerUp={stop} onPointerCancel={stop}>
+      {children}
+      {playing && <video className="lightbox__live-motion" data-testid="lightbox-motion" src={motionUrl} autoPlay muted playsInline onEnded={stop} />}
+      <span className="lightbox__live-badge" aria-label="Live Photo: hover or press to play">
+        LIVE
+      </span>
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { describeError } from '../lib/errors.js';
 import { formatTakenAt, plural } from '../lib/format.js';
 import { ErrorState } from '../ui/ErrorState.js';
@@ -7,6 +7,7 @@ import { PhotoImage } from '../ui/PhotoImage.js';
 import { Lightbox, StarIcon } from './Lightbox.js';
 import { LoadMore } from './LoadMore.js';
 import { useConcertPhotos, type ConcertPhoto } from './useConcertPhotos.js';
+import { usePhotoInAddress, useStepIntoNextPage } from './usePhotoInAddress.js';
 
 /** How many tiles load at once, before lazy loading takes over: the first rows on a desktop screen. */
 const EAGER_TILES = 8;
@@ -22,11 +23,13 @@ interface PhotoGridProps {
 export function PhotoGrid({ concertId, subject, photoCount }: PhotoGridProps) {
   const headingId = useId();
   const { query, photos, star, awaitingVariants } = useConcertPhotos(concertId);
-  const [openPhotoId, setOpenPhotoId] = useState<number | null>(null);
-  // Next on the last loaded photo asks for more: the index of the photo to step to once they are here.
-  const [advanceTo, setAdvanceTo] = useState<number | null>(null);
-  const [announcement, setAnnouncement] = useState('');
   const tileRefs = useRef(new Map<number, HTMLButtonElement>());
+  const lightbox = usePhotoInAddress((photoId) => tileRefs.current.get(photoId)?.focus());
+  const { openPhotoId } = lightbox;
+  const stepIntoNextPage = useStepIntoNextPage(query, photos, (photo) => {
+    if (lightbox.openPhotoId !== null) lightbox.show(photo.id);
+  });
+  const [announcement, setAnnouncement] = useState('');
   const total = Math.max(photoCount, photos.length);
 
   const openIndex = openPhotoId === null ? -1 : photos.findIndex((photo) => photo.id === openPhotoId);
@@ -38,24 +41,6 @@ export function PhotoGrid({ concertId, subject, photoCount }: PhotoGridProps) {
     star.mutate({ id: photo.id, starred });
     const index = photos.findIndex((candidate) => candidate.id === photo.id);
     setAnnouncement(`Photo ${index + 1} ${starred ? 'starred' : 'unstarred'}.`);
-  };
-
-  useEffect(() => {
-    if (advanceTo === null) return;
-    const next = photos[advanceTo];
-    if (next) {
-      setAdvanceTo(null);
-      if (openPhotoId !== null) setOpenPhotoId(next.id);
-    } else if (query.isFetchNextPageError || (!query.isFetchingNextPage && !query.hasNextPage)) {
-      setAdvanceTo(null);
-    }
-  }, [advanceTo, photos, openPhotoId, query.isFetchNextPageError, query.isFetchingNextPage, query.hasNextPage]);
-
-  const closeLightbox = () => {
-    const id = openPhotoId;
-    setOpenPhotoId(null);
-    // Back to the tile of the photo last shown (the one the user may have moved to), not the one first opened.
-    if (id !== null) window.requestAnimationFrame(() => tileRefs.current.get(id)?.focus());
   };
 
   const starError = star.error ? `Couldn't ${star.variables?.starred ? 'star' : 'unstar'} the photo. ${describeError(star.error).message}` : null;
@@ -83,7 +68,7 @@ export function PhotoGrid({ concertId, subject, photoCount }: PhotoGridProps) {
                     if (element) tileRefs.current.set(photo.id, element);
                     else tileRefs.current.delete(photo.id);
                   }}
-                  onClick={() => setOpenPhotoId(photo.id)}
+                  onClick={() => lightbox.open(photo.id)}
                   aria-haspopup="dialog"
                 >
                   <PhotoImage
@@ -168,16 +153,13 @@ export function PhotoGrid({ concertId, subject, photoCount }: PhotoGridProps) {
           describe={describe}
           onIndex={(index) => {
             const photo = photos[index];
-            if (photo) setOpenPhotoId(photo.id);
+            if (photo) lightbox.show(photo.id);
           }}
-          onClose={closeLightbox}
+          onClose={lightbox.close}
           onStar={toggleStar}
           hasMore={query.hasNextPage}
           loadingMore={query.isFetchingNextPage}
-          onLoadMore={() => {
-            setAdvanceTo(photos.length);
-            void query.fetchNextPage();
-          }}
+          onLoadMore={stepIntoNextPage}
           awaitingVariants={openPhotoId !== null && awaitingVariants.has(openPhotoId)}
           starError={starError}
         />

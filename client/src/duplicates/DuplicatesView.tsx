@@ -1,50 +1,23 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId } from 'react';
 import { describeError } from '../lib/errors.js';
 import { formatBytes, formatTakenAt, plural } from '../lib/format.js';
-import type { RouterOutputs } from '../trpc.js';
-import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { PhotoImage } from '../ui/PhotoImage.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
+import { useDuplicateReview, type DecidedGroup, type DuplicateGroup } from './useDuplicateReview.js';
 import './duplicates.css';
 
 /** What photos.duplicates answers by default. */
 const PAGE_SIZE = 50;
 
-type DuplicateGroup = RouterOutputs['photos']['duplicates'][number];
 type GroupPhoto = DuplicateGroup['photos'][number];
 
-/** Duplicate groups and bursts to review: keeping one photo hides the others (never deletes them). */
+/** Duplicate groups and bursts to review: keep one (the others hidden, never deleted), keep them all, or undo. */
 export function DuplicatesView() {
-  const groups = trpc.photos.duplicates.useQuery();
-  const utils = trpc.useUtils();
-  const listRef = useRef<HTMLOListElement>(null);
-  const emptyRef = useRef<HTMLHeadingElement>(null);
-  const countRef = useRef<HTMLParagraphElement>(null);
-  const [announcement, setAnnouncement] = useState('');
-  // After a group is resolved and leaves the list, focus goes to the group now in its place.
-  const [focusIndex, setFocusIndex] = useState<number | null>(null);
-
-  const resolve = trpc.photos.resolveDuplicates.useMutation({
-    onSuccess: async (_result, { groupId, keepPhotoId }) => {
-      const group = groups.data?.find((g) => g.id === groupId);
-      const kept = group?.photos.find((photo) => photo.id === keepPhotoId);
-      const hidden = (group?.photos.length ?? 1) - 1;
-      const index = Math.max(0, groups.data?.findIndex((g) => g.id === groupId) ?? 0);
-      setAnnouncement(`Kept ${kept?.fileName ?? 'the photo'}; ${plural(hidden, 'other photo')} hidden.`);
-      await utils.photos.duplicates.invalidate();
-      setFocusIndex(index);
-    },
-  });
-
-  useEffect(() => {
-    if (focusIndex === null || groups.isFetching) return;
-    const headings = listRef.current?.querySelectorAll<HTMLElement>('[data-group-heading]');
-    const target = headings?.[Math.min(focusIndex, headings.length - 1)] ?? emptyRef.current ?? countRef.current;
-    target?.focus();
-    setFocusIndex(null);
-  }, [focusIndex, groups.isFetching, groups.data]);
+  const { groups, decided, decision, resolve, keepAll, reopen, pending, listRef, emptyRef, countRef } = useDuplicateReview();
+  const failedGroup = resolve.error ? resolve.variables?.groupId : keepAll.error ? keepAll.variables?.groupId : undefined;
+  const failure = resolve.error ?? keepAll.error;
 
   let content;
   if (groups.data) {
@@ -54,9 +27,7 @@ export function DuplicatesView() {
           <h2 className="empty-state__title" ref={emptyRef} tabIndex={-1}>
             Nothing to review
           </h2>
-          <p className="empty-state__text">
-            No duplicates or bursts are waiting. Scans look for them as they read your photos.
-          </p>
+          <p className="empty-state__text">No duplicates or bursts are waiting. Scans look for them as they read your photos.</p>
           <a className="button button--secondary" href="#/library">
             Scan a photo library
           </a>
@@ -74,9 +45,11 @@ export function DuplicatesView() {
                 key={group.id}
                 group={group}
                 pendingPhotoId={resolve.isPending && resolve.variables?.groupId === group.id ? resolve.variables.keepPhotoId : null}
-                disabled={resolve.isPending}
-                error={resolve.error && resolve.variables?.groupId === group.id ? describeError(resolve.error).message : null}
+                keepingAll={keepAll.isPending && keepAll.variables?.groupId === group.id}
+                disabled={pending}
+                error={failure && failedGroup === group.id ? describeError(failure).message : null}
                 onKeep={(photoId) => resolve.mutate({ groupId: group.id, keepPhotoId: photoId })}
+                onKeepAll={() => keepAll.mutate({ groupId: group.id })}
               />
             ))}
           </ol>
@@ -99,9 +72,28 @@ export function DuplicatesView() {
     <>
       <ViewHeading title="Duplicates">Duplicates</ViewHeading>
       <p className="view-intro">
-        Copies of the same photo, and bursts of near-identical frames. Choose the one to keep: the others are hidden from
-        your history, never deleted, and nothing is hidden unless you choose.
+        Copies of the same photo, and bursts of near-identical frames. Choose the one to keep: the others are hidden from your history, never deleted,
+        and nothing is hidden unless you choose. Not duplicates? Keep them all. Every choice can be undone.
       </p>
+      {decision && (
+        <div className="notice dup-decision" data-testid="duplicate-decision">
+          <p>{decision.text}</p>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => reopen.mutate({ groupId: decision.groupId })}
+            disabled={reopen.isPending}
+            aria-busy={reopen.isPending}
+          >
+            Undo
+          </button>
+        </div>
+      )}
+      {reopen.error && (
+        <p className="form-alert" role="alert">
+          {describeError(reopen.error).message}
+        </p>
+      )}
       {groups.data && groups.error && (
         <ErrorState
           compact
@@ -112,22 +104,63 @@ export function DuplicatesView() {
         />
       )}
       {content}
+      {decided.data && decided.data.length > 0 && (
+        <DecidedGroups
+          groups={decided.data}
+          undoing={reopen.isPending ? (reopen.variables?.groupId ?? null) : null}
+          onUndo={(groupId) => reopen.mutate({ groupId })}
+        />
+      )}
       <p className="visually-hidden" role="status">
-        {announcement}
+        {decision?.text ?? ''}
       </p>
     </>
+  );
+}
+
+/** The groups already decided, latest first, each with what was chosen and a way back to the review. */
+function DecidedGroups({ groups, undoing, onUndo }: { groups: DecidedGroup[]; undoing: number | null; onUndo: (groupId: number) => void }) {
+  return (
+    <details className="card dup-decided" data-testid="duplicates-decided">
+      <summary className="dup-decided__summary">{plural(groups.length, 'group')} you already decided on</summary>
+      <ul className="dup-decided__list">
+        {groups.map((group) => {
+          const kept = group.photos.find((photo) => !photo.hidden && group.decision === 'kept-one');
+          return (
+            <li key={group.id} className="dup-decided__item" data-testid="decided-group" data-group-id={group.id}>
+              <span>
+                {group.decision === 'kept-all'
+                  ? `Kept all ${plural(group.photos.length, 'photo')} (${group.kind === 'burst' ? 'a burst' : 'not duplicates'})`
+                  : `Kept ${kept?.fileName ?? 'one photo'}, ${plural(group.photos.length - 1, 'other')} hidden`}
+              </span>
+              <button
+                type="button"
+                className="button button--ghost"
+                onClick={() => onUndo(group.id)}
+                disabled={undoing !== null}
+                aria-busy={undoing === group.id}
+              >
+                Undo
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
   );
 }
 
 interface GroupCardProps {
   group: DuplicateGroup;
   pendingPhotoId: number | null;
+  keepingAll: boolean;
   disabled: boolean;
   error: string | null;
   onKeep: (photoId: number) => void;
+  onKeepAll: () => void;
 }
 
-function GroupCard({ group, pendingPhotoId, disabled, error, onKeep }: GroupCardProps) {
+function GroupCard({ group, pendingPhotoId, keepingAll, disabled, error, onKeep, onKeepAll }: GroupCardProps) {
   const headingId = useId();
   const burst = group.kind === 'burst';
   return (
@@ -157,6 +190,12 @@ function GroupCard({ group, pendingPhotoId, disabled, error, onKeep }: GroupCard
           />
         ))}
       </ul>
+      <div className="dup-group__actions">
+        <button type="button" className="button button--secondary" onClick={onKeepAll} disabled={disabled} aria-busy={keepingAll}>
+          {keepingAll && <span className="spinner spinner--small" aria-hidden="true" />}
+          {burst ? 'Keep the whole burst' : 'Keep them all: not duplicates'}
+        </button>
+      </div>
       {error && (
         <p className="form-alert" role="alert">
           {error}
@@ -166,7 +205,19 @@ function GroupCard({ group, pendingPhotoId, disabled, error, onKeep }: GroupCard
   );
 }
 
-function PhotoCard({ photo, suggested, pending, disabled, onKeep }: { photo: GroupPhoto; suggested: boolean; pending: boolean; disabled: boolean; onKeep: () => void }) {
+function PhotoCard({
+  photo,
+  suggested,
+  pending,
+  disabled,
+  onKeep,
+}: {
+  photo: GroupPhoto;
+  suggested: boolean;
+  pending: boolean;
+  disabled: boolean;
+  onKeep: () => void;
+}) {
   const nameId = useId();
   // Real dimensions reserve the thumbnail's space before it loads (no layout shift).
   const width = photo.width ?? 4;
@@ -185,11 +236,7 @@ function PhotoCard({ photo, suggested, pending, disabled, onKeep }: { photo: Gro
           {photo.width && photo.height ? `${photo.width} × ${photo.height}` : 'Unknown size'} · {formatBytes(photo.byteSize)}
         </p>
         <p className="dup-photo__meta">
-          {photo.takenAt ? (
-            <time dateTime={photo.takenAt.toISOString()}>{formatTakenAt(photo.takenAt, photo.timeZone)}</time>
-          ) : (
-            'Time unknown'
-          )}
+          {photo.takenAt ? <time dateTime={photo.takenAt.toISOString()}>{formatTakenAt(photo.takenAt, photo.timeZone)}</time> : 'Time unknown'}
         </p>
         {photo.hidden && <p className="dup-photo__hidden">Hidden</p>}
       </div>

@@ -42,8 +42,16 @@ export function concertLabel(concert: Pick<CandidateConcert, 'artist' | 'venue'>
  * Choosing one settles the whole item.
  */
 export function CandidatesPanel({
-  target, kind, dated, choosing,
-}: { target: InboxTarget; kind: 'concert' | 'photos'; dated: boolean; choosing: Choosing }) {
+  target,
+  kind,
+  dated,
+  choosing,
+}: {
+  target: InboxTarget;
+  kind: 'concert' | 'photos';
+  dated: boolean;
+  choosing: Choosing;
+}) {
   const candidates = useCandidates(target);
   const headingId = useId();
 
@@ -144,9 +152,7 @@ export function CandidatesPanel({
                 actionLabel={label}
                 pending={choosing.pendingKey === key}
                 busy={choosing.busy}
-                onChoose={() =>
-                  choosing.choose({ artistId: suggestion.artist.id, venueId: suggestion.venue.id }, key, `Settled as ${label}.`)
-                }
+                onChoose={() => choosing.choose({ artistId: suggestion.artist.id, venueId: suggestion.venue.id }, key, `Settled as ${label}.`)}
               />
             );
           })}
@@ -180,7 +186,7 @@ export function CandidatesPanel({
       {nothing && (
         <p className="muted">
           {kind === 'concert'
-            ? 'Nothing to suggest for this evening. Open the concert to name its artist and venue yourself.'
+            ? 'Nothing to suggest for this evening: setlist.fm and your history know no show at this place that night.'
             : 'Nothing to suggest for these photos. Select them below to create a concert or add them to one.'}
         </p>
       )}

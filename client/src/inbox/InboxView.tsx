@@ -1,62 +1,18 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { formatConcertDate, placeLine, UNKNOWN_ARTIST } from '../concerts/format.js';
 import { describeError } from '../lib/errors.js';
 import { plural } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';
-import { trpc, type RouterOutputs } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import { CandidatesPanel } from './Candidates.js';
-import { useRefreshAfterChange, useUnmatchedPhotos } from './hooks.js';
 import { ConcertStrip } from './PhotoStrip.js';
-import { GroupItem, type UnmatchedGroup } from './UnmatchedGroup.js';
+import { GroupItem } from './UnmatchedGroup.js';
 import { useChoosing, type Resolved } from './useChoosing.js';
 import { ItemToggle } from './ItemToggle.js';
+import { eventKey, INBOX_LIMIT, useInboxList, type InboxEvent } from './useInboxList.js';
 import './inbox.css';
-
-/** What inbox.list is asked for: the newest events and photo groups. */
-const LIMIT = 30;
-const LIST_INPUT = { limit: LIMIT };
-
-type InboxList = RouterOutputs['inbox']['list'];
-type InboxEvent = InboxList['events'][number];
-
-interface Announcement {
-  text: string;
-  concertId: number | null;
-}
-
-const eventKey = (event: Pick<InboxEvent, 'id'>) => `concert:${event.id}`;
-
-/** Groups have no id of their own: evening and place name them, a counter tells apart two of one place. */
-function keyedGroups(groups: readonly UnmatchedGroup[]) {
-  const seen = new Map<string, number>();
-  return groups.map((group) => {
-    const base = `photos:${group.evening ?? 'undated'}:${group.place?.city ?? ''}:${group.place?.countryCode ?? ''}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return { key: `${base}:${n}`, group };
-  });
-}
-
-function itemKeys(list: InboxList | undefined): string[] {
-  if (!list) return [];
-  return [...list.events.map(eventKey), ...keyedGroups(list.unmatched.groups).map((item) => item.key)];
-}
-
-/** The list without one item: what the user sees the moment it is settled, before the refresh confirms it. */
-function withoutItem(list: InboxList, key: string): InboxList {
-  const groups = keyedGroups(list.unmatched.groups);
-  const gone = groups.find((item) => item.key === key)?.group;
-  return {
-    events: list.events.filter((event) => eventKey(event) !== key),
-    unmatched: {
-      total: list.unmatched.total - (gone?.photoCount ?? 0),
-      groups: groups.filter((item) => item.key !== key).map((item) => item.group),
-    },
-  };
-}
 
 /**
  * The review inbox: concerts the machine could not confirm and photos it could not
@@ -64,41 +20,7 @@ function withoutItem(list: InboxList, key: string): InboxList {
  * leaves the list, focus moves to the next one, and the result is announced.
  */
 export function InboxView() {
-  const inbox = trpc.inbox.list.useQuery(LIST_INPUT);
-  const utils = trpc.useUtils();
-  const refresh = useRefreshAfterChange();
-  const [announcement, setAnnouncement] = useState<Announcement | null>(null);
-  const [focusIndex, setFocusIndex] = useState<number | null>(null);
-  const listsRef = useRef<HTMLDivElement>(null);
-  const emptyRef = useRef<HTMLHeadingElement>(null);
-  const summaryRef = useRef<HTMLParagraphElement>(null);
-
-  const groups = useMemo(() => keyedGroups(inbox.data?.unmatched.groups ?? []), [inbox.data]);
-  const wantedPhotoIds = useMemo(() => groups.flatMap((item) => item.group.photoIds), [groups]);
-  const unmatchedPhotos = useUnmatchedPhotos(wantedPhotoIds);
-
-  useEffect(() => {
-    if (focusIndex === null || inbox.isFetching) return;
-    const headings = listsRef.current?.querySelectorAll<HTMLElement>('[data-item-heading]');
-    const target = headings?.length ? headings[Math.min(focusIndex, headings.length - 1)] : (emptyRef.current ?? summaryRef.current);
-    target?.focus();
-    setFocusIndex(null);
-  }, [focusIndex, inbox.isFetching, inbox.data]);
-
-  /** After an item was settled or changed: refresh, say what happened, and move focus on when the item left. */
-  async function afterChange(key: string, text: string, concertId: number, { settled }: { settled: boolean }) {
-    const index = itemKeys(utils.inbox.list.getData(LIST_INPUT)).indexOf(key);
-    if (settled) utils.inbox.list.setData(LIST_INPUT, (list) => list && withoutItem(list, key));
-    await refresh();
-    const list = utils.inbox.list.getData(LIST_INPUT);
-    const waiting = list?.events.some((event) => event.id === concertId) ?? false;
-    setAnnouncement({ text: waiting ? `${text} The concert still needs its artist, so it stays in the list.` : text, concertId });
-    if (!itemKeys(list).includes(key)) setFocusIndex(Math.max(0, index));
-  }
-
-  const onResolved = (key: string) => (resolved: Resolved) =>
-    // A venue alone may leave the concert waiting for its artist; a setlist or a concert settles it.
-    afterChange(key, resolved.message, resolved.concertId, { settled: !('venueId' in resolved.choice) });
+  const { inbox, groups, unmatchedPhotos, announcement, onResolved, afterChange, listsRef, emptyRef, summaryRef } = useInboxList();
 
   let content;
   if (inbox.data) {
@@ -125,7 +47,7 @@ export function InboxView() {
             ]
               .filter(Boolean)
               .join(' and ')}
-            .{events.length >= LIMIT && ` The ${LIMIT} most recent concerts are shown; more appear as you settle these.`}
+            .{events.length >= INBOX_LIMIT && ` The ${INBOX_LIMIT} most recent concerts are shown; more appear as you settle these.`}
           </p>
           {events.length > 0 && (
             <section className="inbox-section" aria-labelledby="inbox-events-title">
@@ -186,8 +108,8 @@ export function InboxView() {
     <>
       <ViewHeading title="Review">Review</ViewHeading>
       <p className="view-intro">
-        What a scan couldn't settle on its own: concerts without a name and photos without a concert. Pick the right
-        answer and the whole evening is sorted.
+        What a scan couldn't settle on its own: concerts without a name and photos without a concert. Pick the right answer and the whole evening is
+        sorted.
       </p>
       {inbox.data && inbox.error && (
         <ErrorState
@@ -241,9 +163,8 @@ function EventItem({ event, onResolved }: { event: InboxEvent; onResolved: (reso
           <>
             <CandidatesPanel target={target} kind="concert" dated choosing={choosing} />
             <p className="inbox-item__aside">
-              Not among these?{' '}
               <a className="inbox-candidate__link" href={hrefOf({ view: 'concert', concertId: event.id })}>
-                Open the concert to name it yourself
+                Name it yourself on the concert’s page
               </a>
             </p>
           </>

@@ -83,6 +83,28 @@ export function AddFolderForm() {
         }}
         errors={fieldErrors}
       />
+      {imports.data?.enabled && imports.data.folders.some((folder) => folder.ready) && (
+        <p className="add-card__folders">
+          {/* The allowed folders, one click from the field: no path to guess. */}
+          {imports.data.folders
+            .filter((folder) => folder.ready)
+            .map((folder) => (
+              <button
+                key={folder.path}
+                type="button"
+                className="link-button add-card__folder"
+                onClick={() => {
+                  setPath(folder.path);
+                  setLocalError(null);
+                  if (add.error) add.reset();
+                  inputRef.current?.focus();
+                }}
+              >
+                Use {folder.path}
+              </button>
+            ))}
+        </p>
+      )}
       {described?.retryable && !serverErrors?.length && (
         <ErrorState
           compact

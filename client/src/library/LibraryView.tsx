@@ -45,12 +45,16 @@ export function LibraryView({ scanId }: { scanId: number | null }) {
     <>
       <ViewHeading title="Photos library">Photos library</ViewHeading>
       <p className="view-intro">
-        Connect the places your concert photos live, then scan them: each photo's date and place are read to find your
-        concerts. Scanning only reads your photos.
+        Connect the places your concert photos live, then scan them: each photo's date and place are read to find your concerts. Scanning only reads
+        your photos.
       </p>
 
       {google && (
-        <div className={google.ok ? 'notice notice--success library-message' : 'notice notice--warn library-message'} role={google.ok ? 'status' : 'alert'} data-testid="google-outcome">
+        <div
+          className={google.ok ? 'notice notice--success library-message' : 'notice notice--warn library-message'}
+          role={google.ok ? 'status' : 'alert'}
+          data-testid="google-outcome"
+        >
           <p className="library-message__title">{google.title}</p>
           <p>{google.text}</p>
           <button type="button" className="button button--ghost library-message__close" onClick={() => setGoogle(null)}>

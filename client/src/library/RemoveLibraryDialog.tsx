@@ -82,19 +82,26 @@ export function RemoveLibraryDialog({ source, action, pending, error, onConfirm,
             <>
               <p>
                 <strong>Its {photos} will be deleted</strong> from your history
-                {source.kind === 'upload' ? ', with the uploaded files kept here' : ', with their thumbnails'}. Concerts found only in these
-                photos are deleted too; concerts that also have photos from your other libraries keep those.
+                {source.kind === 'upload' ? ', with the uploaded files kept here' : ', with their thumbnails'}. Concerts found only in these photos
+                are deleted too; concerts that also have photos from your other libraries keep those.
               </p>
               <p>
-                {where ? `The originals ${where} are not touched. ` : ''}A scan running now is cancelled. This cannot be undone: to keep the
-                history, disconnect the library instead.
+                {where ? `The originals ${where} are not touched. ` : ''}A scan running now is cancelled. This cannot be undone: to keep the history,
+                disconnect the library instead.
               </p>
             </>
           )}
         </div>
         {failure &&
           (failure.retryable ? (
-            <ErrorState compact focusRetry title={`Couldn't ${action} the library`} message={failure.message} onRetry={onConfirm} retrying={pending} />
+            <ErrorState
+              compact
+              focusRetry
+              title={`Couldn't ${action} the library`}
+              message={failure.message}
+              onRetry={onConfirm}
+              retrying={pending}
+            />
           ) : (
             <p className="form-alert" role="alert">
               {failure.message}

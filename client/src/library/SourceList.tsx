@@ -66,20 +66,20 @@ export function SourceList({ sources, scans, openScanId, onScanStarted }: Source
   }
   return (
     <>
-    {status}
-    <ul className="source-list">
-      {sources.data.map((source) => (
-        <SourceCard
-          key={source.id}
-          source={source}
-          // scans.list is newest first: the first unfinished one is this library's live scan.
-          activeScanId={scans?.find((scan) => scan.sourceId === source.id && !isTerminal(scan.status))?.id ?? null}
-          openScanId={openScanId}
-          onScanStarted={onScanStarted}
-          onRemoved={announce}
-        />
-      ))}
-    </ul>
+      {status}
+      <ul className="source-list">
+        {sources.data.map((source) => (
+          <SourceCard
+            key={source.id}
+            source={source}
+            // scans.list is newest first: the first unfinished one is this library's live scan.
+            activeScanId={scans?.find((scan) => scan.sourceId === source.id && !isTerminal(scan.status))?.id ?? null}
+            openScanId={openScanId}
+            onScanStarted={onScanStarted}
+            onRemoved={announce}
+          />
+        ))}
+      </ul>
     </>
   );
 }
@@ -132,8 +132,8 @@ function SourceCard({ source, activeScanId, openScanId, onScanStarted, onRemoved
         </p>
         {disconnected ? (
           <p className="source-card__disconnected" data-testid="source-disconnected">
-            Disconnected: not scanned any more; its photos stay in your history. Add the same {source.kind === 'gdrive' ? 'Google account' : 'folder'} again to
-            reconnect it.
+            Disconnected: not scanned any more; its photos stay in your history. Add the same {source.kind === 'gdrive' ? 'Google account' : 'folder'}{' '}
+            again to reconnect it.
           </p>
         ) : (
           source.kind !== 'upload' && <RescanSchedule sourceId={source.id} />
@@ -160,11 +160,23 @@ function SourceCard({ source, activeScanId, openScanId, onScanStarted, onRemoved
         )}
         {/* Uploads live here: there is nothing to disconnect from, only photos to keep or remove. */}
         {!disconnected && source.kind !== 'upload' && (
-          <button type="button" className="button button--ghost" onClick={() => setConfirming('disconnect')} aria-haspopup="dialog" aria-describedby={titleId}>
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => setConfirming('disconnect')}
+            aria-haspopup="dialog"
+            aria-describedby={titleId}
+          >
             Disconnect…
           </button>
         )}
-        <button type="button" className="button button--ghost button--ghost-danger" onClick={() => setConfirming('remove')} aria-haspopup="dialog" aria-describedby={titleId}>
+        <button
+          type="button"
+          className="button button--ghost button--ghost-danger"
+          onClick={() => setConfirming('remove')}
+          aria-haspopup="dialog"
+          aria-describedby={titleId}
+        >
           Remove…
         </button>
       </div>
@@ -201,7 +213,17 @@ function SourceCard({ source, activeScanId, openScanId, onScanStarted, onRemoved
 }
 
 function SourceIcon({ kind }: { kind: Source['kind'] }) {
-  const common = { viewBox: '0 0 24 24', width: 24, height: 24, fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round', focusable: 'false' } as const;
+  const common = {
+    viewBox: '0 0 24 24',
+    width: 24,
+    height: 24,
+    fill: 'none',
+    stroke: 'currentColor',
+    strokeWidth: 2,
+    strokeLinecap: 'round',
+    strokeLinejoin: 'round',
+    focusable: 'false',
+  } as const;
   switch (kind) {
     case 'local':
       return (

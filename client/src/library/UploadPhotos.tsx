@@ -15,11 +15,7 @@ export function UploadPhotos({ onScanStarted }: { onScanStarted: (scan: StartedS
   const { dragging, dropHandlers } = useFileDrop(send, uploading);
 
   return (
-    <section
-      className={dragging ? 'card add-card upload is-dragging' : 'card add-card upload'}
-      aria-labelledby={headingId}
-      {...dropHandlers}
-    >
+    <section className={dragging ? 'card add-card upload is-dragging' : 'card add-card upload'} aria-labelledby={headingId} {...dropHandlers}>
       <h3 className="card__title" id={headingId}>
         From this device
       </h3>
@@ -72,9 +68,7 @@ export function UploadPhotos({ onScanStarted }: { onScanStarted: (scan: StartedS
       {upload.phase === 'done' && (
         <div className="upload__result">
           <p role="status" className="upload__summary" data-testid="upload-summary">
-            {upload.result.accepted.length > 0
-              ? `${plural(upload.result.accepted.length, 'photo')} uploaded.`
-              : 'No photos were uploaded.'}
+            {upload.result.accepted.length > 0 ? `${plural(upload.result.accepted.length, 'photo')} uploaded.` : 'No photos were uploaded.'}
             {startScan.isPending && ' Starting a scan…'}
           </p>
           {upload.result.refused.length + upload.skipped.length > 0 && (
@@ -145,7 +139,9 @@ function UploadProgress({ loaded, total, fileCount }: { loaded: number; total: n
       </p>
       {/* Announced at the start, every quarter and when the server takes over; not at every byte. */}
       <p className="visually-hidden" role="status">
-        {sent ? `Saving ${plural(fileCount, 'photo')} on the server…` : `Uploading ${plural(fileCount, 'photo')}, ${Math.floor(percent / 25) * 25}% sent`}
+        {sent
+          ? `Saving ${plural(fileCount, 'photo')} on the server…`
+          : `Uploading ${plural(fileCount, 'photo')}, ${Math.floor(percent / 25) * 25}% sent`}
       </p>
       <button type="button" className="button button--ghost" onClick={cancelUpload}>
         Cancel upload

@@ -63,5 +63,11 @@ const OUTCOMES: Record<string, GoogleOutcome> = {
 
 export function googleOutcome(name: string | null): GoogleOutcome | null {
   if (!name) return null;
-  return OUTCOMES[name] ?? { ok: false, title: 'Google Drive was not connected', text: 'Something went wrong during the connection. Connect Google Drive again.' };
+  return (
+    OUTCOMES[name] ?? {
+      ok: false,
+      title: 'Google Drive was not connected',
+      text: 'Something went wrong during the connection. Connect Google Drive again.',
+    }
+  );
 }

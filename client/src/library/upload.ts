@@ -47,11 +47,7 @@ function errorOf(body: unknown): { message?: string; code?: string } {
  * upload progress. Same contract as
  * fetch('/api/uploads', { method: 'POST', body, headers: { 'x-requested-with': 'concert-history' }, credentials: 'same-origin' }).
  */
-export function sendPhotos(
-  files: readonly File[],
-  onProgress: (loaded: number, total: number) => void,
-  signal: AbortSignal,
-): Promise<UploadResult> {
+export function sendPhotos(files: readonly File[], onProgress: (loaded: number, total: number) => void, signal: AbortSignal): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const body = new FormData();
     for (const file of files) body.append('photos', file, file.name);
@@ -76,7 +72,9 @@ export function sendPhotos(
       const error = errorOf(json);
       let message =
         error.message ??
-        (status === 413 ? 'The upload is too large for the server. Try fewer photos at a time.' : `The upload failed (HTTP ${status}). Please try again.`);
+        (status === 413
+          ? 'The upload is too large for the server. Try fewer photos at a time.'
+          : `The upload failed (HTTP ${status}). Please try again.`);
       // The hourly limit, in words and in the user's time: "… You can upload more photos at 14:32."
       if (status === 429) message = limitMessage(message, Number(xhr.getResponseHeader('retry-after')) || null, 'upload');
       // A full quota stays full, and the hourly limit says when it passes; another upload still running soon ends.
@@ -130,7 +128,9 @@ export function useUploadState(): UploadState {
 export async function startUpload(files: readonly File[], { scan }: { scan: boolean }) {
   if (state.phase === 'uploading') return;
   const photos = files.filter(isPhotoFile);
-  const skipped = files.filter((file) => !isPhotoFile(file)).map((file) => ({ name: file.name, reason: 'Not a photo (JPEG, PNG, WebP, HEIC, AVIF or TIFF)' }));
+  const skipped = files
+    .filter((file) => !isPhotoFile(file))
+    .map((file) => ({ name: file.name, reason: 'Not a photo (JPEG, PNG, WebP, HEIC, AVIF or TIFF)' }));
   if (photos.length === 0) {
     setState({ phase: 'done', result: { sourceId: 0, accepted: [], refused: [] }, skipped, scanPending: false, scanId: null });
     return;

@@ -18,6 +18,7 @@ export function useUploadPhotos(onScanStarted: (scan: StartedScan) => void) {
   const uploading = upload.phase === 'uploading';
 
   const result = upload.phase === 'done' ? upload.result : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per finished upload; the query utils are stable.
   useEffect(() => {
     if (!result || result.accepted.length === 0) return;
     // The upload library may be new, and it has photos to scan.
@@ -26,6 +27,7 @@ export function useUploadPhotos(onScanStarted: (scan: StartedScan) => void) {
   }, [result]);
 
   const status = upload.phase === 'error' ? upload.status : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per failed upload's status; the query utils are stable.
   useEffect(() => {
     if (status === 401) void utils.auth.me.invalidate();
   }, [status]);

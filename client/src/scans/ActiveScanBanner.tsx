@@ -37,6 +37,7 @@ function LiveScan({ scanId, sourceId }: { scanId: number; sourceId: number }) {
   // Concerts appear as the scan matches evenings: the timeline asks again when that count moves.
   const matched = progress?.counts.matched ?? 0;
   const seenMatched = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the count moves; the query utils are stable.
   useEffect(() => {
     if (matched <= seenMatched.current) return;
     seenMatched.current = matched;

@@ -45,7 +45,9 @@ export function ScanFailures({ scanId, failedCount, onRetryFailed, retrying, ret
             ))}
           </ul>
           {failures.data.length >= SHOWN_AT_MOST && failedCount > failures.data.length && (
-            <p className="muted">Showing the first {formatCount(failures.data.length)} of {formatCount(failedCount)}.</p>
+            <p className="muted">
+              Showing the first {formatCount(failures.data.length)} of {formatCount(failedCount)}.
+            </p>
           )}
         </>
       );
@@ -80,8 +82,8 @@ export function ScanFailures({ scanId, failedCount, onRetryFailed, retrying, ret
         failures.data &&
         failures.data.length > 0 && (
           <p className="muted" data-testid="failures-permanent">
-            {failures.data.length === 1 ? 'This file is' : 'These files are'} not readable photos as they are, so reading them again
-            would fail the same way. Replace or remove them in the library; a later scan picks up the new files.
+            {failures.data.length === 1 ? 'This file is' : 'These files are'} not readable photos as they are, so reading them again would fail the
+            same way. Replace or remove them in the library; a later scan picks up the new files.
           </p>
         )
       )}

@@ -27,7 +27,6 @@ interface ScanPanelProps {
   onClose: () => void;
 }
 
-
 /** Live progress of one scan over SSE (scans.onProgress), then its summary and failed files. */
 export function ScanPanel({ scanId, title, failureMessage, libraryPhotos, libraryKind, notice, focusOnMount, onOpenScan, onClose }: ScanPanelProps) {
   const headingId = useId();
@@ -35,9 +34,10 @@ export function ScanPanel({ scanId, title, failureMessage, libraryPhotos, librar
   const { snapshot, subscription, cancel, retryFailed } = useScanProgress(scanId, onOpenScan);
   const status = snapshot?.progress.status;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when it opens.
   useEffect(() => {
     if (focusOnMount) headingRef.current?.focus();
-  }, []); // Only when it opens.
+  }, []);
 
   const terminal = status !== undefined && isTerminal(status);
   const resubscribe = () => subscription.reset();
@@ -168,9 +168,11 @@ function ProgressDetails({ snapshot, failureMessage, libraryPhotos, libraryKind 
             : `about ${formatDuration(secondsLeft)} left`;
       pace = `${formatRate(photosPerSecond)} photos per second · ${left}`;
     }
+    // setlist.fm's daily budget is spent: evenings wait for its next day and resume by themselves.
+    if (progress.waiting && progress.waiting.until > now) pace = `Waiting for setlist.fm until ${formatWaitingUntil(progress.waiting.until)}`;
   }
 
-  const summary = terminal ? summaryOf(progress, failureMessage) : null;
+  const summary = terminal ? summaryOf(progress, failureMessage, libraryPhotos) : null;
   const detail = terminal ? detailOf(progress, libraryPhotos, libraryKind) : null;
   // Screen readers hear the stage changes, every quarter and the end, not every count.
   const quarter = Math.floor(percent / 25) * 25;
@@ -222,7 +224,11 @@ function ProgressDetails({ snapshot, failureMessage, libraryPhotos, libraryKind 
         </div>
       </dl>
 
-      {pace && <p className="scan-progress__pace">{pace}</p>}
+      {pace && (
+        <p className="scan-progress__pace" data-testid="scan-pace">
+          {pace}
+        </p>
+      )}
       {summary && (
         <p className={status === 'completed' && counts.failed === 0 ? 'scan-summary' : 'scan-summary scan-summary--warn'} data-testid="scan-summary">
           {summary}
@@ -254,7 +260,7 @@ const TERMINAL_LABELS: Record<ScanProgress['status'], string> = {
   failed: 'Stopped by an error',
 };
 
-function summaryOf({ status, counts }: ScanProgress, failureMessage: string | null): string {
+function summaryOf({ status, counts }: ScanProgress, failureMessage: string | null, libraryPhotos: number | null): string {
   const done = counts.processed + counts.failed;
   const unchanged = counts.unchanged ?? 0;
   const extras = [
@@ -265,7 +271,13 @@ function summaryOf({ status, counts }: ScanProgress, failureMessage: string | nu
   const tail = extras.length ? `; ${extras.join(', ')}` : '';
   switch (status) {
     case 'completed':
-      if (counts.listed === 0) return unchanged > 0 ? `No new or changed photos — ${plural(unchanged, 'photo')} already in your history.` : 'Scan complete: no new or changed photos.';
+      if (counts.listed === 0) {
+        // What is already there, in the library's own count when known (files that failed before are not photos of it).
+        const already = libraryPhotos ?? unchanged;
+        return already > 0
+          ? `No new or changed photos — ${plural(already, 'photo')} already in your history.`
+          : 'Scan complete: no photos found in this library.';
+      }
       return `Scan complete: ${plural(counts.processed, 'photo')} read${tail}.`;
     case 'cancelled':
       return `Scan cancelled after ${done} of ${plural(counts.listed, 'photo')}${tail}.`;
@@ -287,12 +299,17 @@ function detailOf({ status, counts }: ScanProgress, libraryPhotos: number | null
   }
   if (status !== 'completed' || counts.listed > 0) return unchanged > 0 ? skippedLine(unchanged) : null;
   if (unchanged > 0) return skippedLine(unchanged);
-  if (kind === 'gdrive' && libraryPhotos) {
-    return `Google Drive reported no change since the last scan, so nothing was read again; ${plural(libraryPhotos, 'photo')} of this library ${libraryPhotos === 1 ? 'is' : 'are'} already in your history.`;
-  }
-  return libraryPhotos ? `${plural(libraryPhotos, 'photo')} of this library ${libraryPhotos === 1 ? 'is' : 'are'} already in your history.` : 'This library holds no photo (JPEG, PNG, WebP, HEIC, AVIF or TIFF).';
+  if (kind === 'gdrive' && libraryPhotos) return 'Google Drive reported no change since the last scan, so nothing was read again.';
+  return libraryPhotos ? null : 'This library holds no photo (JPEG, PNG, WebP, HEIC, AVIF or TIFF).';
 }
 
 function skippedLine(unchanged: number): string {
   return `Skipped: ${plural(unchanged, 'file')} unchanged since ${unchanged === 1 ? 'it was' : 'they were'} last read (same size and date, or the same checksum on Google Drive), so nothing of ${unchanged === 1 ? 'it' : 'them'} was read again.`;
+}
+
+/** "14:00" today, else "Tue 14:00": when the evenings waiting for setlist.fm go on. */
+function formatWaitingUntil(until: number): string {
+  const date = new Date(until);
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return date.toLocaleString(undefined, sameDay ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 }

@@ -50,6 +50,7 @@ export function useScanProgress(scanId: number, onOpenScan: (scanId: number) => 
 
   const status = snapshot?.progress.status;
   const watchedLive = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the status changes; the query utils are stable.
   useEffect(() => {
     if (!status) return;
     if (!isTerminal(status)) {

@@ -83,7 +83,8 @@ export function ChangePassword() {
           </p>
         )}
         <div className="settings-actions">
-          <button type="submit" className="button" disabled={change.isPending} aria-busy={change.isPending}>
+          <button type="submit" className="button button--primary" disabled={change.isPending} aria-busy={change.isPending}>
+            {change.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
             Change password
           </button>
         </div>

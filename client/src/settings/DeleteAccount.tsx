@@ -28,7 +28,8 @@ export function DeleteAccount() {
       // As on log-out: nothing of this user may linger for whoever uses the browser next.
       queryClient.removeQueries({ predicate: (query) => procedurePath(query.queryKey) !== 'auth.me' });
       utils.auth.me.setData(undefined, null);
-      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+      // The log-in page says it was done (see AuthPages).
+      window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/login?account=deleted`);
       await utils.auth.me.invalidate();
     },
     onError: (error) => {
@@ -69,8 +70,8 @@ export function DeleteAccount() {
           <li>your scans, duplicate reviews and venue corrections.</li>
         </ul>
         <p>
-          The originals in your Google Drive or server folders are not touched. Download your history first if you want
-          to keep it. This cannot be undone.
+          The originals in your Google Drive or server folders are not touched. Download your history first if you want to keep it. This cannot be
+          undone.
         </p>
       </div>
       <form className="settings-danger__form" onSubmit={onSubmit} noValidate aria-labelledby={headingId}>

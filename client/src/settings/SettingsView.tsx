@@ -6,6 +6,7 @@ import { trpc, type RouterOutputs, type User } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
+import { AccountProfile } from './AccountProfile.js';
 import { ChangePassword } from './ChangePassword.js';
 import { DeleteAccount } from './DeleteAccount.js';
 import { MailPreferences } from './MailPreferences.js';
@@ -26,21 +27,7 @@ export function SettingsView({ user }: { user: User }) {
     <>
       <ViewHeading title="Settings">Settings</ViewHeading>
 
-      <section className="card settings-section" aria-labelledby="settings-account">
-        <h2 className="card__title" id="settings-account">
-          Account
-        </h2>
-        <dl className="settings-facts">
-          <div>
-            <dt>Name</dt>
-            <dd data-testid="settings-name">{user.name}</dd>
-          </div>
-          <div>
-            <dt>Email</dt>
-            <dd data-testid="settings-email">{user.email}</dd>
-          </div>
-        </dl>
-      </section>
+      <AccountProfile key={user.id} user={user} />
 
       <ChangePassword />
       <ConnectedSources />
@@ -53,7 +40,8 @@ export function SettingsView({ user }: { user: User }) {
 }
 
 function ConnectedSources() {
-  const sources = trpc.sources.list.useQuery();
+  // Asked again on every visit: the libraries may have changed elsewhere (another tab, a scan that just ended).
+  const sources = trpc.sources.list.useQuery(undefined, { refetchOnMount: 'always' });
   let content;
   if (sources.data) {
     content =
@@ -125,8 +113,8 @@ function ExportHistory() {
         Export your history
       </h2>
       <p className="muted">
-        Every concert, oldest first: date, artist, venue, city, tour, supporting acts, setlist, how many photos and stars, and
-        your notes. CSV opens in any spreadsheet; JSON is for programs.
+        Every concert, oldest first: date, artist, venue, city, tour, supporting acts, setlist, how many photos and stars, and your notes. CSV opens
+        in any spreadsheet; JSON is for programs.
       </p>
       <div className="settings-actions">
         {/* Plain links: the browser sends the session cookie and saves what the server streams. */}

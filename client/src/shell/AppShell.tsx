@@ -204,7 +204,12 @@ function PhoneTabs({ route }: { route: Route }) {
         <ul className="shell-tabs__menu" id={menuId} ref={menuRef}>
           {more.map((item) => (
             <li key={item.route.view}>
-              <a className="shell-tabs__menu-link" href={hrefOf(item.route)} aria-current={isCurrent(item, route) ? 'page' : undefined} onClick={() => setOpen(false)}>
+              <a
+                className="shell-tabs__menu-link"
+                href={hrefOf(item.route)}
+                aria-current={isCurrent(item, route) ? 'page' : undefined}
+                onClick={() => setOpen(false)}
+              >
                 <NavIcon name={item.icon} />
                 {item.label}
               </a>
@@ -215,7 +220,12 @@ function PhoneTabs({ route }: { route: Route }) {
       <ul className="shell-tabs__list">
         {NAV.slice(0, TABS).map((item) => (
           <li key={item.route.view}>
-            <a className="shell-tabs__tab" href={hrefOf(item.route)} aria-current={isCurrent(item, route) ? 'page' : undefined} onFocus={() => preload(item)}>
+            <a
+              className="shell-tabs__tab"
+              href={hrefOf(item.route)}
+              aria-current={isCurrent(item, route) ? 'page' : undefined}
+              onFocus={() => preload(item)}
+            >
               <NavIcon name={item.icon} />
               <span>{item.short ?? item.label}</span>
             </a>
@@ -253,14 +263,22 @@ const ICON_PATHS: Record<IconName, string> = {
   stats: 'M4 20V10m6 10V4m6 16v-7m4 7H2',
   library: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7Z',
   duplicates: 'M8 8h12v12H8zM4 16V4h12',
-  settings: 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7 7 0 0 0-2-1.2L14.5 3h-4l-.4 2.6a7 7 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7 7 0 0 0 2 1.2l.4 2.6h4l.4-2.6a7 7 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2Z',
+  settings:
+    'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7 7 0 0 0-2-1.2L14.5 3h-4l-.4 2.6a7 7 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7 7 0 0 0 2 1.2l.4 2.6h4l.4-2.6a7 7 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2Z',
   more: 'M5 12h.01M12 12h.01M19 12h.01',
 };
 
 function NavIcon({ name }: { name: IconName }) {
   return (
     <svg className="shell-tabs__icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
-      <path d={ICON_PATHS[name]} fill="none" stroke="currentColor" strokeWidth={name === 'more' ? 3.5 : 1.8} strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d={ICON_PATHS[name]}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={name === 'more' ? 3.5 : 1.8}
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

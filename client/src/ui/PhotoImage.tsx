@@ -7,6 +7,8 @@ export interface PhotoImageSource {
   placeholder: string | null;
   width: number | null;
   height: number | null;
+  /** The ~2048 px preview every photo has (see `withPreview`). */
+  preview?: { width: number; url: string } | null;
 }
 
 interface PhotoImageProps {
@@ -17,6 +19,8 @@ interface PhotoImageProps {
   className?: string;
   /** The first images of a page should not wait for lazy loading. */
   eager?: boolean;
+  /** Offer the preview in `srcset` too (the lightbox): grids keep to the small renditions. */
+  withPreview?: boolean;
 }
 
 const THUMBNAIL_WIDTH = 400;
@@ -27,17 +31,18 @@ const THUMBNAIL_WIDTH = 400;
  * real aspect reserved by width and height so nothing shifts, and its ThumbHash
  * painted underneath until the image arrives.
  */
-export function PhotoImage({ photo, alt, sizes, className, eager = false }: PhotoImageProps) {
+export function PhotoImage({ photo, alt, sizes, className, eager = false, withPreview = false }: PhotoImageProps) {
   const [loaded, setLoaded] = useState(false);
   const [broken, setBroken] = useState(false);
   const width = photo.width ?? 4;
   const height = photo.height ?? 3;
   const placeholder = useMemo(() => placeholderUrl(photo.placeholder), [photo.placeholder]);
-  const sources = photo.variants.length
+  const small = photo.variants.length
     ? photo.variants
     : photo.thumbnailUrl
       ? [{ width: Math.min(THUMBNAIL_WIDTH, photo.width ?? THUMBNAIL_WIDTH), url: photo.thumbnailUrl }]
       : [];
+  const sources = withPreview && photo.preview ? [...small.filter((source) => source.width < photo.preview!.width), photo.preview] : small;
   const style: CSSProperties | undefined =
     placeholder && !loaded ? { backgroundImage: `url(${placeholder})`, backgroundSize: 'cover' } : undefined;
 

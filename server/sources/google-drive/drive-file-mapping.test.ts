@@ -86,6 +86,27 @@ describe('mapping a Drive file to a SourceFile', () => {
   });
 });
 
+describe('Drive videos', () => {
+  it('are listed with their size and length from videoMediaMetadata, and read whole (no thumbnail shortcut: their date is in the file)', () => {
+    const video = {
+      id: 'v1',
+      name: 'IMG_0420.MOV',
+      mimeType: 'video/quicktime',
+      md5Checksum: 'aa'.repeat(16),
+      size: '52428800',
+      videoMediaMetadata: { width: 1920, height: 1080, durationMillis: '31250' },
+      thumbnailLink: 'https://lh3.googleusercontent.com/x=s220',
+    };
+    expect(isLiveImage(video)).toBe(true);
+    expect(toSourceFile(video)).toMatchObject({
+      mimeType: 'video/quicktime',
+      size: 52_428_800,
+      fingerprint: 'aa'.repeat(16),
+      metadata: { width: 1920, height: 1080, durationMs: 31_250, hasThumbnail: false, md5: 'aa'.repeat(16) },
+    });
+  });
+});
+
 describe('floatingWallTime', () => {
   it('reads the EXIF wall clock into the UTC fields of a Date', () => {
     const taken = floatingWallTime('2024:12:31 23:59:58')!;
