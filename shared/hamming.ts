@@ -2,8 +2,8 @@
  * Hamming distance between 64-bit perceptual hashes, and the multi-index search
  * that finds every stored hash within a distance without comparing all pairs.
  *
- * A hash is stored whole (bigint unsigned) and as four 16-bit chunks
- * (phash_0..phash_3, smallint unsigned, each indexed). phash_0 holds the most
+ * A hash is stored whole (bigint unsigned); the search splits it into four 16-bit
+ * chunks in memory (server/services/duplicate-index.ts), chunk 0 the most
  * significant 16 bits.
  */
 
@@ -34,7 +34,7 @@ export function hashHalves(hash: bigint): [high: number, low: number] {
   return [Number(h >> 32n), Number(h & 0xffffffffn)];
 }
 
-/** The four 16-bit chunks of a hash, most significant first (phash_0..phash_3). */
+/** The four 16-bit chunks of a hash, most significant first. */
 export function hashChunks(hash: bigint): HashChunks {
   const h = BigInt.asUintN(HASH_BITS, hash);
   return [
@@ -74,7 +74,7 @@ export function chunkSearchRadius(threshold: number): number {
  * The chunk values to look up, per chunk index, to find every stored hash within
  * `threshold` bits of `hash`:
  *
- *   WHERE phash_0 IN (values[0]) OR phash_1 IN (values[1]) OR ... (each uses its index)
+ *   chunk 0 in values[0], or chunk 1 in values[1], or ... (each a lookup in that chunk's map)
  *
  * Each list holds the query's chunk and every 16-bit value within the search
  * radius ⌊t/4⌋ of it: 1 value for radius 0, 17 for 1, 137 for 2, 697 for 3. By

@@ -12,7 +12,6 @@
  * as concert photos do; copies differ from their original in 0–3 bits, burst
  * frames in 0–4.
  */
-import { hashChunks } from '../../shared/hamming.js';
 import { createRandom } from '../../scripts/demo-library/random.js';
 
 export interface SeedParameters {
@@ -439,8 +438,7 @@ export function userRows(userId: number, heavy: boolean, params: SeedParameters,
 }
 
 function hashColumns(hash: bigint) {
-  const [c0, c1, c2, c3] = hashChunks(hash);
-  return { perceptual_hash: hash.toString(), phash_0: c0, phash_1: c1, phash_2: c2, phash_3: c3 };
+  return { perceptual_hash: hash.toString() };
 }
 
 function photoRow(
@@ -474,7 +472,7 @@ function photoRow(
     height: portrait ? 4000 : 3000,
     content_hash: failed ? null : contentHash,
     content_hash_kind: failed ? null : 'sha256',
-    ...(failed ? { perceptual_hash: null, phash_0: null, phash_1: null, phash_2: null, phash_3: null } : hashColumns(hash)),
+    ...(failed ? { perceptual_hash: null } : hashColumns(hash)),
     taken_at: dated ? sqlInstant(at) : null,
     time_zone: zone,
     latitude: located ? (venue.latitude as number) + (random.next() - 0.5) * 0.001 : null,

@@ -7,7 +7,6 @@ import {
   mysqlEnum,
   mysqlTable,
   primaryKey,
-  smallint,
   tinyint,
   uniqueIndex,
   varchar,
@@ -15,8 +14,6 @@ import {
 import { MEDIA_TYPES, PHOTO_STATUSES } from '../../shared/photo.schema.js';
 import type { TakenAtSource } from '../../shared/taken-at-source.js';
 import { idColumn, instant, refColumn, timestamps } from './columns.js';
-
-const hashChunk = (name: string) => smallint(name, { unsigned: true });
 
 /**
  * One photo of a user's library, unique per (user, source, source file id) so that
@@ -43,12 +40,8 @@ export const photos = mysqlTable(
     /** SHA-256 of the bytes (hex), or Drive's md5Checksum when the bytes were never read. */
     contentHash: varchar('content_hash', { length: 64 }),
     contentHashKind: mysqlEnum('content_hash_kind', ['sha256', 'md5']),
-    /** 64-bit perceptual hash and its four 16-bit chunks, the keys of the dedup stage's multi-index (server/services/duplicate-index.ts). */
+    /** 64-bit perceptual hash; the dedup stage splits it into chunks in memory (server/services/duplicate-index.ts). */
     perceptualHash: bigint('perceptual_hash', { mode: 'bigint', unsigned: true }),
-    phash0: hashChunk('phash_0'),
-    phash1: hashChunk('phash_1'),
-    phash2: hashChunk('phash_2'),
-    phash3: hashChunk('phash_3'),
     takenAt: instant('taken_at'),
     /** Where takenAt was read (shared/taken-at-source.ts); 'file-time' marks a guess. Null when the photo has no date. */
     takenAtSource: varchar('taken_at_source', { length: 24 }).$type<TakenAtSource>(),

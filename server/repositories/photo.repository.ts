@@ -6,8 +6,8 @@ type PhotoInsert = typeof photos.$inferInsert;
 export type IngestedPhoto = Required<Pick<PhotoInsert, 'userId' | 'sourceId' | 'sourceFileId' | 'scanId' | 'fileName'>> &
   Pick<
     PhotoInsert,
-    | 'mimeType' | 'byteSize' | 'width' | 'height' | 'contentHash' | 'contentHashKind' | 'perceptualHash' | 'phash0' | 'phash1'
-    | 'phash2' | 'phash3' | 'takenAt' | 'timeZone' | 'latitude' | 'longitude' | 'cameraMake' | 'cameraModel' | 'orientation'
+    | 'mimeType' | 'byteSize' | 'width' | 'height' | 'contentHash' | 'contentHashKind' | 'perceptualHash'
+    | 'takenAt' | 'timeZone' | 'latitude' | 'longitude' | 'cameraMake' | 'cameraModel' | 'orientation'
     | 'thumbnailKey' | 'blurPlaceholder' | 'takenAtSource' | 'metadataNotes' | 'mediaType' | 'durationMs' | 'previewKey'
     | 'originalKey' | 'contentIdentifier'
   >;

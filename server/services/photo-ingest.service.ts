@@ -1,4 +1,3 @@
-import { hashChunks } from '../../shared/hamming.js';
 import type { JobPayload } from '../../shared/jobs.js';
 import type { AppConfig } from '../config.js';
 import { sha256Of } from '../media/content-hash.js';
@@ -260,7 +259,6 @@ export class PhotoIngestService {
     }
     // A video is compared by its content hash only: the perceptual hash of its poster would pair it with photos.
     const perceptualHash = read.mediaType === 'photo' && analysis ? analysis.perceptualHash : null;
-    const [phash0, phash1, phash2, phash3] = perceptualHash === null ? [null, null, null, null] : hashChunks(perceptualHash);
     return this.photos.upsertIngested({
       userId,
       sourceId,
@@ -276,10 +274,6 @@ export class PhotoIngestService {
       contentHash: read.contentHash,
       contentHashKind: read.contentHashKind,
       perceptualHash,
-      phash0,
-      phash1,
-      phash2,
-      phash3,
       takenAt: metadata.takenAt,
       takenAtSource: metadata.takenAtSource,
       timeZone: metadata.timeZone,

@@ -98,7 +98,7 @@ describe('videos from a server folder', () => {
   it('ingests every real MOV and MP4 as a video item: its length, its original kept in storage by its content, no perceptual hash', async () => {
     for (const name of videoNames) {
       const row = rows.get(name)!;
-      expect(row, name).toMatchObject({ status: 'ready', mediaType: 'video', perceptualHash: null, phash0: null, contentHashKind: 'sha256' });
+      expect(row, name).toMatchObject({ status: 'ready', mediaType: 'video', perceptualHash: null, contentHashKind: 'sha256' });
       expect(row.mimeType, name).toBe(name.endsWith('.mov') ? 'video/quicktime' : 'video/mp4');
       expect(row.durationMs, name).toBeGreaterThan(500);
       const bytes = await readFile(join(VIDEOS, name));
