@@ -1,5 +1,5 @@
 /**
- * npm run bench:load [-- --users 200 --seconds 20 --peak-seconds 30 --build --json --cpu-prof]
+ * npm run bench:load [-- --users 200 --seconds 20 --peak-seconds 30 --warm-up-seconds 5 --build --json --cpu-prof]
  *
  * The built web server and worker (`node dist/…`, NODE_ENV=production) against
  * their own database seeded with a realistic history and their own Redis prefix,
@@ -42,11 +42,16 @@ const { values } = parseArgs({
     'open-seconds': { type: 'string', default: '15' },
     /** Extra Node flags for the web process, e.g. "--max-semi-space-size=32". */
     'web-node-args': { type: 'string', default: '' },
+    /**
+     * Seconds of the mix before anything is recorded. The run's Redis prefix is new, so the view cache starts empty;
+     * a server that has been up for a while has it warm. 5 s measures a cold cache; 60 s or more, the steady state.
+     */
+    'warm-up-seconds': { type: 'string', default: '5' },
   },
 });
 /** The spike's steady connections; the rest of the peak's join them. */
 const SPIKE_BASE = 50;
-for (const name of ['users', 'baseline', 'peak', 'seconds', 'peak-seconds'] as const) {
+for (const name of ['users', 'baseline', 'peak', 'seconds', 'peak-seconds', 'warm-up-seconds'] as const) {
   const value = Number(values[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1, got "${values[name]}"`);
 }
@@ -223,8 +228,9 @@ try {
   };
 
   const scenarios = new Set(values.scenarios.split(',').map((name) => name.trim()));
-  log('Warm-up: 5 s at the baseline connections (not recorded)…');
-  await drive({ url, connections: Number(values.baseline), seconds: 5, pool });
+  const warmUpSeconds = Number(values['warm-up-seconds']);
+  log(`Warm-up: ${warmUpSeconds} s at the baseline connections (not recorded)…`);
+  await drive({ url, connections: Number(values.baseline), seconds: warmUpSeconds, pool });
 
   for (const [name, connections, seconds] of [
     ['baseline', Number(values.baseline), Number(values.seconds)],

@@ -136,10 +136,6 @@ const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   req.log.error({ err: error }, 'request failed');
   if (status >= 500) captureError(error, { requestId: req.id, tags: { path: req.path } });
   if (res.headersSent) return;
-  const message = redisDown
-    ? REDIS_UNAVAILABLE_MESSAGE
-    : status < 500
-      ? String(error.message)
-      : 'Internal server error';
+  const message = redisDown ? REDIS_UNAVAILABLE_MESSAGE : status < 500 ? String(error.message) : 'Internal server error';
   res.status(status).json({ error: { code: status === 503 ? 'SERVICE_UNAVAILABLE' : 'ERROR', message } });
 };

@@ -83,7 +83,11 @@ describe('loadConfig', () => {
   it('limits uploads per user by default, each limit off at 0, and keeps their temp files beside local storage', () => {
     const secret = { SESSION_SECRET: 'x'.repeat(40) };
     const defaults = loadConfig({ ...secret, DATA_DIR: '/srv/ch' });
-    expect(defaults.imports).toMatchObject({ uploadQuotaBytes: 10_240 * 1024 * 1024, uploadBytesPerHour: 2_048 * 1024 * 1024, uploadTempDir: '/srv/ch/tmp/uploads' });
+    expect(defaults.imports).toMatchObject({
+      uploadQuotaBytes: 10_240 * 1024 * 1024,
+      uploadBytesPerHour: 2_048 * 1024 * 1024,
+      uploadTempDir: '/srv/ch/tmp/uploads',
+    });
     const off = loadConfig({ ...secret, UPLOAD_QUOTA_MB: '0', UPLOAD_RATE_MB_PER_HOUR: '0', UPLOAD_TEMP_DIR: '/var/tmp/ch' });
     expect(off.imports).toMatchObject({ uploadQuotaBytes: null, uploadBytesPerHour: null, uploadTempDir: '/var/tmp/ch' });
     expect(loadConfig({ ...secret, STORAGE: 's3', S3_BUCKET: 'photos' }).imports.uploadTempDir).not.toMatch(/\/objects|\.data/);

@@ -17,39 +17,53 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const intFrom = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 const booleanFlag = (fallback: boolean) =>
-  z.preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false')).transform(
-    (v) => v === 'true' || v === '1',
-  );
+  z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false'))
+    .transform((v) => v === 'true' || v === '1');
 const mysqlUrl = z.url({ protocol: /^mysql$/, message: 'must be a mysql://user:password@host:port/database URL' });
 const redisUrl = z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' });
 const commaList = (value: unknown) =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
-const queueList = z.preprocess(
-  (value) => (value === undefined || value === '' ? [...QUEUE_NAMES] : commaList(value)),
-  z.array(z.string()).superRefine((names, ctx) => {
-    for (const name of names) {
-      if (!isQueueName(name)) ctx.addIssue({ code: 'custom', message: `unknown queue "${name}" (known: ${QUEUE_NAMES.join(', ')})` });
-    }
-  }),
-).transform((names) => [...new Set(names)] as QueueName[]);
+const queueList = z
+  .preprocess(
+    (value) => (value === undefined || value === '' ? [...QUEUE_NAMES] : commaList(value)),
+    z.array(z.string()).superRefine((names, ctx) => {
+      for (const name of names) {
+        if (!isQueueName(name)) ctx.addIssue({ code: 'custom', message: `unknown queue "${name}" (known: ${QUEUE_NAMES.join(', ')})` });
+      }
+    }),
+  )
+  .transform((names) => [...new Set(names)] as QueueName[]);
 
 /** "photo=4,image=1" → { photo: 4, image: 1 }. */
-const concurrencyMap = z.preprocess(
-  (value) => {
-    if (value === undefined || value === '') return {};
-    if (typeof value !== 'string') return value;
-    return Object.fromEntries(value.split(',').filter(Boolean).map((pair) => {
-      const [name, count] = pair.split('=').map((s) => s.trim());
-      return [name, Number(count)];
-    }));
-  },
-  z.record(z.string(), z.number().int().min(1).max(64)).superRefine((map, ctx) => {
-    for (const name of Object.keys(map)) {
-      if (!isQueueName(name)) ctx.addIssue({ code: 'custom', message: `unknown queue "${name}" in queue=count pairs` });
-    }
-  }),
-).transform((map) => map as Partial<Record<QueueName, number>>);
+const concurrencyMap = z
+  .preprocess(
+    (value) => {
+      if (value === undefined || value === '') return {};
+      if (typeof value !== 'string') return value;
+      return Object.fromEntries(
+        value
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => {
+            const [name, count] = pair.split('=').map((s) => s.trim());
+            return [name, Number(count)];
+          }),
+      );
+    },
+    z.record(z.string(), z.number().int().min(1).max(64)).superRefine((map, ctx) => {
+      for (const name of Object.keys(map)) {
+        if (!isQueueName(name)) ctx.addIssue({ code: 'custom', message: `unknown queue "${name}" in queue=count pairs` });
+      }
+    }),
+  )
+  .transform((map) => map as Partial<Record<QueueName, number>>);
 
 /** Every environment variable the app reads, with its default and limits (README's configuration table is checked against it). */
 export const envSchema = z
@@ -70,16 +84,25 @@ export const envSchema = z
     DATABASE_SLOW_QUERY_MS: intFrom(200, 0, 600_000),
     REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
     REDIS_CACHE_URL: z.preprocess(emptyAsUndefined, redisUrl.optional()),
-    SENTRY_DSN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, message: 'must be a Sentry DSN (https://key@host/project)' }).optional()),
+    SENTRY_DSN: z.preprocess(
+      emptyAsUndefined,
+      z.url({ protocol: /^https?$/, message: 'must be a Sentry DSN (https://key@host/project)' }).optional(),
+    ),
     SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0.1)),
     SENTRY_ENVIRONMENT: optionalString,
-    SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, message: 'must be smtp://user:password@host:port or smtps://…' }).optional()),
+    SMTP_URL: z.preprocess(
+      emptyAsUndefined,
+      z.url({ protocol: /^smtps?$/, message: 'must be smtp://user:password@host:port or smtps://…' }).optional(),
+    ),
     MAIL_FROM: z.string().min(3).default('Concert History <no-reply@concert-history.local>'),
     RATE_LIMIT_API_PER_MIN: intFrom(100, 0, 1_000_000),
     RATE_LIMIT_SIGNUPS_PER_HOUR: intFrom(5, 0, 100_000),
     TRPC_MAX_BODY_KB: intFrom(1_024, 16, 100 * 1_024),
     WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(256).optional()),
-    REDIS_KEY_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only').default('ch'),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, _ and - only')
+      .default('ch'),
     SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WORKER_QUEUES: queueList,
     WORKER_CONCURRENCY: concurrencyMap,
@@ -93,7 +116,12 @@ export const envSchema = z
     DATA_DIR: z.string().min(1).default('.data'),
     STORAGE: z.enum(['local', 's3']).default('local'),
     S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
-    S3_BUCKET: optionalString.pipe(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name').optional()),
+    S3_BUCKET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid bucket name')
+        .optional(),
+    ),
     S3_REGION: z.string().min(1).default('us-east-1'),
     S3_FORCE_PATH_STYLE: booleanFlag(false),
     AWS_ACCESS_KEY_ID: optionalString,
@@ -164,7 +192,12 @@ export const envSchema = z
 
 /** Folders users may import from; by default the demo library's parent in development, none in production. */
 function importRoots(value: string | undefined, dataDir: string, env: string): string[] {
-  if (value !== undefined) return value.split(':').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p));
+  if (value !== undefined)
+    return value
+      .split(':')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => resolve(p));
   return env === 'production' ? [] : [resolve(dataDir, 'libraries')];
 }
 
@@ -196,7 +229,11 @@ function storageConfig(e: Env) {
       forcePathStyle: e.S3_FORCE_PATH_STYLE,
       credentials:
         e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
-          ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) }
+          ? {
+              accessKeyId: e.AWS_ACCESS_KEY_ID,
+              secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+              ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}),
+            }
           : null,
     };
   }
@@ -207,7 +244,16 @@ function storageConfig(e: Env) {
 // cores image work takes. photo: one job per core plus one that is always between its I/O steps keeps
 // the cores busy without two jobs fighting over one; image: one per core (its decode and three encodes
 // are all CPU).
-const DEFAULT_CONCURRENCY: Record<QueueName, number> = { scan: 1, photo: availableParallelism() + 1, venue: 2, match: 2, image: availableParallelism(), schedule: 1, mail: 2, export: 1 };
+const DEFAULT_CONCURRENCY: Record<QueueName, number> = {
+  scan: 1,
+  photo: availableParallelism() + 1,
+  venue: 2,
+  match: 2,
+  image: availableParallelism(),
+  schedule: 1,
+  mail: 2,
+  export: 1,
+};
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(env);

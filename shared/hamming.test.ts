@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  candidateChunkQueries, chunkNeighbours, chunkSearchRadius, hammingDistance, hashChunks, hashFromChunks,
-} from './hamming.js';
+import { candidateChunkQueries, chunkNeighbours, chunkSearchRadius, hammingDistance, hashChunks, hashFromChunks } from './hamming.js';
 
 /** A deterministic stream of 64-bit values (xorshift64). */
 function* randomHashes(seed: bigint): Generator<bigint> {
@@ -80,7 +78,12 @@ describe('candidateChunkQueries', () => {
   });
 
   it('looks up 1, 17, 137 or 697 distinct values per chunk', () => {
-    for (const [threshold, count] of [[2, 1], [5, 17], [10, 137], [13, 697]] as const) {
+    for (const [threshold, count] of [
+      [2, 1],
+      [5, 17],
+      [10, 137],
+      [13, 697],
+    ] as const) {
       const queries = candidateChunkQueries(0xdeadbeefcafef00dn, threshold);
       expect(queries).toHaveLength(4);
       for (const values of queries) {

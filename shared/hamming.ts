@@ -37,12 +37,7 @@ export function hashHalves(hash: bigint): [high: number, low: number] {
 /** The four 16-bit chunks of a hash, most significant first. */
 export function hashChunks(hash: bigint): HashChunks {
   const h = BigInt.asUintN(HASH_BITS, hash);
-  return [
-    Number((h >> 48n) & CHUNK_MASK),
-    Number((h >> 32n) & CHUNK_MASK),
-    Number((h >> 16n) & CHUNK_MASK),
-    Number(h & CHUNK_MASK),
-  ];
+  return [Number((h >> 48n) & CHUNK_MASK), Number((h >> 32n) & CHUNK_MASK), Number((h >> 16n) & CHUNK_MASK), Number(h & CHUNK_MASK)];
 }
 
 /** Inverse of hashChunks. */
@@ -86,12 +81,7 @@ export function chunkSearchRadius(threshold: number): number {
 export function candidateChunkQueries(hash: bigint, threshold: number): [number[], number[], number[], number[]] {
   const radius = chunkSearchRadius(threshold);
   const [c0, c1, c2, c3] = hashChunks(hash);
-  return [
-    chunkNeighbours(c0, radius),
-    chunkNeighbours(c1, radius),
-    chunkNeighbours(c2, radius),
-    chunkNeighbours(c3, radius),
-  ];
+  return [chunkNeighbours(c0, radius), chunkNeighbours(c1, radius), chunkNeighbours(c2, radius), chunkNeighbours(c3, radius)];
 }
 
 /** Every 16-bit value within `radius` flipped bits of `chunk`, the chunk itself first. */

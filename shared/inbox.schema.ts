@@ -4,10 +4,7 @@ import { z } from 'zod';
 const id = z.number().int().positive();
 
 /** A concert that needs review, or a handful of unmatched photos (one evening's, usually). */
-export const inboxTargetSchema = z.union([
-  z.strictObject({ concertId: id }),
-  z.strictObject({ photoIds: z.array(id).min(1).max(1000) }),
-]);
+export const inboxTargetSchema = z.union([z.strictObject({ concertId: id }), z.strictObject({ photoIds: z.array(id).min(1).max(1000) })]);
 export type InboxTarget = z.output<typeof inboxTargetSchema>;
 
 /** One of the candidates `inbox.candidates` offered. */
@@ -20,9 +17,7 @@ export const inboxChoiceSchema = z.union([
 ]);
 export type InboxChoice = z.output<typeof inboxChoiceSchema>;
 
-export const inboxListInput = z
-  .object({ limit: z.number().int().min(1).max(100).default(30) })
-  .default({ limit: 30 });
+export const inboxListInput = z.object({ limit: z.number().int().min(1).max(100).default(30) }).default({ limit: 30 });
 
 export const inboxCandidatesInput = z.object({ target: inboxTargetSchema });
 export const inboxResolveInput = z.object({ target: inboxTargetSchema, choice: inboxChoiceSchema });

@@ -29,6 +29,9 @@ export const scanProgressSchema = z.object({
   startedAt: z.number().nullable(),
   updatedAt: z.number(),
   /** Evenings wait for an outside service's quota (setlist.fm's daily budget) until this time (epoch ms); absent otherwise. */
-  waiting: z.object({ service: z.literal('setlist.fm'), until: z.number() }).nullable().optional(),
+  waiting: z
+    .object({ service: z.literal('setlist.fm'), until: z.number() })
+    .nullable()
+    .optional(),
 });
 export type ScanProgress = z.infer<typeof scanProgressSchema>;

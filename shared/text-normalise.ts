@@ -18,13 +18,7 @@ const BREAKING = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
 
 /** One line: NFC, invisible characters removed, controls as spaces, runs of white space as one, trimmed. */
 export function normaliseName(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(BREAKING, ' ')
-    .replace(INVISIBLE, '')
-    .replace(/\s+/gu, ' ')
-    .trim()
-    .normalize('NFC');
+  return text.normalize('NFC').replace(BREAKING, ' ').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim().normalize('NFC');
 }
 
 /** Free text over several lines (notes): the same, but line breaks stay (at most two in a row) and lines keep their indent. */

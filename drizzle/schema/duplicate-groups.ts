@@ -12,8 +12,5 @@ export const duplicateGroups = mysqlTable(
     resolvedAt: instant('resolved_at'),
     ...timestamps,
   },
-  (t) => [
-    primaryKey({ name: 'duplicate_groups_pk', columns: [t.id, t.userId] }),
-    index('duplicate_groups_user_open_idx').on(t.userId, t.resolvedAt),
-  ],
+  (t) => [primaryKey({ name: 'duplicate_groups_pk', columns: [t.id, t.userId] }), index('duplicate_groups_user_open_idx').on(t.userId, t.resolvedAt)],
 );

@@ -1,16 +1,4 @@
-import {
-  bigint,
-  boolean,
-  double,
-  index,
-  int,
-  mysqlEnum,
-  mysqlTable,
-  primaryKey,
-  tinyint,
-  uniqueIndex,
-  varchar,
-} from 'drizzle-orm/mysql-core';
+import { bigint, boolean, double, index, int, mysqlEnum, mysqlTable, primaryKey, tinyint, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { MEDIA_TYPES, PHOTO_STATUSES } from '../../shared/photo.schema.js';
 import type { TakenAtSource } from '../../shared/taken-at-source.js';
 import { idColumn, instant, refColumn, timestamps } from './columns.js';

@@ -137,7 +137,16 @@ export class WireCache {
   }
 
   async lookup(sessionId: string, procedure: string, inputHash: string, wantsGzip: boolean, sessionOnly = false): Promise<ViewLookup> {
-    const args = [this.options.keyPrefix, procedure, inputHash, this.options.apiLimitPerMinute, wantsGzip ? 1 : 0, this.options.sessionTouchMs, newEpoch(), sessionOnly ? 1 : 0];
+    const args = [
+      this.options.keyPrefix,
+      procedure,
+      inputHash,
+      this.options.apiLimitPerMinute,
+      wantsGzip ? 1 : 0,
+      this.options.sessionTouchMs,
+      newEpoch(),
+      sessionOnly ? 1 : 0,
+    ];
     // The Buffer variant: a stored answer's gzip is binary.
     const reply = await this.redis.concertHistoryViewLookupBuffer(this.options.sessionKey(sessionId), ...args);
     const code = reply[0] as number;

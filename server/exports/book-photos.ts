@@ -28,9 +28,7 @@ export async function bookPhoto(storage: ObjectStorage, photo: BookPhotoSource):
         .flatten({ background: '#ffffff' })
         .jpeg({ quality: 80 })
         .toBuffer();
-    } catch {
-      continue;
-    }
+    } catch {}
   }
   return null;
 }

@@ -18,11 +18,19 @@ describe('the concert book page', () => {
         { name: 'Acoustic', songs: [{ name: 'Waiting for You' }, { name: 'Outro', tape: true }] },
       ]),
     ).toEqual([
-      '– Intro (tape)', '1. Anthrocene', '2. Jesus Alone',
-      'Set 2:', '3. Red Right Hand',
-      'Encore:', '4. Into My Arms', '5. Cosmic Dancer (T. Rex cover)',
-      'Encore 2:', '6. Push the Sky Away',
-      'Acoustic:', '7. Waiting for You', '– Outro (tape)',
+      '– Intro (tape)',
+      '1. Anthrocene',
+      '2. Jesus Alone',
+      'Set 2:',
+      '3. Red Right Hand',
+      'Encore:',
+      '4. Into My Arms',
+      '5. Cosmic Dancer (T. Rex cover)',
+      'Encore 2:',
+      '6. Push the Sky Away',
+      'Acoustic:',
+      '7. Waiting for You',
+      '– Outro (tape)',
     ]);
     expect(setlistLines([])).toEqual([]);
   });

@@ -9,8 +9,15 @@ describe('reverseGeocode (GeoNames cities1000, offline)', () => {
       return `${place?.city}/${place?.countryCode}`;
     });
     expect(found).toEqual([
-      'Amsterdam/NL', 'London/GB', 'San Francisco/US', 'Berlin/DE', 'New York City/US', 'Copenhagen/DK', 'Paris/FR',
-      'Minneapolis/US', 'Sydney/AU',
+      'Amsterdam/NL',
+      'London/GB',
+      'San Francisco/US',
+      'Berlin/DE',
+      'New York City/US',
+      'Copenhagen/DK',
+      'Paris/FR',
+      'Minneapolis/US',
+      'Sydney/AU',
     ]);
   });
 

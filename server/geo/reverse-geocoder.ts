@@ -104,4 +104,3 @@ export function reverseGeocode(latitude: number, longitude: number): Place | nul
     longitude: g.longitudes[best]!,
   };
 }
-

@@ -72,7 +72,15 @@ export function cachedViews({ wireCache, currentUsers, sessionSecret, views, cou
       if (found.kind === 'session') return sendJson(res, sessionViewBody(user));
       if (found.kind === 'miss') {
         counter.count(`wire:${procedure}`, 'miss');
-        req.viewCapture = { userId: found.userId, procedure, inputHash, epoch: found.epoch, seq: found.seq, ttlSeconds: view!.ttlSeconds, tags: null };
+        req.viewCapture = {
+          userId: found.userId,
+          procedure,
+          inputHash,
+          epoch: found.epoch,
+          seq: found.seq,
+          ttlSeconds: view!.ttlSeconds,
+          tags: null,
+        };
         return next();
       }
       counter.count(`wire:${procedure}`, 'hit');

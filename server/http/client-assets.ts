@@ -17,7 +17,8 @@ const candidates = ['../../dist/client', '../../client'].map((p) => fileURLToPat
  * Production: the built bundle, hashed assets cached forever, index.html never.
  */
 export async function mountClient(
-  app: Express, config: Pick<AppConfig, 'clientMode' | 'viteHmrPort'> & { http: Pick<AppConfig['http'], 'host'> },
+  app: Express,
+  config: Pick<AppConfig, 'clientMode' | 'viteHmrPort'> & { http: Pick<AppConfig['http'], 'host'> },
 ): Promise<() => Promise<void>> {
   const mode: ClientMode = config.clientMode;
   if (mode === 'off') return async () => {};

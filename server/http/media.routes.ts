@@ -6,11 +6,20 @@ import { assertSafeKey } from '../storage/storage-keys.js';
 import type { ObjectStorage } from '../storage/storage.js';
 
 const CONTENT_TYPES: Record<string, string> = {
-  webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', tif: 'image/tiff', avif: 'image/avif', heic: 'image/heic',
+  webp: 'image/webp',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  tif: 'image/tiff',
+  avif: 'image/avif',
+  heic: 'image/heic',
   // Videos and Live Photo clips (originals kept in storage), streamed with Range requests.
-  mov: 'video/quicktime', mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  mp4: 'video/mp4',
   // History exports (server/exports), served only through download links.
-  csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  pdf: 'application/pdf',
 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -47,7 +56,13 @@ export function mediaRoutes(storage: ObjectStorage, urls: MediaUrls): Router {
       'Accept-Ranges': 'bytes',
     });
     if (download !== undefined) res.set('Content-Disposition', `attachment; filename="${download}"`);
-    if (req.get('if-none-match')?.split(',').some((tag) => tag.trim() === etag)) return void res.status(304).end();
+    if (
+      req
+        .get('if-none-match')
+        ?.split(',')
+        .some((tag) => tag.trim() === etag)
+    )
+      return void res.status(304).end();
     // If-Range: the range only while the client's copy is this one (our ETags are strong; a date never matches).
     const ifRange = req.get('if-range');
     const rangeHeader = ifRange === undefined || ifRange.trim() === etag ? req.get('range') : undefined;
@@ -60,7 +75,10 @@ export function mediaRoutes(storage: ObjectStorage, urls: MediaUrls): Router {
       // The first probe only told the size; the body is asked for once the range is known.
       head.body.destroy();
       if (wanted.kind === 'unsatisfiable') {
-        return void res.status(416).set({ 'Content-Range': `bytes */${head.size}`, 'Cache-Control': 'no-store' }).end();
+        return void res
+          .status(416)
+          .set({ 'Content-Range': `bytes */${head.size}`, 'Cache-Control': 'no-store' })
+          .end();
       }
       const ranged = await storage.get(key, wanted.kind === 'range' ? wanted.range : undefined);
       if (!ranged) return void refuse(res, 404, 'NOT_FOUND', 'No such media');

@@ -6,7 +6,10 @@ export function metricsRoutes(metrics: Metrics): Router {
   const router = Router();
   router.get('/metrics', async (_req, res, next) => {
     try {
-      res.set('Content-Type', metrics.registry.contentType).set('Cache-Control', 'no-store').send(await metrics.text());
+      res
+        .set('Content-Type', metrics.registry.contentType)
+        .set('Cache-Control', 'no-store')
+        .send(await metrics.text());
     } catch (error) {
       next(error);
     }

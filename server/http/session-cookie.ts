@@ -12,7 +12,10 @@ export function signedSessionId(cookieHeader: string | undefined, cookieName: st
   if (!raw) return null;
   // A browser sends the same cookie for days: a good signature is remembered (the id behind it is still looked up every time).
   let checked = verifiedBySecret.get(secret);
-  if (!checked) verifiedBySecret.set(secret, (checked = new Map()));
+  if (!checked) {
+    checked = new Map();
+    verifiedBySecret.set(secret, checked);
+  }
   const known = checked.get(raw);
   if (known !== undefined) return known;
   const id = verify(raw, secret);

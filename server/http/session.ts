@@ -35,7 +35,12 @@ export function createSessionMiddleware(config: AppConfig, redis: Redis, current
   const loadSession = session({
     name: SESSION_COOKIE,
     // No EXPIRE on every request: the TTL is renewed when the session is saved (see SESSION_TOUCH_MS).
-    store: new RedisStore({ client: redis, prefix: sessionStorePrefix(config.redis.keyPrefix), ttl: config.session.maxAgeMs / 1000, disableTouch: true }),
+    store: new RedisStore({
+      client: redis,
+      prefix: sessionStorePrefix(config.redis.keyPrefix),
+      ttl: config.session.maxAgeMs / 1000,
+      disableTouch: true,
+    }),
     secret: config.session.secret,
     resave: false,
     saveUninitialized: false,

@@ -25,12 +25,17 @@ export function unsubscribeRoutes(services: Pick<Services, 'notifications'>): Ro
     const token = tokenOf(req);
     const subject = token && services.notifications.describeToken(token);
     if (!subject) return void invalid(res);
-    page(res, 200, 'Unsubscribe', `
+    page(
+      res,
+      200,
+      'Unsubscribe',
+      `
 <p>Stop ${escapeHtml(KIND_LABELS[subject.kind])} from Concert History?</p>
 <form method="post" action="?token=${encodeURIComponent(token)}">
 <button type="submit">Unsubscribe from ${escapeHtml(KIND_LABELS[subject.kind])}</button>
 </form>
-<p class="note">Your other mails stay as they are. You can turn this back on in Settings.</p>`);
+<p class="note">Your other mails stay as they are. You can turn this back on in Settings.</p>`,
+    );
   });
 
   router.post('/', async (req, res, next) => {
@@ -39,9 +44,14 @@ export function unsubscribeRoutes(services: Pick<Services, 'notifications'>): Ro
       const done = token ? await services.notifications.unsubscribe(token) : null;
       if (!done) return void invalid(res);
       req.log.info({ kind: done.kind }, 'unsubscribed by mail link');
-      page(res, 200, 'Unsubscribed', `
+      page(
+        res,
+        200,
+        'Unsubscribed',
+        `
 <p>Done: you will get no more ${escapeHtml(KIND_LABELS[done.kind])}.</p>
-<p class="note">Changed your mind? Turn them back on in Settings.</p>`);
+<p class="note">Changed your mind? Turn them back on in Settings.</p>`,
+      );
     } catch (error) {
       next(error);
     }
@@ -55,7 +65,12 @@ function tokenOf(req: Request): string | null {
 }
 
 function invalid(res: Response) {
-  page(res, 400, 'Link not valid', '<p>This unsubscribe link is not valid. Copy the whole link from the mail, or change your mail settings in the app.</p>');
+  page(
+    res,
+    400,
+    'Link not valid',
+    '<p>This unsubscribe link is not valid. Copy the whole link from the mail, or change your mail settings in the app.</p>',
+  );
 }
 
 function page(res: Response, status: number, title: string, body: string) {

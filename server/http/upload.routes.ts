@@ -32,12 +32,17 @@ export function uploadRoutes(services: Services, publicUrl: string | undefined):
 function refuse(res: Response, error: DomainError) {
   if (res.headersSent) return;
   const [status, code] =
-    error instanceof ValidationError ? [400, 'BAD_REQUEST']
-    : error instanceof UploadQuotaExceededError ? [413, 'UPLOAD_QUOTA_EXCEEDED']
-    : error instanceof RateLimitedError ? [429, 'TOO_MANY_REQUESTS']
-    : error instanceof ConflictError ? [409, 'CONFLICT']
-    : error instanceof ForbiddenError ? [403, 'FORBIDDEN']
-    : [500, 'INTERNAL_SERVER_ERROR'];
+    error instanceof ValidationError
+      ? [400, 'BAD_REQUEST']
+      : error instanceof UploadQuotaExceededError
+        ? [413, 'UPLOAD_QUOTA_EXCEEDED']
+        : error instanceof RateLimitedError
+          ? [429, 'TOO_MANY_REQUESTS']
+          : error instanceof ConflictError
+            ? [409, 'CONFLICT']
+            : error instanceof ForbiddenError
+              ? [403, 'FORBIDDEN']
+              : [500, 'INTERNAL_SERVER_ERROR'];
   if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
   res.status(status).json({ error: { code, message: status === 500 ? 'The upload failed; please try again' : error.message } });
 }

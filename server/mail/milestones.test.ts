@@ -21,7 +21,12 @@ describe('concert milestones', () => {
     expect(milestoneOfKey(milestoneKey(250))).toBe(250);
     expect(milestoneOfKey('on_this_day:2024-01-01')).toBeNull();
     expect([ordinal(10), ordinal(25), ordinal(1000), ordinal(1), ordinal(22), ordinal(13)]).toEqual([
-      '10th', '25th', '1,000th', '1st', '22nd', '13th',
+      '10th',
+      '25th',
+      '1,000th',
+      '1st',
+      '22nd',
+      '13th',
     ]);
   });
 });

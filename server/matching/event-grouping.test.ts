@@ -5,7 +5,12 @@ import { eventKeyOf, groupIntoEvents, type GroupablePhoto } from './event-groupi
 const PARADISO = { latitude: 52.3622, longitude: 4.8839 };
 const at = (iso: string) => new Date(iso);
 
-function photo(id: number, iso: string, place: { latitude: number; longitude: number } | null, timeZone: string | null = 'Europe/Amsterdam'): GroupablePhoto {
+function photo(
+  id: number,
+  iso: string,
+  place: { latitude: number; longitude: number } | null,
+  timeZone: string | null = 'Europe/Amsterdam',
+): GroupablePhoto {
   return { id, takenAt: at(iso), timeZone, latitude: place?.latitude ?? null, longitude: place?.longitude ?? null };
 }
 
@@ -57,7 +62,11 @@ describe('groupIntoEvents', () => {
 
   it('keeps photos without a position or a time aside', () => {
     const { events, withoutPlace, undated } = groupIntoEvents(
-      [photo(1, '2012-11-09T20:15:00Z', PARADISO), photo(2, '2012-11-09T21:15:00Z', null, null), { ...photo(3, '2012-11-09T21:15:00Z', null), takenAt: null }],
+      [
+        photo(1, '2012-11-09T20:15:00Z', PARADISO),
+        photo(2, '2012-11-09T21:15:00Z', null, null),
+        { ...photo(3, '2012-11-09T21:15:00Z', null), takenAt: null },
+      ],
       300,
     );
     expect(events).toHaveLength(1);

@@ -244,7 +244,9 @@ async function analyzeRendition(
   let pixels: { data: Buffer; info: OutputInfo };
   let preview: Thumbnail | undefined;
   try {
-    const decoded = pipeline.resize(previewSize ? { width: previewSize, height: previewSize, fit: 'inside', withoutEnlargement: true } : thumbnailBox);
+    const decoded = pipeline.resize(
+      previewSize ? { width: previewSize, height: previewSize, fit: 'inside', withoutEnlargement: true } : thumbnailBox,
+    );
     pixels = await decoded.flatten({ background: '#ffffff' }).toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (previewSize) {
       const base = { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels };

@@ -28,7 +28,7 @@ export function sniffImageFormat(bytes: Uint8Array): SniffedFormat {
 /** HEIF-family files (ISO base media): the major and compatible brands in the `ftyp` box tell AVIF from HEIC. */
 function isoMediaFormat(bytes: Uint8Array): SniffedFormat {
   const boxSize = readUint32(bytes, 0);
-  const end = Math.min(bytes.length, boxSize >= 16 ? boxSize : 16, 256);
+  const end = Math.min(bytes.length, Math.max(boxSize, 16), 256);
   const brands = [ascii(bytes, 8, 4)];
   for (let offset = 16; offset + 4 <= end; offset += 4) brands.push(ascii(bytes, offset, 4));
   if (brands.some((brand) => brand === 'avif' || brand === 'avis')) return 'avif';
@@ -37,7 +37,11 @@ function isoMediaFormat(bytes: Uint8Array): SniffedFormat {
 }
 
 function looksLikeSvg(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const head = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes.subarray(0, 1024))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   return head.startsWith('<svg') || ((head.startsWith('<?xml') || head.startsWith('<!doctype svg')) && head.includes('<svg'));
 }
 
@@ -52,5 +56,11 @@ function ascii(bytes: Uint8Array, offset: number, length: number): string {
 
 function readUint32(bytes: Uint8Array, offset: number): number {
   if (bytes.length < offset + 4) return 0;
-  return (((bytes[offset] as number) << 24) | ((bytes[offset + 1] as number) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number)) >>> 0;
+  return (
+    (((bytes[offset] as number) << 24) |
+      ((bytes[offset + 1] as number) << 16) |
+      ((bytes[offset + 2] as number) << 8) |
+      (bytes[offset + 3] as number)) >>>
+    0
+  );
 }

@@ -7,7 +7,11 @@ const NOW = Date.UTC(2026, 10, 23, 12, 0, 30);
 
 function parts(url: string) {
   const parsed = new URL(url, 'http://app.test');
-  return { key: parsed.pathname.replace(/^\/media\//, ''), e: parsed.searchParams.get('e') ?? undefined, s: parsed.searchParams.get('s') ?? undefined };
+  return {
+    key: parsed.pathname.replace(/^\/media\//, ''),
+    e: parsed.searchParams.get('e') ?? undefined,
+    s: parsed.searchParams.get('s') ?? undefined,
+  };
 }
 
 describe('MediaUrls', () => {

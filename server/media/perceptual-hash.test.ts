@@ -23,9 +23,14 @@ describe('perceptualHashOfGrey', () => {
 
   it('stays within the near-duplicate threshold under noise and moves far for another picture', () => {
     let seed = 1;
-    const noise = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 6;
+    const noise = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return (seed / 2147483648 - 0.5) * 6;
+    };
     const original = perceptualHashOfGrey(picture(stage));
-    expect(hammingDistance(original, perceptualHashOfGrey(picture((x, y) => stage(x, y) + noise())))).toBeLessThanOrEqual(DEFAULT_DEDUP_THRESHOLDS.nearThreshold);
+    expect(hammingDistance(original, perceptualHashOfGrey(picture((x, y) => stage(x, y) + noise())))).toBeLessThanOrEqual(
+      DEFAULT_DEDUP_THRESHOLDS.nearThreshold,
+    );
     const other = perceptualHashOfGrey(picture((x, y) => 40 + 120 * Math.exp(-((x - 6) ** 2 + (y - 26) ** 2) / 30)));
     expect(hammingDistance(original, other)).toBeGreaterThan(16);
   });

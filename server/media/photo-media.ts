@@ -31,7 +31,7 @@ const DOWNLOAD_TTL_SECONDS = 24 * 3600;
  */
 export function photoMedia(urls: MediaUrls, photo: PhotoRenditions) {
   const variants = photo.variantsKey
-    ? VARIANT_WIDTHS.filter((width, i) => i === 0 || photo.width === null || VARIANT_WIDTHS[i - 1]! < photo.width).map((width) => ({
+    ? VARIANT_WIDTHS.filter((_width, i) => i === 0 || photo.width === null || VARIANT_WIDTHS[i - 1]! < photo.width).map((width) => ({
         // A photo narrower than a variant was not enlarged: its variant is the photo's own width.
         width: photo.width === null ? width : Math.min(width, photo.width),
         url: urls.url(`${photo.variantsKey}${width}.webp`),
@@ -47,7 +47,9 @@ export function photoMedia(urls: MediaUrls, photo: PhotoRenditions) {
     preview,
     video,
     motionUrl: photo.motionKey ? urls.url(photo.motionKey) : null,
-    downloadUrl: photo.originalKey ? urls.downloadUrl(photo.originalKey, downloadName(photo.fileName, photo.originalKey), DOWNLOAD_TTL_SECONDS) : null,
+    downloadUrl: photo.originalKey
+      ? urls.downloadUrl(photo.originalKey, downloadName(photo.fileName, photo.originalKey), DOWNLOAD_TTL_SECONDS)
+      : null,
     placeholder: photo.blurPlaceholder,
   };
 }
@@ -63,7 +65,12 @@ function previewWidth(width: number | null, height: number | null): number {
 /** The file's own name made safe for the signed link (letters, digits, . _ -), with the stored object's extension when it has one. */
 function downloadName(fileName: string | undefined, key: string): string {
   const extension = /\.([a-z0-9]{2,4})$/.exec(key)?.[1];
-  const stem = (fileName ?? 'photo').replace(/\.[^.]*$/, '').normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80);
+  const stem = (fileName ?? 'photo')
+    .replace(/\.[^.]*$/, '')
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 80);
   const original = /\.([A-Za-z0-9]{2,5})$/.exec(fileName ?? '')?.[1];
   return `${stem || 'photo'}.${extension ?? original ?? 'bin'}`;
 }
@@ -74,16 +81,33 @@ function downloadName(fileName: string | undefined, key: string): string {
  */
 export function presentStripPhoto<T extends PhotoRenditions>(urls: MediaUrls, photo: T) {
   const {
-    thumbnailKey, variantsKey: _variants, blurPlaceholder, previewKey: _preview, originalKey: _original, motionKey: _motion, durationMs: _duration,
-    fileName: _name, ...rest
+    thumbnailKey,
+    variantsKey: _variants,
+    blurPlaceholder,
+    previewKey: _preview,
+    originalKey: _original,
+    motionKey: _motion,
+    durationMs: _duration,
+    fileName: _name,
+    ...rest
   } = photo;
-  return { ...rest, thumbnailUrl: thumbnailKey ? urls.url(thumbnailKey) : null, variants: [] as PhotoMedia['variants'], placeholder: blurPlaceholder };
+  return {
+    ...rest,
+    thumbnailUrl: thumbnailKey ? urls.url(thumbnailKey) : null,
+    variants: [] as PhotoMedia['variants'],
+    placeholder: blurPlaceholder,
+  };
 }
 
 /** A photo row as the API shows it: storage keys replaced by their URLs. */
 export function presentPhoto<T extends PhotoRenditions>(urls: MediaUrls, photo: T) {
   const {
-    thumbnailKey: _thumbnail, variantsKey: _variants, blurPlaceholder: _placeholder, previewKey: _preview, originalKey: _original, motionKey: _motion,
+    thumbnailKey: _thumbnail,
+    variantsKey: _variants,
+    blurPlaceholder: _placeholder,
+    previewKey: _preview,
+    originalKey: _original,
+    motionKey: _motion,
     ...rest
   } = photo;
   return { ...rest, ...photoMedia(urls, photo) };

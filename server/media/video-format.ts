@@ -53,7 +53,7 @@ export function sniffVideoFormat(bytes: Uint8Array): VideoFormat | null {
     // A HEIC or an AVIF is a photo, whatever else its brands say.
     if (sniffImageFormat(bytes) !== 'unknown') return null;
     const size = readUint32(bytes, 0);
-    const end = Math.min(bytes.length, size >= 16 ? size : 16, 256);
+    const end = Math.min(bytes.length, Math.max(size, 16), 256);
     const major = ascii(bytes, 8, 4);
     if (major === 'qt  ') return 'mov';
     const brands = [major];

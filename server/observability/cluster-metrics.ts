@@ -43,8 +43,14 @@ export function metricsText(registry: Registry): () => Promise<string> {
         reject(new Error('the cluster primary did not answer with the metrics'));
       }, ANSWER_TIMEOUT_MS);
       waiting.set(id, {
-        resolve: (text) => (clearTimeout(timer), resolve(text)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
+        resolve: (text) => {
+          clearTimeout(timer);
+          resolve(text);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
       process.send!({ type: REQUEST, id } satisfies MetricsMessage);
     });

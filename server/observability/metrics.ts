@@ -24,7 +24,16 @@ const QUEUE_COUNTS_TIMEOUT_MS = 1_500;
  * so anonymous requests cannot add series.
  */
 const ROUTES = [
-  '/trpc', '/media', '/metrics', '/api/health', '/api/ready', '/api/uploads', '/api/export', '/api/unsubscribe', '/api/sources/google', '/admin/queues',
+  '/trpc',
+  '/media',
+  '/metrics',
+  '/api/health',
+  '/api/ready',
+  '/api/uploads',
+  '/api/export',
+  '/api/unsubscribe',
+  '/api/sources/google',
+  '/admin/queues',
 ] as const;
 export const UNMATCHED = 'unmatched';
 
@@ -112,22 +121,24 @@ export function createMetrics({ queues, poolUsage, poolSize, cacheCounts }: Metr
    * Times every request; tRPC requests also per procedure (`/trpc/a.b,c.d` is a batch of two),
    * labelled only with names in `knownProcedures` (the router's), anything else as "unmatched".
    */
-  const middleware = (knownProcedures: ReadonlySet<string>): RequestHandler => (req, res, next) => {
-    const startedAt = performance.now();
-    res.on('finish', () => {
-      const seconds = (performance.now() - startedAt) / 1000;
-      const status = `${Math.floor(res.statusCode / 100)}xx`;
-      // originalUrl: routers strip their mount point from req.url while they handle the request.
-      const path = pathOf(req.originalUrl);
-      const route = routeLabel(path, res.statusCode);
-      httpDuration.observe({ method: methodLabel(req.method), route, status }, seconds);
-      if (res.statusCode >= 500) httpErrors.inc({ route });
-      if (route === '/trpc') {
-        for (const procedure of procedureNames(path, knownProcedures)) trpcDuration.observe({ procedure, status }, seconds);
-      }
-    });
-    next();
-  };
+  const middleware =
+    (knownProcedures: ReadonlySet<string>): RequestHandler =>
+    (req, res, next) => {
+      const startedAt = performance.now();
+      res.on('finish', () => {
+        const seconds = (performance.now() - startedAt) / 1000;
+        const status = `${Math.floor(res.statusCode / 100)}xx`;
+        // originalUrl: routers strip their mount point from req.url while they handle the request.
+        const path = pathOf(req.originalUrl);
+        const route = routeLabel(path, res.statusCode);
+        httpDuration.observe({ method: methodLabel(req.method), route, status }, seconds);
+        if (res.statusCode >= 500) httpErrors.inc({ route });
+        if (route === '/trpc') {
+          for (const procedure of procedureNames(path, knownProcedures)) trpcDuration.observe({ procedure, status }, seconds);
+        }
+      });
+      next();
+    };
 
   return { registry, middleware, text: metricsText(registry) };
 }

@@ -19,7 +19,13 @@ export function initSentry(config: Pick<AppConfig, 'sentry'>, role: SentryRole):
     release: `concert-history@${APP_VERSION}`,
     initialScope: { tags: { role } },
     // No bodies (a login's password), cookies (the session), query strings (signed media URLs) or user addresses.
-    dataCollection: { userInfo: false, cookies: false, httpBodies: [], urlQueryParams: false, httpHeaders: { request: { deny: ['cookie', 'authorization', 'x-forwarded-for'] }, response: false } },
+    dataCollection: {
+      userInfo: false,
+      cookies: false,
+      httpBodies: [],
+      urlQueryParams: false,
+      httpHeaders: { request: { deny: ['cookie', 'authorization', 'x-forwarded-for'] }, response: false },
+    },
     includeLocalVariables: false,
     beforeSend: withoutRequestSecrets,
     beforeSendTransaction: withoutRequestSecrets,

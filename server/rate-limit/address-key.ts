@@ -16,7 +16,8 @@ export function addressKey(ip: string): string {
 /** The eight 16-bit groups of a valid IPv6 address, as lower-case hex without leading zeros. */
 function ipv6Groups(ip: string): string[] {
   const [head, tail] = ip.toLowerCase().split('%')[0]!.split('::') as [string, string | undefined];
-  const groupsOf = (part: string | undefined) => (part ? part.split(':').flatMap((group) => (group.includes('.') ? embeddedIPv4(group) : [group])) : []);
+  const groupsOf = (part: string | undefined) =>
+    part ? part.split(':').flatMap((group) => (group.includes('.') ? embeddedIPv4(group) : [group])) : [];
   const start = groupsOf(head);
   const end = groupsOf(tail);
   const zeros = tail === undefined ? [] : Array<string>(8 - start.length - end.length).fill('0');

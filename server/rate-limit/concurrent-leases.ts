@@ -51,11 +51,14 @@ export class ConcurrentLeases {
     const { ttlMs, limit } = this.options;
     if (!(await acquireScript(this.redis, [key], [id, limit, ttlMs]))) return null;
     let released = false;
-    const renewal = setInterval(() => {
-      renewScript(this.redis, [key], [id, ttlMs]).catch(() => {
-        // Redis is away: the lease may lapse, which only lets one more stream open later.
-      });
-    }, Math.max(1_000, Math.floor(ttlMs / 3)));
+    const renewal = setInterval(
+      () => {
+        renewScript(this.redis, [key], [id, ttlMs]).catch(() => {
+          // Redis is away: the lease may lapse, which only lets one more stream open later.
+        });
+      },
+      Math.max(1_000, Math.floor(ttlMs / 3)),
+    );
     renewal.unref();
     return {
       release: async () => {

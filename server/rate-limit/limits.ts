@@ -52,7 +52,10 @@ export class RateLimits {
   ) {
     this.prefix = `${config.redis.keyPrefix}:ratelimit`;
     this.login = new LoginLimits(redis, `${this.prefix}:login`);
-    this.progressStreams = new ConcurrentLeases(redis, `${this.prefix}:progress-streams`, { limit: PROGRESS_STREAMS_PER_USER, ttlMs: PROGRESS_STREAM_LEASE_MS });
+    this.progressStreams = new ConcurrentLeases(redis, `${this.prefix}:progress-streams`, {
+      limit: PROGRESS_STREAMS_PER_USER,
+      ttlMs: PROGRESS_STREAM_LEASE_MS,
+    });
   }
 
   /**
@@ -66,8 +69,10 @@ export class RateLimits {
 
   /** Holds one of the user's scan starts of the hour; refund it when the scan did not start after all. */
   async reserveScanStart(userId: number): Promise<ReservedAttempt> {
-    return reserveOrThrow(this.redis, [{ key: `${this.prefix}:scan-start:${userId}`, limit: SCAN_STARTS_PER_HOUR, windowMs: HOUR_MS }], () =>
-      `You can start ${SCAN_STARTS_PER_HOUR} scans an hour`,
+    return reserveOrThrow(
+      this.redis,
+      [{ key: `${this.prefix}:scan-start:${userId}`, limit: SCAN_STARTS_PER_HOUR, windowMs: HOUR_MS }],
+      () => `You can start ${SCAN_STARTS_PER_HOUR} scans an hour`,
     );
   }
 
@@ -79,8 +84,10 @@ export class RateLimits {
   async reserveSignup(clientIp: string): Promise<ReservedAttempt> {
     const perHour = this.config.rateLimits.signupsPerHour;
     if (perHour <= 0) return { refund: async () => {} };
-    return reserveOrThrow(this.redis, [{ key: `${this.prefix}:signup:${addressKey(clientIp)}`, limit: perHour, windowMs: HOUR_MS }], () =>
-      'Too many sign-ups from your network',
+    return reserveOrThrow(
+      this.redis,
+      [{ key: `${this.prefix}:signup:${addressKey(clientIp)}`, limit: perHour, windowMs: HOUR_MS }],
+      () => 'Too many sign-ups from your network',
     );
   }
 

@@ -21,8 +21,8 @@ export interface SlidingWindow {
 }
 
 export type Reservation =
-  | { ok: true; /** Forgets the attempt; never throws (at worst it keeps counting until it ages out). */ refund(): Promise<void> }
-  | { ok: false; /** Index in the windows given of the first one that is full. */ refusedBy: number; retryAfterMs: number };
+  | { ok: true /** Forgets the attempt; never throws (at worst it keeps counting until it ages out). */; refund(): Promise<void> }
+  | { ok: false /** Index in the windows given of the first one that is full. */; refusedBy: number; retryAfterMs: number };
 
 const reserveScript = redisScript(`
 local clock = redis.call('TIME')
@@ -49,7 +49,11 @@ export async function reserve(redis: Redis, windows: SlidingWindow[]): Promise<R
   }
   const id = randomUUID();
   const args = [id, ...windows.flatMap((window) => [window.limit, window.windowMs])];
-  const [ok, refusedBy, retryAfterMs] = (await reserveScript(redis, windows.map((window) => window.key), args)) as number[];
+  const [ok, refusedBy, retryAfterMs] = (await reserveScript(
+    redis,
+    windows.map((window) => window.key),
+    args,
+  )) as number[];
   if (!ok) return { ok: false, refusedBy: refusedBy!, retryAfterMs: Math.max(0, retryAfterMs!) };
   return {
     ok: true,

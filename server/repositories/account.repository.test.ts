@@ -12,6 +12,10 @@ describe('account deletion', () => {
       .map((table) => getTableName(table))
       .sort();
     expect(withUserId.length).toBeGreaterThan(0);
-    expect(Object.values(USER_SCOPED_TABLES).map((table) => getTableName(table)).sort()).toEqual(withUserId);
+    expect(
+      Object.values(USER_SCOPED_TABLES)
+        .map((table) => getTableName(table))
+        .sort(),
+    ).toEqual(withUserId);
   });
 });

@@ -1,6 +1,18 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import {
-  artists, concerts, duplicateGroups, historyExports, mailDeliveries, photos, processedFiles, scans, sources, uploads, users, venueAliases, venues,
+  artists,
+  concerts,
+  duplicateGroups,
+  historyExports,
+  mailDeliveries,
+  photos,
+  processedFiles,
+  scans,
+  sources,
+  uploads,
+  users,
+  venueAliases,
+  venues,
 } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 
@@ -54,7 +66,9 @@ export class AccountRepository {
    */
   async deleteUserRows(userId: number): Promise<Record<UserScopedTableName, number>> {
     const deleted = {} as Record<UserScopedTableName, number>;
-    for (const [name, table] of Object.entries(USER_SCOPED_TABLES) as Array<[UserScopedTableName, (typeof USER_SCOPED_TABLES)[UserScopedTableName]]>) {
+    for (const [name, table] of Object.entries(USER_SCOPED_TABLES) as Array<
+      [UserScopedTableName, (typeof USER_SCOPED_TABLES)[UserScopedTableName]]
+    >) {
       deleted[name] = 0;
       for (;;) {
         const [result] = await this.db.$primary.delete(table).where(eq(table.userId, userId)).limit(DELETE_BATCH);

@@ -68,7 +68,10 @@ export class ConcertRepository {
       .limit(limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    const strips = await this.photoStrips(userId, page.map((row) => row.id));
+    const strips = await this.photoStrips(
+      userId,
+      page.map((row) => row.id),
+    );
     return {
       items: page.map((row) => ({ ...row, photoCount: strips.get(row.id)?.count ?? 0, photos: strips.get(row.id)?.photos ?? [] })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.concertDate, last.id]) : null,
@@ -157,7 +160,10 @@ export class ConcertRepository {
   }
 
   async update(userId: number, id: number, patch: ConcertPatch): Promise<void> {
-    await this.db.update(concerts).set(patch).where(and(eq(concerts.userId, userId), eq(concerts.id, id)));
+    await this.db
+      .update(concerts)
+      .set(patch)
+      .where(and(eq(concerts.userId, userId), eq(concerts.id, id)));
   }
 
   /** Gives a concert without a position the given one (a concert made empty, then filled with photos). */
@@ -204,7 +210,15 @@ export class ConcertRepository {
           // Only photos of the event the target now stands for keep their key; see assignPhotos.
           eventKey: sql`IF(${photos.eventKey} <=> ${eventKey}, ${photos.eventKey}, NULL)`,
         })
-        .where(and(eq(photos.userId, userId), inArray(photos.concertId, sources.map((source) => source.id))));
+        .where(
+          and(
+            eq(photos.userId, userId),
+            inArray(
+              photos.concertId,
+              sources.map((source) => source.id),
+            ),
+          ),
+        );
       // Sources go first: the target may take over a source's event key, unique per user.
       await tx.delete(concerts).where(and(eq(concerts.userId, userId), inArray(concerts.id, [...sourceIds])));
       await tx
@@ -224,7 +238,9 @@ export class ConcertRepository {
         concertId: photos.concertId,
         ...renditionColumns,
         height: photos.height,
-        rank: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${photos.concertId} ORDER BY ${photos.starred} DESC, ${photos.takenAt} IS NULL, ${photos.takenAt}, ${photos.id})`.as('strip_rank'),
+        rank: sql<number>`ROW_NUMBER() OVER (PARTITION BY ${photos.concertId} ORDER BY ${photos.starred} DESC, ${photos.takenAt} IS NULL, ${photos.takenAt}, ${photos.id})`.as(
+          'strip_rank',
+        ),
         total: sql<number>`COUNT(*) OVER (PARTITION BY ${photos.concertId})`.as('photo_total'),
       })
       .from(photos)
@@ -232,8 +248,14 @@ export class ConcertRepository {
       .as('ranked');
     const rows = await this.db
       .select({
-        id: ranked.id, concertId: ranked.concertId, total: ranked.total, thumbnailKey: ranked.thumbnailKey, variantsKey: ranked.variantsKey,
-        blurPlaceholder: ranked.blurPlaceholder, width: ranked.width, height: ranked.height,
+        id: ranked.id,
+        concertId: ranked.concertId,
+        total: ranked.total,
+        thumbnailKey: ranked.thumbnailKey,
+        variantsKey: ranked.variantsKey,
+        blurPlaceholder: ranked.blurPlaceholder,
+        width: ranked.width,
+        height: ranked.height,
       })
       .from(ranked)
       .where(lte(ranked.rank, STRIP_SIZE))

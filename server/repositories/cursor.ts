@@ -3,7 +3,7 @@
  * Clients only hand them back; a cursor that does not decode to its schema is
  * refused instead of silently restarting the list.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 
 export function encodeCursor(key: readonly unknown[]): string {

@@ -63,7 +63,12 @@ export class DuplicateGroupRepository {
 
   async groupsOf(userId: number): Promise<ExistingGroup[]> {
     const rows = await this.db.$primary
-      .select({ id: duplicateGroups.id, kind: duplicateGroups.kind, primaryPhotoId: duplicateGroups.primaryPhotoId, resolvedAt: duplicateGroups.resolvedAt })
+      .select({
+        id: duplicateGroups.id,
+        kind: duplicateGroups.kind,
+        primaryPhotoId: duplicateGroups.primaryPhotoId,
+        resolvedAt: duplicateGroups.resolvedAt,
+      })
       .from(duplicateGroups)
       .where(eq(duplicateGroups.userId, userId));
     return rows.map(({ resolvedAt, ...group }) => ({ ...group, resolved: resolvedAt !== null }));
@@ -83,7 +88,9 @@ export class DuplicateGroupRepository {
    */
   async applyDedupWrite(userId: number, write: DedupWrite): Promise<'written' | 'gone'> {
     return this.db.transaction(async (tx) => {
-      const [owner] = (await tx.execute(sql`SELECT ${users.id} FROM ${users} WHERE ${users.id} = ${userId} LOCK IN SHARE MODE`)) as unknown as [unknown[]];
+      const [owner] = (await tx.execute(sql`SELECT ${users.id} FROM ${users} WHERE ${users.id} = ${userId} LOCK IN SHARE MODE`)) as unknown as [
+        unknown[],
+      ];
       if (!owner.length) return 'gone';
 
       let createdIds: number[] = [];
@@ -93,7 +100,16 @@ export class DuplicateGroupRepository {
         const rows = await tx
           .select({ id: duplicateGroups.id, primaryPhotoId: duplicateGroups.primaryPhotoId })
           .from(duplicateGroups)
-          .where(and(eq(duplicateGroups.userId, userId), gte(duplicateGroups.id, inserted.insertId), inArray(duplicateGroups.primaryPhotoId, write.create.map((g) => g.primaryPhotoId))));
+          .where(
+            and(
+              eq(duplicateGroups.userId, userId),
+              gte(duplicateGroups.id, inserted.insertId),
+              inArray(
+                duplicateGroups.primaryPhotoId,
+                write.create.map((g) => g.primaryPhotoId),
+              ),
+            ),
+          );
         const idOf = new Map(rows.map((row) => [row.primaryPhotoId, row.id]));
         if (rows.length !== write.create.length || idOf.size !== rows.length) throw new DedupConflictError('new groups could not be told apart');
         createdIds = write.create.map((group) => idOf.get(group.primaryPhotoId)!);
@@ -102,11 +118,24 @@ export class DuplicateGroupRepository {
 
       for (let start = 0; start < write.moves.length; start += ROWS_PER_STATEMENT) {
         const moves = write.moves.slice(start, start + ROWS_PER_STATEMENT);
-        const byPhoto = (value: (move: DedupWrite['moves'][number]) => number | null) => caseOf(photos.id, moves.map((move) => [move.photoId, value(move)]));
+        const byPhoto = (value: (move: DedupWrite['moves'][number]) => number | null) =>
+          caseOf(
+            photos.id,
+            moves.map((move) => [move.photoId, value(move)]),
+          );
         const [result] = await tx
           .update(photos)
           .set({ duplicateGroupId: byPhoto((move) => idOfRef(move.to)) })
-          .where(and(eq(photos.userId, userId), inArray(photos.id, moves.map((move) => move.photoId)), sql`${photos.duplicateGroupId} <=> ${byPhoto((move) => move.from)}`));
+          .where(
+            and(
+              eq(photos.userId, userId),
+              inArray(
+                photos.id,
+                moves.map((move) => move.photoId),
+              ),
+              sql`${photos.duplicateGroupId} <=> ${byPhoto((move) => move.from)}`,
+            ),
+          );
         if (result.affectedRows !== moves.length) throw new DedupConflictError(`${moves.length - result.affectedRows} photos changed or went`);
       }
 
@@ -123,10 +152,24 @@ export class DuplicateGroupRepository {
         await tx
           .update(duplicateGroups)
           .set({
-            kind: caseOf(duplicateGroups.id, write.update.map((group) => [group.id, group.kind])),
-            primaryPhotoId: caseOf(duplicateGroups.id, write.update.map((group) => [group.id, group.primaryPhotoId])),
+            kind: caseOf(
+              duplicateGroups.id,
+              write.update.map((group) => [group.id, group.kind]),
+            ),
+            primaryPhotoId: caseOf(
+              duplicateGroups.id,
+              write.update.map((group) => [group.id, group.primaryPhotoId]),
+            ),
           })
-          .where(and(eq(duplicateGroups.userId, userId), inArray(duplicateGroups.id, write.update.map((group) => group.id))));
+          .where(
+            and(
+              eq(duplicateGroups.userId, userId),
+              inArray(
+                duplicateGroups.id,
+                write.update.map((group) => group.id),
+              ),
+            ),
+          );
       }
       if (write.remove.length) {
         const [result] = await tx
@@ -182,9 +225,18 @@ export class DuplicateGroupRepository {
     if (!groupIds.length) return Promise.resolve([]);
     return this.db
       .select({
-        id: photos.id, groupId: photos.duplicateGroupId, fileName: photos.fileName, width: photos.width, height: photos.height,
-        byteSize: photos.byteSize, takenAt: photos.takenAt, timeZone: photos.timeZone, thumbnailKey: photos.thumbnailKey,
-        variantsKey: photos.variantsKey, blurPlaceholder: photos.blurPlaceholder, hidden: photos.hidden,
+        id: photos.id,
+        groupId: photos.duplicateGroupId,
+        fileName: photos.fileName,
+        width: photos.width,
+        height: photos.height,
+        byteSize: photos.byteSize,
+        takenAt: photos.takenAt,
+        timeZone: photos.timeZone,
+        thumbnailKey: photos.thumbnailKey,
+        variantsKey: photos.variantsKey,
+        blurPlaceholder: photos.blurPlaceholder,
+        hidden: photos.hidden,
       })
       .from(photos)
       .where(and(eq(photos.userId, userId), inArray(photos.duplicateGroupId, groupIds)))
@@ -239,7 +291,12 @@ export class DuplicateGroupRepository {
   /** Decided groups, the latest decision first. */
   listDecided(userId: number, limit: number) {
     return this.db
-      .select({ id: duplicateGroups.id, kind: duplicateGroups.kind, primaryPhotoId: duplicateGroups.primaryPhotoId, resolvedAt: duplicateGroups.resolvedAt })
+      .select({
+        id: duplicateGroups.id,
+        kind: duplicateGroups.kind,
+        primaryPhotoId: duplicateGroups.primaryPhotoId,
+        resolvedAt: duplicateGroups.resolvedAt,
+      })
       .from(duplicateGroups)
       .where(and(eq(duplicateGroups.userId, userId), isNotNull(duplicateGroups.resolvedAt)))
       .orderBy(desc(duplicateGroups.resolvedAt), desc(duplicateGroups.id))
@@ -249,5 +306,8 @@ export class DuplicateGroupRepository {
 
 /** `CASE key WHEN k1 THEN v1 … END`: one statement sets a different value on each row. */
 function caseOf(key: Column, values: ReadonlyArray<readonly [number, number | string | null]>): SQL {
-  return sql`CASE ${key} ${sql.join(values.map(([k, v]) => sql`WHEN ${k} THEN ${v}`), sql` `)} END`;
+  return sql`CASE ${key} ${sql.join(
+    values.map(([k, v]) => sql`WHEN ${k} THEN ${v}`),
+    sql` `,
+  )} END`;
 }

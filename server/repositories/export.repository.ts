@@ -49,7 +49,10 @@ export class ExportRepository {
       )
       .orderBy(asc(concerts.concertDate), asc(concerts.id))
       .limit(limit);
-    const counts = await this.photoCounts(userId, rows.map((row) => row.id));
+    const counts = await this.photoCounts(
+      userId,
+      rows.map((row) => row.id),
+    );
     return rows.map((row) => ({ ...row, photoCount: counts.get(row.id)?.photos ?? 0, starredCount: counts.get(row.id)?.starred ?? 0 }));
   }
 

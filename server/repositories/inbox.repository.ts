@@ -38,7 +38,16 @@ export class InboxRepository {
     const counts = await this.db
       .select({ concertId: photos.concertId, n: count() })
       .from(photos)
-      .where(and(eq(photos.userId, userId), inArray(photos.concertId, rows.map((row) => row.id)), visiblePhoto))
+      .where(
+        and(
+          eq(photos.userId, userId),
+          inArray(
+            photos.concertId,
+            rows.map((row) => row.id),
+          ),
+          visiblePhoto,
+        ),
+      )
       .groupBy(photos.concertId);
     const countOf = new Map(counts.map((c) => [c.concertId, c.n]));
     return rows.map((row) => ({ ...row, photoCount: countOf.get(row.id) ?? 0 }));

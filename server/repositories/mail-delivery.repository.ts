@@ -1,5 +1,5 @@
 import { and, eq, like, lt, sql } from 'drizzle-orm';
-import { MAIL_KINDS, mailDeliveries } from '../../drizzle/schema/index.js';
+import { type MAIL_KINDS, mailDeliveries } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 import { isDuplicateKey } from './user.repository.js';
 

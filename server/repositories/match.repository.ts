@@ -37,7 +37,10 @@ export class MatchRepository {
 
   async tagPhotos(userId: number, photoIds: readonly number[], eventKey: string): Promise<void> {
     if (!photoIds.length) return;
-    await this.db.update(photos).set({ eventKey }).where(and(eq(photos.userId, userId), inArray(photos.id, [...photoIds]), isNull(photos.concertId)));
+    await this.db
+      .update(photos)
+      .set({ eventKey })
+      .where(and(eq(photos.userId, userId), inArray(photos.id, [...photoIds]), isNull(photos.concertId)));
   }
 
   async assignPhotos(userId: number, photoIds: readonly number[], concertId: number): Promise<void> {

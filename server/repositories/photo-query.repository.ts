@@ -85,7 +85,10 @@ export class PhotoQueryRepository {
 
   /** Answers the photo's concert (null: unmatched), whose views show the star. */
   async setStarred(userId: number, photoId: number, starred: boolean): Promise<number | null> {
-    await this.db.update(photos).set({ starred }).where(and(eq(photos.userId, userId), eq(photos.id, photoId)));
+    await this.db
+      .update(photos)
+      .set({ starred })
+      .where(and(eq(photos.userId, userId), eq(photos.id, photoId)));
     const [row] = await this.db.$primary
       .select({ concertId: photos.concertId })
       .from(photos)
@@ -109,9 +112,7 @@ export class PhotoQueryRepository {
         timeZone: sql<string | null>`MAX(${photos.timeZone})`,
       })
       .from(photos)
-      .where(
-        and(eq(photos.userId, userId), inArray(photos.id, [...photoIds]), isNotNull(photos.latitude), isNotNull(photos.longitude)),
-      );
+      .where(and(eq(photos.userId, userId), inArray(photos.id, [...photoIds]), isNotNull(photos.latitude), isNotNull(photos.longitude)));
     if (!row?.count) return null;
     return { latitude: row.latitude, longitude: row.longitude, timeZone: row.timeZone };
   }
@@ -119,9 +120,5 @@ export class PhotoQueryRepository {
 
 function afterPhoto(takenAt: Date | null, id: number) {
   if (takenAt === null) return and(isNull(photos.takenAt), gt(photos.id, id));
-  return or(
-    gt(photos.takenAt, takenAt),
-    and(eq(photos.takenAt, takenAt), gt(photos.id, id)),
-    isNull(photos.takenAt),
-  );
+  return or(gt(photos.takenAt, takenAt), and(eq(photos.takenAt, takenAt), gt(photos.id, id)), isNull(photos.takenAt));
 }

@@ -6,10 +6,29 @@ type PhotoInsert = typeof photos.$inferInsert;
 export type IngestedPhoto = Required<Pick<PhotoInsert, 'userId' | 'sourceId' | 'sourceFileId' | 'scanId' | 'fileName'>> &
   Pick<
     PhotoInsert,
-    | 'mimeType' | 'byteSize' | 'width' | 'height' | 'contentHash' | 'contentHashKind' | 'perceptualHash'
-    | 'takenAt' | 'timeZone' | 'latitude' | 'longitude' | 'cameraMake' | 'cameraModel' | 'orientation'
-    | 'thumbnailKey' | 'blurPlaceholder' | 'takenAtSource' | 'metadataNotes' | 'mediaType' | 'durationMs' | 'previewKey'
-    | 'originalKey' | 'contentIdentifier'
+    | 'mimeType'
+    | 'byteSize'
+    | 'width'
+    | 'height'
+    | 'contentHash'
+    | 'contentHashKind'
+    | 'perceptualHash'
+    | 'takenAt'
+    | 'timeZone'
+    | 'latitude'
+    | 'longitude'
+    | 'cameraMake'
+    | 'cameraModel'
+    | 'orientation'
+    | 'thumbnailKey'
+    | 'blurPlaceholder'
+    | 'takenAtSource'
+    | 'metadataNotes'
+    | 'mediaType'
+    | 'durationMs'
+    | 'previewKey'
+    | 'originalKey'
+    | 'contentIdentifier'
   >;
 export type FailedPhoto = Required<Pick<PhotoInsert, 'userId' | 'sourceId' | 'sourceFileId' | 'scanId' | 'fileName'>> &
   Pick<PhotoInsert, 'mimeType' | 'byteSize'> & { failureReason: string };
@@ -20,9 +39,7 @@ const keepIdOnDuplicate = { id: sql`LAST_INSERT_ID(${photos.id})` };
 /** Every column the insert names is refreshed on a repeat, so re-ingesting a changed file updates its row. */
 const columns = getTableColumns(photos);
 function refreshed(values: object) {
-  return Object.fromEntries(
-    Object.keys(values).map((name) => [name, sql`VALUES(${columns[name as keyof typeof columns]})`]),
-  );
+  return Object.fromEntries(Object.keys(values).map((name) => [name, sql`VALUES(${columns[name as keyof typeof columns]})`]));
 }
 
 export class PhotoRepository {
@@ -74,8 +91,14 @@ export class PhotoRepository {
   async renditionSourceOf(userId: number, photoId: number) {
     const [row] = await this.db.$primary
       .select({
-        sourceId: photos.sourceId, sourceFileId: photos.sourceFileId, contentHash: photos.contentHash, status: photos.status,
-        starred: photos.starred, variantsKey: photos.variantsKey, concertId: photos.concertId, mediaType: photos.mediaType,
+        sourceId: photos.sourceId,
+        sourceFileId: photos.sourceFileId,
+        contentHash: photos.contentHash,
+        status: photos.status,
+        starred: photos.starred,
+        variantsKey: photos.variantsKey,
+        concertId: photos.concertId,
+        mediaType: photos.mediaType,
         originalKey: photos.originalKey,
       })
       .from(photos)
@@ -109,8 +132,6 @@ export class PhotoRepository {
       .where(and(eq(photos.userId, userId), eq(photos.scanId, scanId), eq(photos.status, 'ready')))
       .orderBy(asc(photos.id));
   }
-
-
 }
 
 export const dedupColumns = {

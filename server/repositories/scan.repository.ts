@@ -72,7 +72,10 @@ export class ScanRepository {
   }
 
   async saveCounts(userId: number, scanId: number, counts: ScanCounts) {
-    await this.db.update(scans).set(counts).where(and(eq(scans.userId, userId), eq(scans.id, scanId)));
+    await this.db
+      .update(scans)
+      .set(counts)
+      .where(and(eq(scans.userId, userId), eq(scans.id, scanId)));
   }
 
   /** Ends a scan once: only a queued or running scan can end, and the source is free again. */

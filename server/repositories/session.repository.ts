@@ -29,11 +29,7 @@ export class SessionIndex {
   }
 
   async add(userId: number, sessionId: string): Promise<void> {
-    await this.redis
-      .multi()
-      .sadd(this.indexKey(userId), sessionId)
-      .pexpire(this.indexKey(userId), this.config.session.maxAgeMs)
-      .exec();
+    await this.redis.multi().sadd(this.indexKey(userId), sessionId).pexpire(this.indexKey(userId), this.config.session.maxAgeMs).exec();
   }
 
   async remove(userId: number, sessionId: string): Promise<void> {

@@ -45,6 +45,9 @@ export class SetlistFmShowRepository {
       url: facts.setlistfmUrl,
     };
     const { setlistfmId: _key, ...update } = row;
-    await this.db.insert(setlistfmShows).values(row).onDuplicateKeyUpdate({ set: { ...update, updatedAt: new Date() } });
+    await this.db
+      .insert(setlistfmShows)
+      .values(row)
+      .onDuplicateKeyUpdate({ set: { ...update, updatedAt: new Date() } });
   }
 }

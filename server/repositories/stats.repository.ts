@@ -20,11 +20,7 @@ export class StatsRepository {
     const year = sql<number>`YEAR(${concerts.concertDate})`.mapWith(Number);
     // WEEKDAY() is 0 for Monday: +1 makes it ISO.
     const weekday = sql<number>`WEEKDAY(${concerts.concertDate}) + 1`.mapWith(Number);
-    return this.db
-      .select({ year, weekday, count: count() })
-      .from(concerts)
-      .where(eq(concerts.userId, userId))
-      .groupBy(year, weekday);
+    return this.db.select({ year, weekday, count: count() }).from(concerts).where(eq(concerts.userId, userId)).groupBy(year, weekday);
   }
 
   /** How many different artists and venues the user has seen. */
@@ -134,14 +130,7 @@ export class StatsRepository {
       .from(concerts)
       .crossJoin(songs)
       .innerJoin(artists, eq(artists.id, concerts.artistId))
-      .where(
-        and(
-          eq(concerts.userId, userId),
-          isNotNull(concerts.setlist),
-          sql`${song} <> ''`,
-          sql`(played.tape IS NULL OR played.tape <> 'true')`,
-        ),
-      )
+      .where(and(eq(concerts.userId, userId), isNotNull(concerts.setlist), sql`${song} <> ''`, sql`(played.tape IS NULL OR played.tape <> 'true')`))
       .groupBy(artists.id, artists.name, song)
       .orderBy(desc(concertsHeard), asc(song), asc(artists.name))
       .limit(limit);

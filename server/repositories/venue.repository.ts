@@ -89,7 +89,10 @@ export class VenueRepository {
    * setlist.fm's answer). The first mapping stays: nobody re-points a shared venue.
    */
   async setSetlistFmId(id: number, setlistfmId: string): Promise<void> {
-    await this.db.update(venues).set({ setlistfmId }).where(and(eq(venues.id, id), isNull(venues.setlistfmId)));
+    await this.db
+      .update(venues)
+      .set({ setlistfmId })
+      .where(and(eq(venues.id, id), isNull(venues.setlistfmId)));
   }
 
   /** A venue this user may see that is mapped to setlist.fm's venue; a shared one first. */

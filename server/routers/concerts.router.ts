@@ -1,5 +1,10 @@
 import {
-  concertCreateInput, concertDeleteInput, concertGetInput, concertListInput, concertMergeInput, concertUpdateInput,
+  concertCreateInput,
+  concertDeleteInput,
+  concertGetInput,
+  concertListInput,
+  concertMergeInput,
+  concertUpdateInput,
 } from '../../shared/concert.schema.js';
 import { CACHE_TTL } from '../cache/versioned-cache.js';
 import { viewTags } from '../cache/view-versions.js';
@@ -12,7 +17,9 @@ type ConcertPage = Awaited<ReturnType<ConcertService['get']>>;
 export const concertsRouter = router({
   // A timeline page shows which concerts there are and what each is (the timeline tag), and each one's photo strip.
   list: protectedProcedure
-    .meta(cachedView<TimelinePage>(CACHE_TTL.concertList, (_input, page) => [viewTags.timeline, ...page.items.map((item) => viewTags.photos(item.id))]))
+    .meta(
+      cachedView<TimelinePage>(CACHE_TTL.concertList, (_input, page) => [viewTags.timeline, ...page.items.map((item) => viewTags.photos(item.id))]),
+    )
     .input(concertListInput)
     .query(({ ctx, input }) => ctx.services.concerts.list(ctx.user.id, input)),
 

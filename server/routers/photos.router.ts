@@ -7,10 +7,12 @@ import { cachedView, protectedProcedure, router } from '../trpc/init.js';
 export const photosRouter = router({
   // A concert's grid; the unmatched photos change as scans ingest, which bumps nothing, so they are never cached.
   list: protectedProcedure
-    .meta(cachedView(CACHE_TTL.concertDetail, (input) => {
-      const concertId = (input as { concertId?: unknown }).concertId;
-      return typeof concertId === 'number' ? [viewTags.photos(concertId)] : null;
-    }))
+    .meta(
+      cachedView(CACHE_TTL.concertDetail, (input) => {
+        const concertId = (input as { concertId?: unknown }).concertId;
+        return typeof concertId === 'number' ? [viewTags.photos(concertId)] : null;
+      }),
+    )
     .input(photoListInput)
     .query(({ ctx, input }) => ctx.services.photoCuration.list(ctx.user.id, input)),
 

@@ -23,7 +23,7 @@ export const scansRouter = router({
     .mutation(({ ctx, input }) => ctx.services.scans.retryFailed(ctx.user.id, input.scanId, ctx.requestId)),
 
   /** Live progress over SSE; works whichever web server the browser is connected to. */
-  onProgress: protectedProcedure.input(scanId).subscription(({ ctx, input, signal }) =>
-    ctx.services.scans.watch(ctx.user.id, input.scanId, ctx.progressFeed, signal),
-  ),
+  onProgress: protectedProcedure
+    .input(scanId)
+    .subscription(({ ctx, input, signal }) => ctx.services.scans.watch(ctx.user.id, input.scanId, ctx.progressFeed, signal)),
 });

@@ -63,7 +63,10 @@ describe("artist search with the user's own names", () => {
       searchShared: async () => [{ id: 1, name: 'Moth Radio Collective', sortName: null, mbid: null }],
       searchOwn,
     } as unknown as ArtistRepository;
-    const external = async () => [{ name: 'Moth Radar', mbid: MBID_A }, { name: 'MOTH RADIO DEMOS', mbid: MBID_B }];
+    const external = async () => [
+      { name: 'Moth Radar', mbid: MBID_A },
+      { name: 'MOTH RADIO DEMOS', mbid: MBID_B },
+    ];
     const found = await new ArtistService(repository, { searchArtists: external }).search(USER, 'moth radi', 10);
     expect(found.map((artist) => [artist.id, artist.name])).toEqual([
       [1, 'Moth Radio Collective'],
@@ -82,8 +85,14 @@ describe('the artist a form names', () => {
     const repository = {
       findVisible: async (userId: number, id: number) => (id === 1 || (id === 2 && userId === USER) ? { id } : null),
       findByMbid: async (mbid: string) => (mbid === MBID_A ? { id: 1, name: 'Moth Radio', sortName: null, mbid } : null),
-      upsertByMbid: async (artist: unknown) => (calls.upserts.push(artist), 10),
-      findOrCreateOwn: async (userId: number, name: string) => (calls.own.push([userId, name]), 20),
+      upsertByMbid: async (artist: unknown) => {
+        calls.upserts.push(artist);
+        return 10;
+      },
+      findOrCreateOwn: async (userId: number, name: string) => {
+        calls.own.push([userId, name]);
+        return 20;
+      },
     } as unknown as ArtistRepository;
     return { artists: new ArtistService(repository, external && { searchArtists: external }), calls };
   }

@@ -1,6 +1,4 @@
-import type {
-  ConcertCreateInput, ConcertListInput, ConcertMergeInput, ConcertUpdateInput, VenueRef,
-} from '../../shared/concert.schema.js';
+import type { ConcertCreateInput, ConcertListInput, ConcertMergeInput, ConcertUpdateInput, VenueRef } from '../../shared/concert.schema.js';
 import type { LatLon } from '../../shared/geo.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { ConcertPatch, ConcertRepository, ConcertRow } from '../repositories/concert.repository.js';

@@ -13,7 +13,15 @@ interface Row extends DedupPhoto {
 }
 
 const photo = (id: number, hash: bigint | null, extra: Partial<Row> = {}): Row => ({
-  id, perceptualHash: hash, contentHash: `bytes-${id}`, takenAt: null, width: 1000, height: 750, byteSize: 100_000, duplicateGroupId: null, ...extra,
+  id,
+  perceptualHash: hash,
+  contentHash: `bytes-${id}`,
+  takenAt: null,
+  width: 1000,
+  height: 750,
+  byteSize: 100_000,
+  duplicateGroupId: null,
+  ...extra,
 });
 const at = (second: number, ms = 0) => new Date(Date.UTC(2019, 6, 5, 20, 0, second, ms));
 const flip = (hash: bigint, ...bits: number[]) => bits.reduce((h, bit) => h ^ (1n << BigInt(bit)), hash);
@@ -57,7 +65,8 @@ class Library {
       row.duplicateGroupId = move.to === null ? null : 'existing' in move.to ? move.to.existing : created[move.to.created]!;
     }
     for (const id of write.touched) expect(this.groups.find((g) => g.id === id)?.resolved).toBe(false);
-    for (const update of write.update) Object.assign(this.groups.find((g) => g.id === update.id)!, { kind: update.kind, primaryPhotoId: update.primaryPhotoId });
+    for (const update of write.update)
+      Object.assign(this.groups.find((g) => g.id === update.id)!, { kind: update.kind, primaryPhotoId: update.primaryPhotoId });
     for (const id of write.remove) {
       expect(this.photos.some((p) => p.duplicateGroupId === id)).toBe(false);
       this.groups = this.groups.filter((g) => g.id !== id);
@@ -70,7 +79,10 @@ class Library {
       .map((g) => ({
         kind: g.kind,
         primary: g.primaryPhotoId,
-        members: this.photos.filter((p) => p.duplicateGroupId === g.id).map((p) => p.id).sort((a, b) => a - b),
+        members: this.photos
+          .filter((p) => p.duplicateGroupId === g.id)
+          .map((p) => p.id)
+          .sort((a, b) => a - b),
       }))
       .sort((a, b) => a.members[0]! - b.members[0]!);
   }
@@ -104,7 +116,9 @@ describe('planDedup', () => {
   it('puts burst frames that have copies with their copies, not in the burst', async () => {
     const frame = (id: number, second: number) => photo(id, flip(BASE, id), { takenAt: at(second, 500) });
     const library = new Library([
-      frame(1, 0), frame(2, 1), frame(3, 2),
+      frame(1, 0),
+      frame(2, 1),
+      frame(3, 2),
       photo(4, flip(BASE, 2, 50), { takenAt: at(1, 500), width: 500, height: 375 }), // frame 2 resized
       photo(5, flip(BASE, 3), { takenAt: at(2, 500), contentHash: 'bytes-3' }), // frame 3 copied
     ]);
@@ -126,16 +140,19 @@ describe('planDedup', () => {
   });
 
   it('merges the groups a new photo joins into the oldest, near when any of them is', async () => {
-    const library = new Library([
-      photo(1, BASE, { contentHash: 'a', duplicateGroupId: 10 }),
-      photo(2, BASE, { contentHash: 'a', duplicateGroupId: 10 }),
-      photo(3, flip(BASE, 1, 2, 3, 4, 5, 6), { duplicateGroupId: 11 }),
-      photo(4, flip(BASE, 1, 2, 3, 4, 5, 6, 7), { duplicateGroupId: 11, hidden: true, width: 4000, height: 3000 }),
-      photo(5, flip(BASE, 1, 2, 3)), // within 10 bits of both groups
-    ], [
-      { id: 10, kind: 'exact', primaryPhotoId: 1, resolved: false },
-      { id: 11, kind: 'near', primaryPhotoId: 3, resolved: false },
-    ]);
+    const library = new Library(
+      [
+        photo(1, BASE, { contentHash: 'a', duplicateGroupId: 10 }),
+        photo(2, BASE, { contentHash: 'a', duplicateGroupId: 10 }),
+        photo(3, flip(BASE, 1, 2, 3, 4, 5, 6), { duplicateGroupId: 11 }),
+        photo(4, flip(BASE, 1, 2, 3, 4, 5, 6, 7), { duplicateGroupId: 11, hidden: true, width: 4000, height: 3000 }),
+        photo(5, flip(BASE, 1, 2, 3)), // within 10 bits of both groups
+      ],
+      [
+        { id: 10, kind: 'exact', primaryPhotoId: 1, resolved: false },
+        { id: 11, kind: 'near', primaryPhotoId: 3, resolved: false },
+      ],
+    );
     await library.dedup([5]);
     // The hidden member moves with its group and, being the largest, is the suggested best copy.
     expect(library.grouping()).toEqual([{ kind: 'near', primary: 4, members: [1, 2, 3, 4, 5] }]);
@@ -144,12 +161,15 @@ describe('planDedup', () => {
 
   it('leaves a group the user resolved exactly as it is, and groups new copies among themselves', async () => {
     const groups = [{ id: 10, kind: 'exact' as const, primaryPhotoId: 2, resolved: true }];
-    const library = new Library([
-      photo(1, BASE, { contentHash: 'a', duplicateGroupId: 10, hidden: true, width: 4000, height: 3000 }),
-      photo(2, BASE, { contentHash: 'a', duplicateGroupId: 10 }),
-      photo(3, BASE, { contentHash: 'a', width: 5000, height: 4000 }),
-      photo(4, BASE, { contentHash: 'a' }),
-    ], groups);
+    const library = new Library(
+      [
+        photo(1, BASE, { contentHash: 'a', duplicateGroupId: 10, hidden: true, width: 4000, height: 3000 }),
+        photo(2, BASE, { contentHash: 'a', duplicateGroupId: 10 }),
+        photo(3, BASE, { contentHash: 'a', width: 5000, height: 4000 }),
+        photo(4, BASE, { contentHash: 'a' }),
+      ],
+      groups,
+    );
     const plan = await library.dedup([3, 4]);
     expect(plan.units.flatMap((unit) => unit.touched)).not.toContain(10);
     expect(library.grouping()).toEqual([
@@ -160,7 +180,10 @@ describe('planDedup', () => {
 
   it('has nothing left to do when run again, or after a part of its plan was written', async () => {
     const rows = Array.from({ length: 60 }, (_, i) =>
-      photo(i + 1, i % 3 === 2 ? flip(OTHER, i) : flip(BASE, i % 7, 20 + (i % 11)), { takenAt: i % 2 ? at(i % 20, 100 * (i % 9)) : null, contentHash: `bytes-${i % 13}` }),
+      photo(i + 1, i % 3 === 2 ? flip(OTHER, i) : flip(BASE, i % 7, 20 + (i % 11)), {
+        takenAt: i % 2 ? at(i % 20, 100 * (i % 9)) : null,
+        contentHash: `bytes-${i % 13}`,
+      }),
     );
     const whole = new Library(rows);
     await whole.dedup(rows.map((p) => p.id));

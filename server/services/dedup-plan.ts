@@ -136,7 +136,10 @@ async function findSets(
   const classify = pairClassifier(thresholds);
   const { nearThreshold } = thresholds;
   let lookups = 0;
-  const pause = async () => (lookups += 1) % LOOKUPS_PER_CHECKPOINT === 0 && (await checkpoint());
+  const pause = async () => {
+    lookups += 1;
+    return lookups % LOOKUPS_PER_CHECKPOINT === 0 && (await checkpoint());
+  };
 
   // Copies. Skipping a pair already in one set loses nothing: a set joined by exact pairs only holds
   // one content hash, so any pair inside it is exact too, and a 'near' set stays near.
@@ -149,10 +152,14 @@ async function findSets(
     near[root] = flag;
     return root;
   };
-  joinGroupMembers(count, (i) => {
-    const group = library.openGroupOf(i);
-    return group && group.kind !== 'burst' ? group : undefined;
-  }, (a, b, group) => joinCopies(copies.find(a), copies.find(b), group.kind === 'near'));
+  joinGroupMembers(
+    count,
+    (i) => {
+      const group = library.openGroupOf(i);
+      return group && group.kind !== 'burst' ? group : undefined;
+    },
+    (a, b, group) => joinCopies(copies.find(a), copies.find(b), group.kind === 'near'),
+  );
   for (let i = 0; i < count; i += 1) if (library.openGroupOf(i)?.kind === 'near') near[copies.find(i)] = 1;
   let index = libraryIndex(photos, (i) => !frozen[i]);
   for (const f of fresh) {
@@ -170,10 +177,14 @@ async function findSets(
 
   // Bursts, among photos that are no one's copy.
   const bursts = new UnionFind(count);
-  joinGroupMembers(count, (i) => {
-    const group = library.openGroupOf(i);
-    return !isCopy[i] && group?.kind === 'burst' ? group : undefined;
-  }, (a, b) => bursts.union(a, b));
+  joinGroupMembers(
+    count,
+    (i) => {
+      const group = library.openGroupOf(i);
+      return !isCopy[i] && group?.kind === 'burst' ? group : undefined;
+    },
+    (a, b) => bursts.union(a, b),
+  );
   index = libraryIndex(photos, (i) => !frozen[i] && !isCopy[i]);
   for (const f of fresh) {
     if (isCopy[f]) continue;
@@ -200,9 +211,7 @@ async function findSets(
   for (const [key, set] of members) {
     const kind: DuplicateKind = key >= count ? 'burst' : near[key] ? 'near' : 'exact';
     // An existing group of the set's family carries on: the oldest, if the set joins several.
-    const sameFamily = set
-      .map((i) => library.openGroupOf(i))
-      .filter((g): g is ExistingGroup => !!g && (g.kind === 'burst') === (kind === 'burst'));
+    const sameFamily = set.map((i) => library.openGroupOf(i)).filter((g): g is ExistingGroup => !!g && (g.kind === 'burst') === (kind === 'burst'));
     const target = sameFamily.reduce<ExistingGroup | null>((oldest, g) => (!oldest || g.id < oldest.id ? g : oldest), null);
     sets.set(key, { kind, target, primaryPhotoId: pickBestPhoto(set.map((i) => nodes[i]!)) });
   }
@@ -254,7 +263,10 @@ function unitsToWrite(library: PlanningLibrary, { setOf, sets }: FoundSets): Ded
   const unitOf = (key: number) => {
     const root = coupled.find(key);
     let unit = units.get(root);
-    if (!unit) units.set(root, (unit = { create: [], update: [], moves: [], remove: [], touched: [], created: new Map() }));
+    if (!unit) {
+      unit = { create: [], update: [], moves: [], remove: [], touched: [], created: new Map() };
+      units.set(root, unit);
+    }
     return unit;
   };
   const refOf = (unit: Building, key: number): GroupRef => {

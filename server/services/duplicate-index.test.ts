@@ -4,7 +4,14 @@ import type { DedupPhoto } from '../repositories/photo.repository.js';
 import { DuplicateIndex } from './duplicate-index.js';
 
 const photo = (id: number, perceptualHash: bigint | null, contentHash: string | null = null): DedupPhoto => ({
-  id, perceptualHash, contentHash, takenAt: null, width: 100, height: 100, byteSize: 1000, duplicateGroupId: null,
+  id,
+  perceptualHash,
+  contentHash,
+  takenAt: null,
+  width: 100,
+  height: 100,
+  byteSize: 1000,
+  duplicateGroupId: null,
 });
 
 describe('DuplicateIndex', () => {
@@ -18,7 +25,12 @@ describe('DuplicateIndex', () => {
   ]);
 
   it('finds every photo within the threshold, and copies by content hash, never the photo itself', () => {
-    expect(index.related(photo(1, base, 'a'), 10).map((p) => p.id).sort()).toEqual([2, 4]);
+    expect(
+      index
+        .related(photo(1, base, 'a'), 10)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([2, 4]);
   });
 
   it('leaves out photos beyond the threshold, even when a chunk matches', () => {
@@ -30,7 +42,10 @@ describe('DuplicateIndex', () => {
 
   it('agrees with a comparison of every pair on random hashes', () => {
     let seed = 7;
-    const random16 = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 0xffff;
+    const random16 = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) & 0xffff;
+    };
     const hashOf = () => hashFromChunks([random16(), random16(), random16(), random16()]);
     const centre = hashOf();
     // Half near one hash (a few flipped bits), half anywhere.
@@ -40,8 +55,15 @@ describe('DuplicateIndex', () => {
     const many = new DuplicateIndex(photos);
     for (const threshold of [4, 10, 15]) {
       for (const query of photos.slice(0, 40)) {
-        const expected = photos.filter((p) => p.id !== query.id && hammingDistance(p.perceptualHash!, query.perceptualHash!) <= threshold).map((p) => p.id);
-        expect(many.related(query, threshold).map((p) => p.id).sort((a, b) => a - b)).toEqual(expected);
+        const expected = photos
+          .filter((p) => p.id !== query.id && hammingDistance(p.perceptualHash!, query.perceptualHash!) <= threshold)
+          .map((p) => p.id);
+        expect(
+          many
+            .related(query, threshold)
+            .map((p) => p.id)
+            .sort((a, b) => a - b),
+        ).toEqual(expected);
       }
     }
   });
@@ -51,11 +73,26 @@ describe('DuplicateIndex', () => {
     const shrinking = new DuplicateIndex(photos);
     // Positions, in the order given: position 1 is photo 2.
     shrinking.remove(1);
-    expect(shrinking.related(photo(9, base, 'a'), 10).map((p) => p.id).sort()).toEqual([1, 3, 4]);
+    expect(
+      shrinking
+        .related(photo(9, base, 'a'), 10)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([1, 3, 4]);
     shrinking.remove(3);
     shrinking.remove(3);
-    expect(shrinking.related(photo(9, base, 'a'), 10).map((p) => p.id).sort()).toEqual([1, 3]);
-    expect(shrinking.related(photo(9, null, 'a'), 10).map((p) => p.id).sort()).toEqual([1, 3]);
+    expect(
+      shrinking
+        .related(photo(9, base, 'a'), 10)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([1, 3]);
+    expect(
+      shrinking
+        .related(photo(9, null, 'a'), 10)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([1, 3]);
     shrinking.remove(0);
     shrinking.remove(2);
     expect(shrinking.related(photo(9, base, 'a'), 10)).toEqual([]);

@@ -51,7 +51,9 @@ export class DuplicateIndex {
       if (photo.perceptualHash !== null) {
         [this.high[position], this.low[position]] = hashHalves(photo.perceptualHash);
         this.hashed[position] = 1;
-        hashChunks(photo.perceptualHash).forEach((chunk, i) => (chunks[i]![position] = chunk));
+        hashChunks(photo.perceptualHash).forEach((chunk, i) => {
+          chunks[i]![position] = chunk;
+        });
       }
       if (photo.contentHash) this.contentSlots[position] = push(this.byContentHash, photo.contentHash, position);
     });

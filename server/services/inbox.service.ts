@@ -99,7 +99,11 @@ export class InboxService {
       evening,
       place: place ? { ...place, ...placeName(place) } : null,
       venues: venues.map((venue) => ({
-        id: venue.id, name: venue.name, city: venue.city, countryCode: venue.countryCode, distanceMeters: Math.round(venue.distanceMeters),
+        id: venue.id,
+        name: venue.name,
+        city: venue.city,
+        countryCode: venue.countryCode,
+        distanceMeters: Math.round(venue.distanceMeters),
       })),
       concerts,
       setlists: setlists.items,
@@ -150,11 +154,17 @@ export class InboxService {
     await this.access.requireOwned('photo', userId, photoIds);
     const rows = await this.inbox.photosByIds(userId, photoIds);
     const evenings = rows.flatMap((row) => (row.takenAt ? [eveningOf(row.takenAt, row.timeZone)] : []));
-    const located = rows.flatMap((row) => (row.latitude !== null && row.longitude !== null ? [{ latitude: row.latitude, longitude: row.longitude }] : []));
+    const located = rows.flatMap((row) =>
+      row.latitude !== null && row.longitude !== null ? [{ latitude: row.latitude, longitude: row.longitude }] : [],
+    );
     return { concert: null, photoIds, evening: mostCommon(evenings), place: located.length ? centroid(located) : null };
   }
 
-  private async setlistsOfEvening(evening: string | null, place: LatLon | null, logger: Logger): Promise<{ items: SetlistCandidate[]; status: Outside }> {
+  private async setlistsOfEvening(
+    evening: string | null,
+    place: LatLon | null,
+    logger: Logger,
+  ): Promise<{ items: SetlistCandidate[]; status: Outside }> {
     if (!this.setlistfm) return { items: [], status: 'off' };
     const city = place && reverseGeocode(place.latitude, place.longitude);
     if (!evening || !city) return { items: [], status: 'ok' };
@@ -199,7 +209,12 @@ export class InboxService {
    * without one, the artist the user chose confirms the concert.
    */
   private async applyVenue(userId: number, concert: ConcertRow, venue: Venue, chosenArtistId: number | null, logger: Logger) {
-    const patch: ConcertPatch = { venueId: venue.id, venueConfidence: null, city: venue.city ?? concert.city, countryCode: venue.countryCode ?? concert.countryCode };
+    const patch: ConcertPatch = {
+      venueId: venue.id,
+      venueConfidence: null,
+      city: venue.city ?? concert.city,
+      countryCode: venue.countryCode ?? concert.countryCode,
+    };
     await this.rememberVenue(userId, concert, venue.id);
     let facts = null;
     try {
@@ -213,7 +228,8 @@ export class InboxService {
     } else if (chosenArtistId !== null) {
       Object.assign(patch, { artistId: chosenArtistId, status: 'confirmed' });
       // What the concert held belonged to another show.
-      if (chosenArtistId !== concert.artistId) Object.assign(patch, { tour: null, setlist: null, setlistfmId: null, setlistfmUrl: null, supportingActs: null });
+      if (chosenArtistId !== concert.artistId)
+        Object.assign(patch, { tour: null, setlist: null, setlistfmId: null, setlistfmUrl: null, supportingActs: null });
     }
     await this.concerts.update(userId, concert.id, patch);
   }

@@ -101,7 +101,7 @@ export class MailService {
     switch (event.kind) {
       case 'scan_finished': {
         const scan = await this.facts.scan(event.userId, event.scanId);
-        if (!scan || scan.status !== 'completed' || scan.listed === 0) return null;
+        if (scan?.status !== 'completed' || scan.listed === 0) return null;
         const { total, concerts } = await this.facts.concertsOfScan(event.userId, event.scanId, 5);
         return scanFinishedMail({
           name,

@@ -153,7 +153,7 @@ export class PhotoIngestService {
       const videoFormat = sniffVideoFormat(await headOf(opened.input));
       if (videoFormat) {
         if (opened.size > maxVideoBytes) throw new FileTooLargeError(maxVideoBytes);
-        return await this.readVideo(source, file, userId, opened.input, videoFormat);
+        return await this.readVideo(file, userId, opened.input, videoFormat);
       }
       if (opened.size > maxFileBytes) throw new FileTooLargeError(maxFileBytes);
       // Every reader is done before the file is released (a local file's path names its open descriptor).
@@ -187,7 +187,7 @@ export class PhotoIngestService {
    * Without a poster frame (no ffmpeg, a codec it cannot decode, a time-out) the video is still ingested,
    * with a note saying why. Exact copies are found by the content hash; a video has no perceptual hash.
    */
-  private async readVideo(source: PhotoSource, file: SourceFilePayload, userId: number, input: Buffer | string, format: VideoFormat): Promise<Read> {
+  private async readVideo(file: SourceFilePayload, userId: number, input: Buffer | string, format: VideoFormat): Promise<Read> {
     const { maxVideoBytes } = this.config.ingest;
     const homeTimeZone = () => this.photos.homeTimeZoneOf(userId);
     // ffmpeg and the storage copy read a path: a small video a source handed over as bytes is written out first.

@@ -33,7 +33,7 @@ export class PhotoVariantsService {
 
   async render({ userId, photoId }: RenderVariantsPayload, logger: Logger): Promise<Outcome<{ rendered: number[] }>> {
     const photo = await this.photos.renditionSourceOf(userId, photoId);
-    if (!photo || photo.status !== 'ready' || !photo.contentHash) return skipped('gone');
+    if (photo?.status !== 'ready' || !photo.contentHash) return skipped('gone');
     if (!photo.starred) return skipped('unstarred');
     // A starred video renders nothing: it is played from its original, which is kept already.
     if (photo.mediaType === 'video') return skipped('video');
@@ -93,11 +93,22 @@ export class PhotoVariantsService {
 }
 
 const ORIGINAL_EXTENSION_OF: Partial<Record<string, OriginalExtension>> = {
-  jpeg: 'jpg', png: 'png', webp: 'webp', tiff: 'tif', avif: 'avif', heic: 'heic',
+  jpeg: 'jpg',
+  png: 'png',
+  webp: 'webp',
+  tiff: 'tif',
+  avif: 'avif',
+  heic: 'heic',
 };
 const ORIGINAL_CONTENT_TYPES: Record<OriginalExtension, string> = {
-  jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', tif: 'image/tiff', avif: 'image/avif', heic: 'image/heic',
-  mov: 'video/quicktime', mp4: 'video/mp4',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  tif: 'image/tiff',
+  avif: 'image/avif',
+  heic: 'image/heic',
+  mov: 'video/quicktime',
+  mp4: 'video/mp4',
 };
 
 async function readHead(path: string): Promise<Buffer> {

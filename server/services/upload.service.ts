@@ -74,6 +74,7 @@ function displayName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   const clean = base
     .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping C0/C1 control characters from file names is this regex's purpose.
     .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .trim();
   // By code points: cutting between the halves of an emoji would leave text the database refuses.
@@ -299,7 +300,9 @@ export class UploadService {
   ): Promise<void> {
     const { userId, sourceId, budget, outcomes } = upload;
     const place = outcomes.push({ refused: { name, reason: 'Not received' } }) - 1;
-    const refuse = (reason: string) => void (outcomes[place] = { refused: { name, reason } });
+    const refuse = (reason: string) => {
+      outcomes[place] = { refused: { name, reason } };
+    };
     let temp: Awaited<ReturnType<UploadTempFiles['create']>> | null = null;
     try {
       await previousReceived;

@@ -58,7 +58,11 @@ export class VenueDetectionService {
   async candidatesNear(userId: number, point: LatLon, limit = 5) {
     const known = await this.venues.near(userId, point, CANDIDATE_RADIUS_METERS, limit);
     const fromOsm = this.osm
-      ? rankVenueCandidates(await this.osm.findVenuesAround(point.latitude, point.longitude, CANDIDATE_RADIUS_METERS), point, this.config.matching.venueSearchRadiusMeters).slice(0, limit)
+      ? rankVenueCandidates(
+          await this.osm.findVenuesAround(point.latitude, point.longitude, CANDIDATE_RADIUS_METERS),
+          point,
+          this.config.matching.venueSearchRadiusMeters,
+        ).slice(0, limit)
       : [];
     const byId = new Map(known.map((venue) => [venue.id, venue]));
     for (const { place, distanceMeters } of fromOsm) {

@@ -33,7 +33,12 @@ describe('LocalFolderSource', () => {
   it('lists photos, skips links, and reports a subfolder it cannot open instead of failing the listing', async () => {
     await symlink(join(base, 'elsewhere'), join(folder, 'linked'));
     await symlink(join(base, 'elsewhere', 'a.jpg'), join(folder, 'linked.jpg'));
-    const made = spawnSync('bash', ['-c', `cd "$1" && for i in $(seq 1 24); do mkdir ${'d'.repeat(200)} && cd ${'d'.repeat(200)} || exit 1; done`, 'bash', folder]);
+    const made = spawnSync('bash', [
+      '-c',
+      `cd "$1" && for i in $(seq 1 24); do mkdir ${'d'.repeat(200)} && cd ${'d'.repeat(200)} || exit 1; done`,
+      'bash',
+      folder,
+    ]);
     expect(made.status).toBe(0);
 
     const pages = await collect(source().list());

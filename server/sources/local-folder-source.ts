@@ -4,17 +4,35 @@ import { open, opendir, readlink, realpath, stat, type FileHandle } from 'node:f
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { isInside } from './local-import-grants.js';
 import {
-  FileTooLargeError, SourceAccessError, SourceFileGoneError, inMemoryFile, type FileLimits, type Listing, type OpenedFile, type PhotoSource,
-  type SourceFile, type UnreadableEntry,
+  FileTooLargeError,
+  SourceAccessError,
+  SourceFileGoneError,
+  inMemoryFile,
+  type FileLimits,
+  type Listing,
+  type OpenedFile,
+  type PhotoSource,
+  type SourceFile,
+  type UnreadableEntry,
 } from './photo-source.js';
 
 const PAGE_SIZE = 500;
 const MAX_FILE_ID_LENGTH = 255;
 const MIME_BY_EXTENSION: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.heic': 'image/heic',
-  '.heif': 'image/heif', '.avif': 'image/avif', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.gif': 'image/gif',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.heic': 'image/heic',
+  '.heif': 'image/heif',
+  '.avif': 'image/avif',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.gif': 'image/gif',
   // Phone and camera videos (their content decides: see server/media/video-format.ts).
-  '.mov': 'video/quicktime', '.mp4': 'video/mp4', '.m4v': 'video/x-m4v',
+  '.mov': 'video/quicktime',
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/x-m4v',
 };
 /** Formats we try to ingest; anything else in the folder (documents, sidecars) is not a photo or a video. */
 const MEDIA_EXTENSIONS = new Set(Object.keys(MIME_BY_EXTENSION));
@@ -139,7 +157,11 @@ export class LocalFolderSource implements PhotoSource {
         const relativePath = relative(root, path).split(sep).join('/');
         const name = entry.name.slice(0, 255);
         if (relativePath.length > MAX_FILE_ID_LENGTH) {
-          yield { id: entryId(relativePath, ''), name, reason: `This file was skipped: its path in the library is longer than ${MAX_FILE_ID_LENGTH} characters` };
+          yield {
+            id: entryId(relativePath, ''),
+            name,
+            reason: `This file was skipped: its path in the library is longer than ${MAX_FILE_ID_LENGTH} characters`,
+          };
           continue;
         }
         let info;

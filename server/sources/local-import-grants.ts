@@ -88,7 +88,8 @@ export class LocalImportGrants {
     const grants = await this.resolvedFoldersOf(userId);
     const allowed = folder !== null && grants.some((grant) => isInside(grant, folder)) && (await isDirectory(folder));
     if (!allowed) throw new ValidationError(this.notAllowed(userId));
-    if (folder.length > MAX_STORED_PATH_LENGTH) throw new ValidationError(`That folder's full path is longer than ${MAX_STORED_PATH_LENGTH} characters`);
+    if (folder.length > MAX_STORED_PATH_LENGTH)
+      throw new ValidationError(`That folder's full path is longer than ${MAX_STORED_PATH_LENGTH} characters`);
     return folder;
   }
 

@@ -7,10 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export type LibraryLocation =
-  | { kind: 'local'; folder: string }
-  | { kind: 'gdrive'; email: string }
-  | { kind: 'upload' };
+export type LibraryLocation = { kind: 'local'; folder: string } | { kind: 'gdrive'; email: string } | { kind: 'upload' };
 
 function canonical(location: LibraryLocation): string {
   switch (location.kind) {

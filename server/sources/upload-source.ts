@@ -4,7 +4,15 @@ import type { ObjectStorage } from '../storage/storage.js';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tempFile } from './temp-file.js';
-import { FileTooLargeError, SourceFileGoneError, inMemoryFile, type FileLimits, type Listing, type OpenedFile, type PhotoSource } from './photo-source.js';
+import {
+  FileTooLargeError,
+  SourceFileGoneError,
+  inMemoryFile,
+  type FileLimits,
+  type Listing,
+  type OpenedFile,
+  type PhotoSource,
+} from './photo-source.js';
 
 const PAGE_SIZE = 500;
 const FILE_ID = /^upload-(\d+)$/;

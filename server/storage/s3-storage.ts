@@ -118,9 +118,7 @@ export class S3Storage implements ObjectStorage {
     do {
       let page;
       try {
-        page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${folder}/`, ContinuationToken: continuationToken }),
-        );
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${folder}/`, ContinuationToken: continuationToken }));
       } catch (error) {
         throw this.failure('list', `${folder}/`, error);
       }

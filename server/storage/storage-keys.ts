@@ -23,8 +23,7 @@ export const storageKeys = {
   /** Everything of one user (what account deletion empties). */
   userPrefix: (userId: number) => `users/${positiveId(userId, 'user id')}/`,
   /** Thumbnails are addressed by content: identical files share one, and rewriting is idempotent. */
-  thumbnail: (userId: number, contentHash: string) =>
-    `users/${positiveId(userId, 'user id')}/thumbnails/${hexHash(contentHash)}.webp`,
+  thumbnail: (userId: number, contentHash: string) => `users/${positiveId(userId, 'user id')}/thumbnails/${hexHash(contentHash)}.webp`,
   /** A starred photo's WebP renditions, by content like thumbnails: `<prefix><width>.webp`. */
   variantsPrefix: (userId: number, contentHash: string) => `users/${positiveId(userId, 'user id')}/variants/${hexHash(contentHash)}/`,
   variant: (userId: number, contentHash: string, width: number) =>
@@ -36,8 +35,7 @@ export const storageKeys = {
     if (!ORIGINAL_EXTENSIONS.includes(extension)) throw new Error('Invalid original extension for a storage key');
     return `users/${positiveId(userId, 'user id')}/originals/${hexHash(contentHash)}.${extension}`;
   },
-  uploadsPrefix: (userId: number, sourceId: number) =>
-    `users/${positiveId(userId, 'user id')}/uploads/${positiveId(sourceId, 'source id')}/`,
+  uploadsPrefix: (userId: number, sourceId: number) => `users/${positiveId(userId, 'user id')}/uploads/${positiveId(sourceId, 'source id')}/`,
   upload: (userId: number, sourceId: number, uploadId: string) => {
     if (!UUID.test(uploadId)) throw new Error('Invalid upload id for a storage key');
     return `${storageKeys.uploadsPrefix(userId, sourceId)}${uploadId}`;

@@ -1,8 +1,17 @@
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import {
-  ConflictError, DependencyUnavailableError, DomainError, ForbiddenError, InvalidCredentialsError, isRedisUnavailableError, NotFoundError,
-  RateLimitedError, REDIS_UNAVAILABLE_MESSAGE, UnauthenticatedError, ValidationError,
+  ConflictError,
+  DependencyUnavailableError,
+  DomainError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  isRedisUnavailableError,
+  NotFoundError,
+  RateLimitedError,
+  REDIS_UNAVAILABLE_MESSAGE,
+  UnauthenticatedError,
+  ValidationError,
 } from '../errors.js';
 
 const CODES: Array<[new (...args: never[]) => DomainError, TRPC_ERROR_CODE_KEY]> = [

@@ -13,27 +13,31 @@ export interface ProcedureMeta {
   view?: ViewSpec;
 }
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
-  transformer: superjson,
-  // Stack traces (with the server's paths) stay in the logs, whatever NODE_ENV says; tRPC would add them outside production.
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const { stack: _stack, ...data } = shape.data;
-    return {
-      ...shape,
-      // zod's default message is a JSON dump; people get one readable line instead. An internal error's own
-      // message (SQL, file paths) is for the logs, which have it with the request id.
-      message: cause instanceof ZodError ? readableZodMessage(cause) : error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
-      data: {
-        ...data,
-        // Field errors a form can show next to its inputs.
-        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
-        retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    // Stack traces (with the server's paths) stay in the logs, whatever NODE_ENV says; tRPC would add them outside production.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const { stack: _stack, ...data } = shape.data;
+      return {
+        ...shape,
+        // zod's default message is a JSON dump; people get one readable line instead. An internal error's own
+        // message (SQL, file paths) is for the logs, which have it with the request id.
+        message:
+          cause instanceof ZodError ? readableZodMessage(cause) : error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
+        data: {
+          ...data,
+          // Field errors a form can show next to its inputs.
+          zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+          retryAfterSeconds: cause instanceof RateLimitedError ? cause.retryAfterSeconds : null,
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -92,7 +96,10 @@ export function cachedView<TOutput>(ttlSeconds: number, tags: (input: unknown, o
  */
 const alone = t.middleware(({ ctx, next }) => {
   if (ctx.callsInRequest > 1) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Sign-up, login, logout, password and account changes must be sent on their own, not in a batch' });
+    throw new TRPCError({
+      code: 'BAD_REQUEST',
+      message: 'Sign-up, login, logout, password and account changes must be sent on their own, not in a batch',
+    });
   }
   return next();
 });

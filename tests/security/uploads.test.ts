@@ -177,7 +177,8 @@ describe('uploaded files', () => {
 
     const keys = await storedKeys(user.user.id);
     expect(keys.length).toBeGreaterThan(names.length);
-    for (const key of keys) expect(key).toMatch(new RegExp(`^users/${user.user.id}/(uploads/\\d+/[0-9a-f-]{36}|(thumbnails|previews)/[0-9a-f]{64}\\.webp)$`));
+    for (const key of keys)
+      expect(key).toMatch(new RegExp(`^users/${user.user.id}/(uploads/\\d+/[0-9a-f-]{36}|(thumbnails|previews)/[0-9a-f]{64}\\.webp)$`));
     const fragments = ['passwd', 'etc', 'evil', 'escape', 'windows', 'byte', 'ünïcödé', 'CON', 'hidden', '..', '%2e'];
     for (const fragment of fragments)
       expect(

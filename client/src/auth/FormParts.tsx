@@ -5,9 +5,7 @@ import { ErrorState } from '../ui/ErrorState.js';
 export function FormError({ error, onRetry, retrying }: { error: DescribedError | null; onRetry: () => void; retrying: boolean }) {
   if (!error) return null;
   if (error.retryable) {
-    return (
-      <ErrorState compact focusRetry title="That didn't go through" message={error.message} onRetry={onRetry} retrying={retrying} />
-    );
+    return <ErrorState compact focusRetry title="That didn't go through" message={error.message} onRetry={onRetry} retrying={retrying} />;
   }
   return (
     <p className="form-alert" role="alert">

@@ -37,7 +37,13 @@ function serverValidation(error: unknown): { fields: Partial<Record<string, stri
  * their inputs, and focus moved to whatever needs fixing.
  */
 export function useAuthForm<K extends string, T>({
-  fields, schema, initialValues, mutation, focusOnFormError, focusOnMount = false, onValueChange,
+  fields,
+  schema,
+  initialValues,
+  mutation,
+  focusOnFormError,
+  focusOnMount = false,
+  onValueChange,
 }: Options<K, T>) {
   const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState(initialValues);
@@ -63,10 +69,12 @@ export function useAuthForm<K extends string, T>({
       : describeError(mutation.error);
   }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount; focusing again on a later render would take focus from wherever the user put it.
   useEffect(() => {
     if (focusOnMount) focusField(fields[0]!);
-  }, []); // Only on mount.
+  }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when a new error arrives; `server` and `fields` are new every render, so following them would pull focus back while the user types.
   useEffect(() => {
     // Disabling the submit button while pending dropped focus: put it where the fix is.
     // (A retryable failure focuses its Retry button instead, see FormError.)

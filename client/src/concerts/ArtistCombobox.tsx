@@ -94,9 +94,10 @@ export function ArtistCombobox({ value, onChange, label, hint, errors }: ArtistC
         onKeyDown={onKeyDown}
         onBlur={() => setOpen(false)}
       />
-      <ul className="combobox__list" id={listId} role="listbox" aria-label={`${label} suggestions`} hidden={!expanded}>
+      <div className="combobox__list" id={listId} role="listbox" aria-label={`${label} suggestions`} hidden={!expanded}>
         {suggestions.map((suggestion, index) => (
-          <li
+          // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useKeyWithClickEvents: the combobox pattern with aria-activedescendant: focus stays in the input, whose keydown handler picks with the arrows and Enter.
+          <div
             key={suggestion.id ?? `mbid-${suggestion.mbid ?? suggestion.name}`}
             id={`${listId}-${index}`}
             role="option"
@@ -108,9 +109,9 @@ export function ArtistCombobox({ value, onChange, label, hint, errors }: ArtistC
           >
             <span>{suggestion.name}</span>
             {suggestion.id === null && <span className="combobox__source">from setlist.fm</span>}
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
       {hint && (
         <p className="field__hint" id={hintId}>
           {hint}

@@ -22,7 +22,10 @@ export function ConcertPage({ concertId }: { concertId: number }) {
 
   // Missing, deleted, merged away or someone else's: the server says NOT_FOUND to all of them alike.
   if (errorCode(concert.error) === 'NOT_FOUND') return <ConcertNotFound />;
-  if (concert.data) return <ConcertDetails concert={concert.data} refreshError={concert.error} onRetry={() => void concert.refetch()} retrying={concert.isFetching} />;
+  if (concert.data)
+    return (
+      <ConcertDetails concert={concert.data} refreshError={concert.error} onRetry={() => void concert.refetch()} retrying={concert.isFetching} />
+    );
   if (concert.error) {
     return (
       <>
@@ -117,8 +120,8 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
         </p>
         {needsReview && (
           <p className="notice concert-header__review">
-            Found from your photos, but not identified for sure. Check it in the <a href="#/inbox">review inbox</a>, or edit it
-            here: saving confirms it.
+            Found from your photos, but not identified for sure. Check it in the <a href="#/inbox">review inbox</a>, or edit it here: saving confirms
+            it.
           </p>
         )}
         <div className="concert-actions">
@@ -138,7 +141,13 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
       </header>
 
       {refreshError ? (
-        <ErrorState compact title="Couldn't refresh this concert" message={describeError(refreshError).message} onRetry={onRetry} retrying={retrying} />
+        <ErrorState
+          compact
+          title="Couldn't refresh this concert"
+          message={describeError(refreshError).message}
+          onRetry={onRetry}
+          retrying={retrying}
+        />
       ) : null}
 
       <PhotoGrid concertId={concert.id} subject={subject} photoCount={concert.photoCount} />
@@ -152,9 +161,7 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
               Setlist
             </h2>
             <p className="muted">
-              {artist
-                ? 'No setlist was found for this show on setlist.fm.'
-                : 'Once the artist is known, the setlist is looked up on setlist.fm.'}
+              {artist ? 'No setlist was found for this show on setlist.fm.' : 'Once the artist is known, the setlist is looked up on setlist.fm.'}
             </p>
           </section>
         )}

@@ -7,7 +7,17 @@ import { Dialog } from './Dialog.js';
 import type { ConcertDetail } from './types.js';
 
 /** Deleting a concert never deletes a photo: they go back to the unmatched ones, and matching leaves them alone. */
-export function DeleteConcertDialog({ concert, title, onClose, onDeleted }: { concert: ConcertDetail; title: string; onClose: () => void; onDeleted: () => void }) {
+export function DeleteConcertDialog({
+  concert,
+  title,
+  onClose,
+  onDeleted,
+}: {
+  concert: ConcertDetail;
+  title: string;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const titleId = useId();
   const textId = useId();
   const utils = trpc.useUtils();
@@ -42,7 +52,14 @@ export function DeleteConcertDialog({ concert, title, onClose, onDeleted }: { co
         </div>
         {error &&
           (error.retryable ? (
-            <ErrorState compact focusRetry title="Couldn't delete the concert" message={error.message} onRetry={() => remove.mutate({ id: concert.id })} retrying={remove.isPending} />
+            <ErrorState
+              compact
+              focusRetry
+              title="Couldn't delete the concert"
+              message={error.message}
+              onRetry={() => remove.mutate({ id: concert.id })}
+              retrying={remove.isPending}
+            />
           ) : (
             <p className="form-alert" role="alert">
               {error.message}

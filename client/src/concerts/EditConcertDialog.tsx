@@ -114,9 +114,34 @@ export function EditConcertDialog({ concert, onClose, onSaved }: { concert: Conc
           Edit concert
         </h2>
         <ArtistCombobox label="Artist" value={artist} onChange={setArtist} errors={errors.artist} hint="Pick a suggestion, or type a new name." />
-        <Field label="Venue" name="venue" value={venue} onChange={(event) => setVenue(event.target.value)} errors={errors.venue} maxLength={255} hint={concert.venue ? undefined : 'The venue where the photos were taken.'} />
-        <Field label="Date" name="date" type="date" value={date} onChange={(event) => setDate(event.target.value)} errors={errors.date} max={latestDate()} required />
-        <Field label="Tour" name="tour" value={tour} onChange={(event) => setTour(event.target.value)} errors={errors.tour} maxLength={255} hint="Optional." />
+        <Field
+          label="Venue"
+          name="venue"
+          value={venue}
+          onChange={(event) => setVenue(event.target.value)}
+          errors={errors.venue}
+          maxLength={255}
+          hint={concert.venue ? undefined : 'The venue where the photos were taken.'}
+        />
+        <Field
+          label="Date"
+          name="date"
+          type="date"
+          value={date}
+          onChange={(event) => setDate(event.target.value)}
+          errors={errors.date}
+          max={latestDate()}
+          required
+        />
+        <Field
+          label="Tour"
+          name="tour"
+          value={tour}
+          onChange={(event) => setTour(event.target.value)}
+          errors={errors.tour}
+          maxLength={255}
+          hint="Optional."
+        />
         <NotesField value={notes} onChange={setNotes} errors={errors.notes} />
         {losesSetlist && (
           <p className="notice concert-form__warning" id={warningId}>
@@ -125,7 +150,13 @@ export function EditConcertDialog({ concert, onClose, onSaved }: { concert: Conc
         )}
         {formError &&
           (formError.retryable ? (
-            <ErrorState compact title="Couldn't save the concert" message={formError.message} onRetry={() => update.mutate(buildInput())} retrying={update.isPending} />
+            <ErrorState
+              compact
+              title="Couldn't save the concert"
+              message={formError.message}
+              onRetry={() => update.mutate(buildInput())}
+              retrying={update.isPending}
+            />
           ) : (
             <p className="form-alert" role="alert">
               {formError.message}
@@ -135,7 +166,13 @@ export function EditConcertDialog({ concert, onClose, onSaved }: { concert: Conc
           <button type="button" className="button button--secondary" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="button button--primary" disabled={update.isPending} aria-busy={update.isPending} aria-describedby={losesSetlist ? warningId : undefined}>
+          <button
+            type="submit"
+            className="button button--primary"
+            disabled={update.isPending}
+            aria-busy={update.isPending}
+            aria-describedby={losesSetlist ? warningId : undefined}
+          >
             {update.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
             Save
           </button>

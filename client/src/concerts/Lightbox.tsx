@@ -103,6 +103,7 @@ export function Lightbox(props: LightboxProps) {
             {/* Keyed by photo: each one starts from its own placeholder, not the last one's loaded state. */}
             {photo.video ? (
               // Streamed from its signed URL with Range requests; the poster frame shows until it plays.
+              // biome-ignore lint/a11y/useMediaCaption: the user's own concert videos come without caption files; there is no track to offer.
               <video
                 key={photo.id}
                 className="lightbox__img lightbox__video"
@@ -160,8 +161,9 @@ function LivePhoto({ motionUrl, children }: { motionUrl: string | null; children
     <div className="lightbox__live" onPointerEnter={start} onPointerLeave={stop} onPointerDown={start} onPointerUp={stop} onPointerCancel={stop}>
       {children}
       {playing && <video className="lightbox__live-motion" data-testid="lightbox-motion" src={motionUrl} autoPlay muted playsInline onEnded={stop} />}
-      <span className="lightbox__live-badge" aria-label="Live Photo: hover or press to play">
-        LIVE
+      <span className="lightbox__live-badge">
+        <span aria-hidden="true">LIVE</span>
+        <span className="visually-hidden">Live Photo: hover or press to play</span>
       </span>
     </div>
   );

@@ -26,7 +26,15 @@ function describeConcert(concert: ConcertLabel): string {
  * picks the other one and which of the two stays; the other's photos move into it
  * and its details fill the blanks of the one that stays.
  */
-export function MergeConcertDialog({ concert, onClose, onMerged }: { concert: ConcertDetail; onClose: () => void; onMerged: (keptId: number) => void }) {
+export function MergeConcertDialog({
+  concert,
+  onClose,
+  onMerged,
+}: {
+  concert: ConcertDetail;
+  onClose: () => void;
+  onMerged: (keptId: number) => void;
+}) {
   const titleId = useId();
   const searchId = useId();
   const introId = useId();
@@ -77,8 +85,8 @@ export function MergeConcertDialog({ concert, onClose, onMerged }: { concert: Co
           Merge with another concert
         </h2>
         <p className="muted" id={introId}>
-          When two concerts are really one show. Photos move to the concert that stays, details it lacks are taken from the
-          other, and the other is removed. No photo is deleted.
+          When two concerts are really one show. Photos move to the concert that stays, details it lacks are taken from the other, and the other is
+          removed. No photo is deleted.
         </p>
 
         <div className="field">
@@ -101,7 +109,13 @@ export function MergeConcertDialog({ concert, onClose, onMerged }: { concert: Co
         <fieldset className="merge-candidates" aria-busy={candidates.isFetching}>
           <legend className="field__label">The other concert</legend>
           {candidates.error && !candidates.data ? (
-            <ErrorState compact title="Couldn't search your concerts" message={describeError(candidates.error).message} onRetry={() => void candidates.refetch()} retrying={candidates.isFetching} />
+            <ErrorState
+              compact
+              title="Couldn't search your concerts"
+              message={describeError(candidates.error).message}
+              onRetry={() => void candidates.refetch()}
+              retrying={candidates.isFetching}
+            />
           ) : !candidates.data ? (
             <p className="muted">Searching…</p>
           ) : others.length === 0 ? (
@@ -134,7 +148,13 @@ export function MergeConcertDialog({ concert, onClose, onMerged }: { concert: Co
             </span>
           </label>
           <label className="choice">
-            <input type="radio" name="direction" value="into-other" checked={direction === 'into-other'} onChange={() => setDirection('into-other')} />
+            <input
+              type="radio"
+              name="direction"
+              value="into-other"
+              checked={direction === 'into-other'}
+              onChange={() => setDirection('into-other')}
+            />
             <span>
               <strong>The other one</strong>
               {chosen ? ` (${describeConcert(chosen)})` : ''}: this one is merged into it.
@@ -152,7 +172,13 @@ export function MergeConcertDialog({ concert, onClose, onMerged }: { concert: Co
 
         {error &&
           (error.retryable ? (
-            <ErrorState compact title="Couldn't merge the concerts" message={error.message} onRetry={() => chosen && merge.mutate(mergeInput(chosen))} retrying={merge.isPending} />
+            <ErrorState
+              compact
+              title="Couldn't merge the concerts"
+              message={error.message}
+              onRetry={() => chosen && merge.mutate(mergeInput(chosen))}
+              retrying={merge.isPending}
+            />
           ) : (
             <p className="form-alert" role="alert">
               {error.message}

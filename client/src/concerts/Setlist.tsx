@@ -36,6 +36,7 @@ export function Setlist({ sets, setlistfmUrl }: { sets: SetlistSet[]; setlistfmU
             {label && <h3 className="setlist__label">{label}</h3>}
             <ol className="setlist__songs">
               {set.songs.map((song, songIndex) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a setlist is fixed and may play a song twice: its place in the set is what tells the two apart.
                 <li key={`${songIndex}-${song.name}`} className={song.tape ? 'setlist__song setlist__song--tape' : 'setlist__song'}>
                   <span className="setlist__name">{song.name || 'Unknown song'}</span>
                   {song.coverOf && <span className="setlist__cover"> ({song.coverOf} cover)</span>}

@@ -100,6 +100,7 @@ export function TimelineView() {
     <>
       {header}
       <ActiveScanBanner waitingForFirstScan={false} />
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is newer than the browsers the build targets (Vite's baseline-widely-available), where role="search" on the form is the landmark. */}
       <form className="timeline-filters" role="search" aria-label="Concerts" onSubmit={(event) => event.preventDefault()}>
         <div className="field timeline-filters__search">
           <label className="field__label" htmlFor={searchId}>

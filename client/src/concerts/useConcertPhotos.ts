@@ -34,14 +34,16 @@ export function useConcertPhotos(concertId: number) {
       // An answer already on its way would put the old state back over the optimistic one.
       await utils.photos.list.cancel(input);
       const previous = utils.photos.list.getInfiniteData(input);
-      utils.photos.list.setInfiniteData(input, (data) =>
-        data && {
-          ...data,
-          pages: data.pages.map((page) => ({
-            ...page,
-            items: page.items.map((photo) => (photo.id === id ? { ...photo, starred } : photo)),
-          })),
-        },
+      utils.photos.list.setInfiniteData(
+        input,
+        (data) =>
+          data && {
+            ...data,
+            pages: data.pages.map((page) => ({
+              ...page,
+              items: page.items.map((photo) => (photo.id === id ? { ...photo, starred } : photo)),
+            })),
+          },
       );
       return { previous };
     },
@@ -62,7 +64,7 @@ export function useConcertPhotos(concertId: number) {
     if (!awaited.ids.size) return;
     const waiting = [...awaited.ids].filter((id) => {
       const photo = photos.find((candidate) => candidate.id === id);
-      return photo !== undefined && photo.starred && photo.variants.length === 0;
+      return photo?.starred === true && photo.variants.length === 0;
     });
     if (!waiting.length || awaited.attempt >= VARIANT_CHECK_DELAYS_MS.length) {
       setAwaited(NOTHING_AWAITED);

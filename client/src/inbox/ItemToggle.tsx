@@ -1,5 +1,11 @@
 /** Opens and closes an inbox item's panel; its name says what for ("Find the concert of Fri, 9 Nov 2012"). */
-export function ItemToggle({ expanded, panelId, action, subject, onToggle }: {
+export function ItemToggle({
+  expanded,
+  panelId,
+  action,
+  subject,
+  onToggle,
+}: {
   expanded: boolean;
   panelId: string;
   action: string;

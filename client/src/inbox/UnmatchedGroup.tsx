@@ -46,9 +46,7 @@ export function GroupItem({ itemKey, group, photosById, onResolved, onChanged }:
           <h3 className="inbox-item__title" id={headingId} tabIndex={-1} data-item-heading>
             {group.evening ? <time dateTime={group.evening}>{title}</time> : title}
           </h3>
-          <p className="inbox-item__meta">
-            {[place ?? 'Place unknown', plural(group.photoCount, 'photo')].join(' · ')}
-          </p>
+          <p className="inbox-item__meta">{[place ?? 'Place unknown', plural(group.photoCount, 'photo')].join(' · ')}</p>
         </div>
         <ItemToggle expanded={expanded} panelId={panelId} action="Sort these photos" subject={title} onToggle={() => setExpanded((open) => !open)} />
       </div>
@@ -83,8 +81,16 @@ export function GroupItem({ itemKey, group, photosById, onResolved, onChanged }:
 }
 
 function PhotoPicker({
-  ids, photosById, selected, onChange,
-}: { ids: readonly number[]; photosById: ReadonlyMap<number, InboxPhoto>; selected: ReadonlySet<number>; onChange: (next: ReadonlySet<number>) => void }) {
+  ids,
+  photosById,
+  selected,
+  onChange,
+}: {
+  ids: readonly number[];
+  photosById: ReadonlyMap<number, InboxPhoto>;
+  selected: ReadonlySet<number>;
+  onChange: (next: ReadonlySet<number>) => void;
+}) {
   const [showAll, setShowAll] = useState(false);
   const allRef = useRef<HTMLInputElement>(null);
   const shown = showAll ? ids : ids.slice(0, PICKER_PAGE);
@@ -185,7 +191,15 @@ function SelectionActions({ group, selectedIds, disabled, onDone }: SelectionAct
 
 type ConcertOption = Pick<Candidates['concerts'][number], 'id' | 'concertDate' | 'artist' | 'venue'>;
 
-function MoveForm({ selectedIds, around, onDone }: { selectedIds: number[]; around: ConcertOption[]; onDone: (message: string, concertId: number) => Promise<void> }) {
+function MoveForm({
+  selectedIds,
+  around,
+  onDone,
+}: {
+  selectedIds: number[];
+  around: ConcertOption[];
+  onDone: (message: string, concertId: number) => Promise<void>;
+}) {
   const searchId = useId();
   const selectId = useId();
   const [concertId, setConcertId] = useState('');
@@ -266,12 +280,25 @@ function MoveForm({ selectedIds, around, onDone }: { selectedIds: number[]; arou
 }
 
 function CreateForm({
-  evening, selectedIds, candidates, onDone,
-}: { evening: string | null; selectedIds: number[]; candidates: Candidates | undefined; onDone: (message: string, concertId: number) => Promise<void> }) {
+  evening,
+  selectedIds,
+  candidates,
+  onDone,
+}: {
+  evening: string | null;
+  selectedIds: number[];
+  candidates: Candidates | undefined;
+  onDone: (message: string, concertId: number) => Promise<void>;
+}) {
   const venueId = useId();
   const listId = useId();
   // Whoever setlist.fm says played that evening is the likeliest answer; the user may type another.
-  const suggestions = [...new Set([...byLikelihood(candidates?.setlists ?? [], candidates?.venues ?? []).map((s) => s.artist), ...(candidates?.concerts ?? []).flatMap((c) => (c.artist ? [c.artist.name] : []))])];
+  const suggestions = [
+    ...new Set([
+      ...byLikelihood(candidates?.setlists ?? [], candidates?.venues ?? []).map((s) => s.artist),
+      ...(candidates?.concerts ?? []).flatMap((c) => (c.artist ? [c.artist.name] : [])),
+    ]),
+  ];
   const [artist, setArtist] = useState<string | null>(null);
   const [date, setDate] = useState(evening ?? '');
   const [venue, setVenue] = useState('');

@@ -14,9 +14,12 @@ export function useInView<T extends Element>(rootMargin = '300px') {
       setInView(true);
       return;
     }
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) setInView(true);
-    }, { rootMargin });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) setInView(true);
+      },
+      { rootMargin },
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [inView, rootMargin]);
@@ -57,13 +60,7 @@ export function useUnmatchedPhotos(wanted: readonly number[]) {
 export function useRefreshAfterChange() {
   const utils = trpc.useUtils();
   return useCallback(
-    () =>
-      Promise.all([
-        utils.inbox.invalidate(),
-        utils.photos.list.invalidate(),
-        utils.concerts.invalidate(),
-        utils.stats.invalidate(),
-      ]),
+    () => Promise.all([utils.inbox.invalidate(), utils.photos.list.invalidate(), utils.concerts.invalidate(), utils.stats.invalidate()]),
     [utils],
   );
 }

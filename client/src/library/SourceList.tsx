@@ -227,19 +227,19 @@ function SourceIcon({ kind }: { kind: Source['kind'] }) {
   switch (kind) {
     case 'local':
       return (
-        <svg {...common}>
+        <svg {...common} aria-hidden="true">
           <path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z" />
         </svg>
       );
     case 'upload':
       return (
-        <svg {...common}>
+        <svg {...common} aria-hidden="true">
           <path d="M12 16V4M7 9l5-5 5 5M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
         </svg>
       );
     case 'gdrive':
       return (
-        <svg {...common}>
+        <svg {...common} aria-hidden="true">
           <path d="M8.5 3h7l6 10.5-3.5 6h-12L2.5 13.5z M8.5 3l6 10.5H21.5 M2.5 13.5h12l-3.5 6" />
         </svg>
       );

@@ -78,6 +78,7 @@ export function UploadPhotos({ onScanStarted }: { onScanStarted: (scan: StartedS
               </p>
               <ul className="failure-list">
                 {[...upload.skipped, ...upload.result.refused].map((file, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list, never reordered, in which two files may share a name and reason.
                   <li className="failure-list__item" key={`${index}-${file.name}`} data-testid="upload-refused">
                     <span className="failure-list__name">{file.name}</span>
                     <span className="failure-list__reason">{file.reason}</span>

@@ -1,7 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import {
-  HISTORY_EXPORT_FORMATS, HISTORY_EXPORT_RETENTION_DAYS, isExportBuilding, type HistoryExportFormat,
-} from '../../../shared/export.js';
+import { HISTORY_EXPORT_FORMATS, HISTORY_EXPORT_RETENTION_DAYS, isExportBuilding, type HistoryExportFormat } from '../../../shared/export.js';
 import { describeError } from '../lib/errors.js';
 import { formatBytes, formatCount, formatDateTime } from '../lib/format.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
@@ -45,9 +43,7 @@ export function HistoryExports() {
       <h2 className="card__title" id={headingId}>
         Concert book and saved exports
       </h2>
-      <p className="muted">
-        Built in the background, so you can leave this page. Files are kept for {HISTORY_EXPORT_RETENTION_DAYS} days.
-      </p>
+      <p className="muted">Built in the background, so you can leave this page. Files are kept for {HISTORY_EXPORT_RETENTION_DAYS} days.</p>
       <form className="history-exports__form" onSubmit={onSubmit}>
         <fieldset className="history-exports__formats">
           <legend className="visually-hidden">Format</legend>

@@ -177,6 +177,7 @@ function PhoneTabs({ route }: { route: Route }) {
   const inMore = more.find((item) => isCurrent(item, route));
 
   // Following a link (or Back) closes the menu.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: route.view is the trigger, not an input: the menu closes whenever the view changes.
   useEffect(() => setOpen(false), [route.view]);
   useEffect(() => {
     if (!open) return;

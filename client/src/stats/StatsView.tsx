@@ -36,9 +36,7 @@ export function StatsView() {
   return (
     <>
       <ViewHeading title="Stats">Stats</ViewHeading>
-      <p className="view-intro">
-        Your concert history in figures. Every concert counts, including those still waiting for review in the inbox.
-      </p>
+      <p className="view-intro">Your concert history in figures. Every concert counts, including those still waiting for review in the inbox.</p>
       {summary.data && summary.error && (
         <ErrorState
           compact
@@ -160,14 +158,20 @@ function Figures({ stats }: { stats: Summary }) {
           }))}
         />
         {stats.cities.total > stats.cities.top.length && (
-          <p className="muted stats-next">The {stats.cities.top.length} you've been to most, of {formatCount(stats.cities.total)}.</p>
+          <p className="muted stats-next">
+            The {stats.cities.top.length} you've been to most, of {formatCount(stats.cities.total)}.
+          </p>
         )}
       </StatsCard>
 
       <StatsCard title="Countries">
         <RankedBars
           empty="No country known yet."
-          rows={stats.countries.map((country) => ({ key: country.countryCode, label: countryName(country.countryCode) ?? country.countryCode, count: country.count }))}
+          rows={stats.countries.map((country) => ({
+            key: country.countryCode,
+            label: countryName(country.countryCode) ?? country.countryCode,
+            count: country.count,
+          }))}
         />
       </StatsCard>
 

@@ -29,6 +29,7 @@ export function YearChart({ years }: { years: readonly YearCount[] }) {
   const scrolls = width > 0 && chartWidth > width;
 
   // A long history opens on its latest years.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: n is a trigger: a different number of years changes the scroll width, so it scrolls to the latest again.
   useLayoutEffect(() => {
     const scroller = scrollRef.current;
     if (scrolls && scroller) scroller.scrollLeft = scroller.scrollWidth;
@@ -46,6 +47,7 @@ export function YearChart({ years }: { years: readonly YearCount[] }) {
   return (
     <div className="stats-chart">
       <div className="stats-chart__frame" ref={frameRef}>
+        {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: aria-label is only set together with role="region", which supports it. */}
         <div
           className="stats-chart__scroll"
           ref={scrollRef}
@@ -115,7 +117,14 @@ function Bars({ years, width, label }: { years: readonly YearCount[]; width: num
         return (
           <g key={year.year} data-year={year.year} data-count={year.count}>
             {year.count > 0 && (
-              <rect className="stats-chart__bar" x={centre - barWidth / 2} y={barTop} width={barWidth} height={TOP + plotHeight - barTop} rx={Math.min(4, barWidth / 4)}>
+              <rect
+                className="stats-chart__bar"
+                x={centre - barWidth / 2}
+                y={barTop}
+                width={barWidth}
+                height={TOP + plotHeight - barTop}
+                rx={Math.min(4, barWidth / 4)}
+              >
                 <title>{`${year.year}: ${plural(year.count, 'concert')}`}</title>
               </rect>
             )}

@@ -11,7 +11,12 @@ interface ErrorStateProps {
 }
 
 export function ErrorState({
-  title = 'Something went wrong', message, onRetry, retrying = false, compact = false, focusRetry = false,
+  title = 'Something went wrong',
+  message,
+  onRetry,
+  retrying = false,
+  compact = false,
+  focusRetry = false,
 }: ErrorStateProps) {
   return (
     <div className={compact ? 'error-state error-state--compact' : 'error-state'}>
@@ -20,14 +25,8 @@ export function ErrorState({
         <p className="error-state__message">{message}</p>
       </div>
       {onRetry && (
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={onRetry}
-          disabled={retrying}
-          aria-busy={retrying}
-          autoFocus={focusRetry}
-        >
+        // biome-ignore lint/a11y/noAutofocus: opt-in focus management (focusRetry): the control that failed was disabled, so focus would otherwise fall back to the page.
+        <button type="button" className="button button--secondary" onClick={onRetry} disabled={retrying} aria-busy={retrying} autoFocus={focusRetry}>
           {retrying && <span className="spinner spinner--small" aria-hidden="true" />}
           Retry
         </button>

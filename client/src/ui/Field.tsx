@@ -20,13 +20,7 @@ export function Field({ label, hint, errors, ...input }: FieldProps) {
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <input
-        className="field__input"
-        id={id}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy}
-        {...input}
-      />
+      <input className="field__input" id={id} aria-invalid={invalid || undefined} aria-describedby={describedBy} {...input} />
       {hint && (
         <p className="field__hint" id={hintId}>
           {hint}

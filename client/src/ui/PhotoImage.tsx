@@ -43,12 +43,16 @@ export function PhotoImage({ photo, alt, sizes, className, eager = false, withPr
       ? [{ width: Math.min(THUMBNAIL_WIDTH, photo.width ?? THUMBNAIL_WIDTH), url: photo.thumbnailUrl }]
       : [];
   const sources = withPreview && photo.preview ? [...small.filter((source) => source.width < photo.preview!.width), photo.preview] : small;
-  const style: CSSProperties | undefined =
-    placeholder && !loaded ? { backgroundImage: `url(${placeholder})`, backgroundSize: 'cover' } : undefined;
+  const style: CSSProperties | undefined = placeholder && !loaded ? { backgroundImage: `url(${placeholder})`, backgroundSize: 'cover' } : undefined;
 
   if (broken || sources.length === 0) {
     return (
-      <span className={`photo-image photo-image--missing ${className ?? ''}`} role="img" aria-label={`${alt} (no preview)`} style={{ aspectRatio: `${width} / ${height}` }}>
+      <span
+        className={`photo-image photo-image--missing ${className ?? ''}`}
+        role="img"
+        aria-label={`${alt} (no preview)`}
+        style={{ aspectRatio: `${width} / ${height}` }}
+      >
         No preview
       </span>
     );

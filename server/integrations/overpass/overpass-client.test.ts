@@ -11,7 +11,13 @@ function clientAnswering(elements: unknown[]): OverpassClient {
 describe('OpenStreetMap places', () => {
   it('come with names and cities normalised: no control, zero-width or bidi characters, NFC, one space', async () => {
     const client = clientAnswering([
-      { type: 'node', id: 1, lat: 52.3622, lon: 4.8839, tags: { name: ' Para\u200Bdiso\u202E \u0007Noord\u202C', 'addr:city': 'Amster\u00ADdam\r\n' } },
+      {
+        type: 'node',
+        id: 1,
+        lat: 52.3622,
+        lon: 4.8839,
+        tags: { name: ' Para\u200Bdiso\u202E \u0007Noord\u202C', 'addr:city': 'Amster\u00ADdam\r\n' },
+      },
       { type: 'node', id: 2, lat: 52.3623, lon: 4.884, tags: { name: 'Cafe\u0301 de\tKlos' } },
     ]);
     const places = await client.findVenuesAround(52.3622, 4.8839, 250);

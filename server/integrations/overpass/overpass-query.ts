@@ -25,8 +25,6 @@ export function buildVenuesAroundQuery(center: LatLon, radiusMeters: number): st
   if (!Number.isFinite(radiusMeters) || radiusMeters <= 0) throw new RangeError(`radius must be a positive number of metres: ${radiusMeters}`);
 
   const around = `around:${Math.max(1, Math.round(radiusMeters))},${latitude.toFixed(COORDINATE_DECIMALS)},${longitude.toFixed(COORDINATE_DECIMALS)}`;
-  const statements = Object.entries(VENUE_TAG_VALUES).map(
-    ([key, values]) => `nwr(${around})["name"]["${key}"~"^(${values.join('|')})$"];`,
-  );
+  const statements = Object.entries(VENUE_TAG_VALUES).map(([key, values]) => `nwr(${around})["name"]["${key}"~"^(${values.join('|')})$"];`);
   return `[out:json][timeout:${QUERY_TIMEOUT_SECONDS}];(${statements.join('')});out center tags;`;
 }

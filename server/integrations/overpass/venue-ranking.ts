@@ -48,7 +48,10 @@ const LIVE_MUSIC_BONUS = 0.05;
 /** How plausible a concert is at a place of these tags, 0 (not a venue at all) to 1. */
 export function venueKindWeight(tags: Readonly<Record<string, string>>): number {
   let weight = Math.max(AMENITY_WEIGHTS.get(tags.amenity ?? '') ?? 0, LEISURE_WEIGHTS.get(tags.leisure ?? '') ?? 0);
-  if (tags.amenity === 'theatre' && (CONCERT_THEATRE_TYPES.has(tags['theatre:type'] ?? '') || CONCERT_THEATRE_GENRES.has(tags['theatre:genre'] ?? ''))) {
+  if (
+    tags.amenity === 'theatre' &&
+    (CONCERT_THEATRE_TYPES.has(tags['theatre:type'] ?? '') || CONCERT_THEATRE_GENRES.has(tags['theatre:genre'] ?? ''))
+  ) {
     weight = 1;
   }
   if (weight > 0 && tags.live_music === 'yes') weight = Math.min(1, weight + LIVE_MUSIC_BONUS);

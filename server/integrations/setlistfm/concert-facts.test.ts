@@ -31,10 +31,20 @@ describe('concertFactsFrom', () => {
     const facts = concertFactsFrom([
       setlist({ id: 'a1', artist: 'Paper Lanterns', artistId: 2, sets: { set: [{ song: songs('One', 'Two', 'Three') }] } }),
       setlist({
-        id: 'a2', artist: 'Hollow Meridian', artistId: 1, tour: 'Static Bloom Tour',
+        id: 'a2',
+        artist: 'Hollow Meridian',
+        artistId: 1,
+        tour: 'Static Bloom Tour',
         sets: {
           set: [
-            { song: [{ name: 'Intro', tape: true }, { name: 'Glass Rivers' }, { name: 'Heroes', cover: { mbid: mbid(9), name: 'David Bowie' } }, { name: 'Wild Heart', info: 'acoustic' }] },
+            {
+              song: [
+                { name: 'Intro', tape: true },
+                { name: 'Glass Rivers' },
+                { name: 'Heroes', cover: { mbid: mbid(9), name: 'David Bowie' } },
+                { name: 'Wild Heart', info: 'acoustic' },
+              ],
+            },
             { encore: 1, song: songs('The Ghosts') },
           ],
         },
@@ -43,10 +53,20 @@ describe('concertFactsFrom', () => {
     ]);
     expect(facts).toEqual({
       headliner: { name: 'Hollow Meridian', mbid: mbid(1), sortName: 'Hollow Meridian' },
-      supportingActs: [{ name: 'Paper Lanterns', mbid: mbid(2) }, { name: 'Moth Radio', mbid: mbid(3) }],
+      supportingActs: [
+        { name: 'Paper Lanterns', mbid: mbid(2) },
+        { name: 'Moth Radio', mbid: mbid(3) },
+      ],
       tour: 'Static Bloom Tour',
       setlist: [
-        { songs: [{ name: 'Intro', tape: true }, { name: 'Glass Rivers' }, { name: 'Heroes', coverOf: 'David Bowie' }, { name: 'Wild Heart', info: 'acoustic' }] },
+        {
+          songs: [
+            { name: 'Intro', tape: true },
+            { name: 'Glass Rivers' },
+            { name: 'Heroes', coverOf: 'David Bowie' },
+            { name: 'Wild Heart', info: 'acoustic' },
+          ],
+        },
         { encore: 1, songs: [{ name: 'The Ghosts' }] },
       ],
       setlistfmId: 'a2',
@@ -56,7 +76,12 @@ describe('concertFactsFrom', () => {
 
   it('does not count songs from tape when ranking', () => {
     const facts = concertFactsFrom([
-      setlist({ id: 'b1', artist: 'Opener', artistId: 2, sets: { set: [{ song: [{ name: 'Intro', tape: true }, { name: 'Outro', tape: true }, { name: 'A' }] }] } }),
+      setlist({
+        id: 'b1',
+        artist: 'Opener',
+        artistId: 2,
+        sets: { set: [{ song: [{ name: 'Intro', tape: true }, { name: 'Outro', tape: true }, { name: 'A' }] }] },
+      }),
       setlist({ id: 'b2', artist: 'Headliner', artistId: 1, sets: { set: [{ song: songs('A', 'B') }] } }),
     ]);
     expect(facts?.headliner.name).toBe('Headliner');
@@ -102,7 +127,13 @@ describe('concertFactsFrom', () => {
   });
 
   it('leaves out an mbid that is not a MusicBrainz id', () => {
-    const odd = setlistFmSetlistSchema.parse({ id: 'h1', eventDate: '01-01-2020', artist: { mbid: 'x', name: 'Odd' }, venue: PARADISO, sets: { set: [] } });
+    const odd = setlistFmSetlistSchema.parse({
+      id: 'h1',
+      eventDate: '01-01-2020',
+      artist: { mbid: 'x', name: 'Odd' },
+      venue: PARADISO,
+      sets: { set: [] },
+    });
     const facts = concertFactsFrom([odd, setlist({ id: 'h2', artist: 'Main', artistId: 1, sets: { set: [{ song: songs('A') }] } })]);
     expect(facts?.supportingActs).toEqual([{ name: 'Odd' }]);
   });
@@ -135,7 +166,9 @@ describe('venueNameSimilarity', () => {
 
 describe('pickVenue', () => {
   const venue = (id: string, name: string, lat: number, long: number, cityName = 'Amsterdam'): SetlistFmVenue => ({
-    id, name, city: { id: id, name: cityName, coords: { lat, long }, country: { code: 'XX', name: 'X' } },
+    id,
+    name,
+    city: { id: id, name: cityName, coords: { lat, long }, country: { code: 'XX', name: 'X' } },
   });
   const paradisoHere = { name: 'Paradiso', latitude: 52.3622, longitude: 4.8839 };
 
@@ -153,7 +186,9 @@ describe('pickVenue', () => {
 
   it('refuses a poor name match, and a good name in another city', () => {
     expect(pickVenue([venue('1', 'Bitterzoet', 52.37403, 4.88969), venue('2', 'Melkweg', 52.37403, 4.88969)], paradisoHere)).toBeNull();
-    expect(pickVenue([venue('3', 'Olympia Theatre', 53.33306, -6.24889, 'Dublin')], { name: "L'Olympia", latitude: 48.8703, longitude: 2.3283 })).toBeNull();
+    expect(
+      pickVenue([venue('3', 'Olympia Theatre', 53.33306, -6.24889, 'Dublin')], { name: "L'Olympia", latitude: 48.8703, longitude: 2.3283 }),
+    ).toBeNull();
     expect(pickVenue([], paradisoHere)).toBeNull();
   });
 

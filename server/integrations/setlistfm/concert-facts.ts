@@ -52,9 +52,7 @@ export function concertFactsFrom(setlists: readonly SetlistFmSetlist[]): Concert
 
   return {
     headliner: { name: clip(artist.name, MAX_NAME), mbid: artist.mbid, sortName: artist.sortName ? clip(artist.sortName, MAX_NAME) : null },
-    supportingActs: [...support.values()]
-      .sort((a, b) => b.liveSongs - a.liveSongs || a.act.name.localeCompare(b.act.name))
-      .map(({ act }) => act),
+    supportingActs: [...support.values()].sort((a, b) => b.liveSongs - a.liveSongs || a.act.name.localeCompare(b.act.name)).map(({ act }) => act),
     tour: headliner.setlist.tour?.name ? clip(headliner.setlist.tour.name, MAX_NAME) : null,
     setlist: setlistSetsOf(headliner.setlist),
     setlistfmId: headliner.setlist.id,

@@ -6,7 +6,9 @@ export function milestoneMail({ name, milestone, concert }: { name: string; mile
   return {
     subject: `Your ${ordinal(milestone)} concert: ${concertTitle(concert)}`,
     greeting: `Hi ${name},`,
-    paragraphs: [`${milestone.toLocaleString('en-US')} concerts in your history! Number ${milestone.toLocaleString('en-US')} was ${concertTitle(concert)}.`],
+    paragraphs: [
+      `${milestone.toLocaleString('en-US')} concerts in your history! Number ${milestone.toLocaleString('en-US')} was ${concertTitle(concert)}.`,
+    ],
     concerts: [concert],
     kindLabel: 'milestone mails',
   };

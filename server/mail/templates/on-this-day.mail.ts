@@ -6,10 +6,7 @@ export function onThisDayMail({ name, year, concerts }: { name: string; year: nu
   const yearsAgo = (c: MailConcertView) => year - Number(c.concertDate.slice(0, 4));
   const ago = (c: MailConcertView) => (yearsAgo(c) === 1 ? 'a year ago' : `${yearsAgo(c)} years ago`);
   return {
-    subject:
-      concerts.length === 1
-        ? `On this day ${ago(first)}: ${concertTitle(first)}`
-        : `On this day: ${concerts.length} concerts from past years`,
+    subject: concerts.length === 1 ? `On this day ${ago(first)}: ${concertTitle(first)}` : `On this day: ${concerts.length} concerts from past years`,
     greeting: `Hi ${name},`,
     paragraphs: concerts.map((c) => `${ago(c)[0]!.toUpperCase()}${ago(c).slice(1)} today: ${concertTitle(c)}.`),
     concerts,

@@ -19,9 +19,7 @@ export function scanFinishedMail({ name, sourceLabel, counts, concertTotal, conc
     ...(counts.failed ? [`${n(counts.failed, 'file')} could not be read`] : []),
   ];
   return {
-    subject: concertTotal
-      ? `Your scan of ${library} found ${n(concertTotal, 'concert')}`
-      : `Your scan of ${library} is done`,
+    subject: concertTotal ? `Your scan of ${library} found ${n(concertTotal, 'concert')}` : `Your scan of ${library} is done`,
     greeting: `Hi ${name},`,
     paragraphs: [
       `The scan of ${library} has finished: ${found.join(', ')}.`,
