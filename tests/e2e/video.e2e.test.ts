@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_MEDIA_DIR } from '../fixtures/real-media/truth.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, screenshotPath } from '../support/browser.js';
 import type { Child } from '../support/child-process.js';
 import { makeStagePhoto } from '../support/images.js';
 import { ownDatabase } from '../support/own-database.js';
@@ -104,6 +104,8 @@ describe('a phone video and a photo in the lightbox, in Chromium', () => {
       const lightbox = page.getByTestId('lightbox');
       await tiles.first().locator('.photo-tile__open').click();
       await lightbox.waitFor();
+      // Full screen, whatever order the views' style sheets arrived in.
+      expect(await lightbox.boundingBox()).toMatchObject({ x: 0, y: 0, width: 1920, height: 1080 });
       const image = lightbox.locator('img');
       await expect.poll(() => image.getAttribute('srcset'), { timeout: 30_000 }).toMatch(/\/previews\/[0-9a-f]{64}\.webp\?[^ ]* 2048w/);
       await expect
@@ -116,6 +118,7 @@ describe('a phone video and a photo in the lightbox, in Chromium', () => {
       await page.keyboard.press('ArrowRight');
       const video = lightbox.getByTestId('lightbox-video');
       await video.waitFor();
+      expect(await lightbox.getByRole('heading', { level: 2 }).textContent()).toBe('Video 2 of 2');
       expect(await video.getAttribute('src')).toMatch(/^\/media\/users\/\d+\/originals\/[0-9a-f]{64}\.mov\?e=\d+&s=/);
       expect(await video.getAttribute('poster')).toMatch(/\/previews\/[0-9a-f]{64}\.webp\?/);
       await video.evaluate((element) => {
@@ -126,6 +129,7 @@ describe('a phone video and a photo in the lightbox, in Chromium', () => {
       await expect.poll(() => video.evaluate((element) => (element as HTMLVideoElement).readyState), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
       await expect.poll(() => video.evaluate((element) => (element as HTMLVideoElement).currentTime), { timeout: 60_000 }).toBeGreaterThan(0.2);
       expect(await video.evaluate((element) => (element as HTMLVideoElement).error)).toBeNull();
+      await page.screenshot({ path: screenshotPath('lightbox-video') });
       expect(mediaAnswers.some((answer) => answer.status === 206 && answer.range?.startsWith('bytes='))).toBe(true);
       expect(await lightbox.getByTestId('lightbox-download').getAttribute('href')).toMatch(/&d=earth\.mov&s=/);
     } finally {

@@ -67,7 +67,7 @@ export function Lightbox(props: LightboxProps) {
         <div className="lightbox__bar">
           <div className="lightbox__caption">
             <h2 className="lightbox__title" id={titleId} aria-live="polite">
-              Photo {index + 1} of {Math.max(total, photos.length)}
+              {photo.video ? 'Video' : 'Photo'} {index + 1} of {Math.max(total, photos.length)}
             </h2>
             <p className="lightbox__date">
               {photo.takenAt ? <time dateTime={photo.takenAt.toISOString()}>{formatTakenAt(photo.takenAt, photo.timeZone)}</time> : 'Time unknown'}

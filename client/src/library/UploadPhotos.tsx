@@ -20,7 +20,7 @@ export function UploadPhotos({ onScanStarted }: { onScanStarted: (scan: StartedS
         From this device
       </h3>
       <p className="muted" id={hintId}>
-        Choose photos, or drop them here. JPEG, PNG, WebP, HEIC, AVIF and TIFF are read.
+        Choose photos and videos, or drop them here. JPEG, PNG, WebP, HEIC, AVIF and TIFF photos and MOV and MP4 videos are read.
       </p>
 
       <div className="upload__controls">
@@ -29,7 +29,8 @@ export function UploadPhotos({ onScanStarted }: { onScanStarted: (scan: StartedS
             className="file-button__input"
             type="file"
             multiple
-            accept="image/*"
+            // HEIC and MOV by extension too: some browsers give them no MIME type.
+            accept="image/*,video/mp4,video/quicktime,.heic,.heif,.mov,.mp4"
             aria-label="Upload photos"
             aria-describedby={hintId}
             disabled={uploading}
