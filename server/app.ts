@@ -18,6 +18,7 @@ import { requestContext } from './http/request-context.js';
 import { createSessionMiddleware, SESSION_TOUCH_MS } from './http/session.js';
 import { googleRoutes } from './http/google.routes.js';
 import { mediaRoutes } from './http/media.routes.js';
+import { playlistRoutes } from './http/playlist.routes.js';
 import { metricsRoutes } from './http/metrics.routes.js';
 import { captureError } from './observability/sentry.js';
 import { isRedisUnavailableError, REDIS_UNAVAILABLE_MESSAGE } from './errors.js';
@@ -95,6 +96,7 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
   const session = createSessionMiddleware(config, cacheRedis, currentUsers);
   app.use('/api/uploads', session, uploadRoutes(services, config.http.publicUrl));
   app.use('/api/export', session, exportRoutes(services));
+  app.use('/api/playlists', session, playlistRoutes(services));
   app.use('/api/sources/google', session);
   app.use(googleRoutes(services, config));
   app.use(adminQueuesRoutes(services.queues, session, config.http.publicUrl));

@@ -31,6 +31,7 @@ const ROUTES = [
   '/api/ready',
   '/api/uploads',
   '/api/export',
+  '/api/playlists',
   '/api/unsubscribe',
   '/api/sources/google',
   '/admin/queues',

@@ -117,6 +117,9 @@ export class StatsRepository {
    * concert however often it was played that night, tape songs (intros, outros
    * played from a recording) not at all. Grouped by the performing artist and the
    * name, compared as the column collation does (case and trailing spaces ignored).
+   * Each comes with the concert it was first heard at: the least (date, id) of the
+   * group, found in the same pass as a fixed-width key and joined afterwards for
+   * only the songs picked.
    */
   topSongs(userId: number, limit: number) {
     const songs = sql`JSON_TABLE(${concerts.setlist}, '$[*]' COLUMNS (NESTED PATH '$.songs[*]' COLUMNS (
@@ -125,14 +128,40 @@ export class StatsRepository {
     ))) AS played`;
     const song = sql<string>`played.song`;
     const concertsHeard = sql<number>`COUNT(DISTINCT ${concerts.id})`.mapWith(Number);
-    return this.db
-      .select({ song, artist: { id: artists.id, name: artists.name }, count: concertsHeard })
+    // "yyyy-mm-dd" + 20 zero-padded digits of the id: sorts as (date, id) does.
+    const firstKey = sql<string>`MIN(CONCAT(${concerts.concertDate}, LPAD(${concerts.id}, 20, '0')))`;
+    const top = this.db
+      .select({
+        song: song.as('song'),
+        artistId: sql<number>`${artists.id}`.as('top_artist_id'),
+        artistName: sql<string>`${artists.name}`.as('top_artist_name'),
+        count: concertsHeard.as('heard'),
+        firstKey: firstKey.as('first_key'),
+      })
       .from(concerts)
       .crossJoin(songs)
       .innerJoin(artists, eq(artists.id, concerts.artistId))
       .where(and(eq(concerts.userId, userId), isNotNull(concerts.setlist), sql`${song} <> ''`, sql`(played.tape IS NULL OR played.tape <> 'true')`))
       .groupBy(artists.id, artists.name, song)
       .orderBy(desc(concertsHeard), asc(song), asc(artists.name))
-      .limit(limit);
+      .limit(limit)
+      .as('top');
+    return this.db
+      .select({
+        song: top.song,
+        artist: { id: sql<number>`${top.artistId}`.mapWith(Number), name: top.artistName },
+        count: sql<number>`${top.count}`.mapWith(Number),
+        firstHeard: {
+          concertId: concerts.id,
+          concertDate: concerts.concertDate,
+          city: concerts.city,
+          countryCode: concerts.countryCode,
+          venueName: venues.name,
+        },
+      })
+      .from(top)
+      .innerJoin(concerts, and(eq(concerts.userId, userId), sql`${concerts.id} = CAST(SUBSTRING(${top.firstKey}, 11) AS UNSIGNED)`))
+      .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .orderBy(desc(top.count), asc(top.song), asc(top.artistName));
   }
 }

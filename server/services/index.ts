@@ -23,6 +23,7 @@ import { InboxService } from './inbox.service.js';
 import { LibraryRemovalService } from './library-removal.service.js';
 import { argon2PasswordHasher, type PasswordHasher } from './password-hasher.js';
 import { PhotoCurationService } from './photo-curation.service.js';
+import { PlaylistService } from './playlist.service.js';
 import { QueueAdminService } from './queue-admin.service.js';
 import { ScanService } from './scan.service.js';
 import { StatsService } from './stats.service.js';
@@ -82,6 +83,7 @@ export function createWebServices({
     concerts,
     photoCuration,
     stats: new StatsService(r.stats, viewCache),
+    playlists: new PlaylistService(access, r.concerts),
     queueAdmin: new QueueAdminService(queues, new WorkerConcurrencyStore(queueRedis, config)),
     inbox: new InboxService(
       access,

@@ -205,21 +205,30 @@ describe('stats.summary', () => {
     expect(stats.milestones[2]!.concert).toMatchObject({ artist: { name: gamma.name }, venue: { name: brixton.name } });
     expect(stats.nextMilestone).toBe(50);
 
+    // First heard at: the earliest concert of the song (the lower id on one evening), with its venue and place.
+    const heardAt = (i: number) => ({
+      concertId: ids[i]!,
+      concertDate: named[i]!.concertDate,
+      city: named[i]!.city,
+      countryCode: named[i]!.countryCode,
+      venueName: named[i]!.venueId === paradiso.id ? paradiso.name : named[i]!.venueId === brixton.id ? brixton.name : null,
+    });
     expect(stats.topSongs).toEqual([
       // "Song A" or "song a": either spelling names the one song.
-      { song: expect.stringMatching(/^song a$/i), artist: { id: alpha.id, name: alpha.name }, count: 2 },
-      { song: 'Song B', artist: { id: alpha.id, name: alpha.name }, count: 2 },
-      { song: 'Song A', artist: { id: beta.id, name: beta.name }, count: 1 },
-      { song: 'Song C', artist: { id: alpha.id, name: alpha.name }, count: 1 },
+      { song: expect.stringMatching(/^song a$/i), artist: { id: alpha.id, name: alpha.name }, count: 2, firstHeard: heardAt(0) },
+      { song: 'Song B', artist: { id: alpha.id, name: alpha.name }, count: 2, firstHeard: heardAt(0) },
+      { song: 'Song A', artist: { id: beta.id, name: beta.name }, count: 1, firstHeard: heardAt(3) },
+      { song: 'Song C', artist: { id: alpha.id, name: alpha.name }, count: 1, firstHeard: heardAt(0) },
     ]);
 
     // And the other fan sees only theirs.
     const theirs = await other.client.stats.summary({});
     expect(theirs).toMatchObject({ totalConcerts: 2, totalPhotos: 3, firstConcert: { id: otherIds[0] } });
     expect(theirs.perYear).toHaveLength(11);
+    const theirFirst = { concertId: otherIds[0]!, concertDate: '2009-05-01', city: 'Amsterdam', countryCode: 'NL', venueName: paradiso.name };
     expect(theirs.topSongs).toEqual([
-      { song: 'Song Z', artist: { id: beta.id, name: beta.name }, count: 2 },
-      { song: 'Song A', artist: { id: beta.id, name: beta.name }, count: 1 },
+      { song: 'Song Z', artist: { id: beta.id, name: beta.name }, count: 2, firstHeard: theirFirst },
+      { song: 'Song A', artist: { id: beta.id, name: beta.name }, count: 1, firstHeard: theirFirst },
     ]);
   });
 

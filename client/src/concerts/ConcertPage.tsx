@@ -154,7 +154,12 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
 
       <div className="concert-columns">
         {hasSetlist && concert.setlist ? (
-          <Setlist sets={concert.setlist.filter((set) => set.songs.length > 0)} setlistfmUrl={concert.setlistfmUrl} />
+          <Setlist
+            concertId={concert.id}
+            artistName={artist}
+            sets={concert.setlist.filter((set) => set.songs.length > 0)}
+            setlistfmUrl={concert.setlistfmUrl}
+          />
         ) : (
           <section className="card concert-section" aria-labelledby="setlist-missing-title">
             <h2 className="card__title" id="setlist-missing-title">

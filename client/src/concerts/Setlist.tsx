@@ -1,6 +1,9 @@
 import { useId } from 'react';
 import type { SetlistSet } from '../../../shared/concert.schema.js';
+import { songSearchUrl, STREAMING_SERVICE_NAMES } from '../../../shared/streaming.js';
 import { plural } from '../lib/format.js';
+import { Soundtrack } from './Soundtrack.js';
+import { useStreamingService } from './streaming-choice.js';
 
 /** "Encore", "Encore 2", a set's own name, or "Set 2" when a show had several plain sets. */
 function setLabel(set: SetlistSet, index: number, plainSets: number): string | null {
@@ -9,13 +12,23 @@ function setLabel(set: SetlistSet, index: number, plainSets: number): string | n
   return plainSets > 1 ? `Set ${index + 1}` : null;
 }
 
+interface SetlistProps {
+  concertId: number;
+  artistName: string | null;
+  sets: SetlistSet[];
+  setlistfmUrl: string | null;
+}
+
 /**
  * The show's setlist as setlist.fm has it: sets and encores, songs played from
- * tape marked as such, covers credited. Their terms ask for a link back wherever
- * the data is shown, so the attribution always comes with it.
+ * tape marked as such, covers credited, each live song with a search link on the
+ * chosen streaming service. Their terms ask for a link back wherever the data is
+ * shown, so the attribution always comes with it.
  */
-export function Setlist({ sets, setlistfmUrl }: { sets: SetlistSet[]; setlistfmUrl: string | null }) {
+export function Setlist({ concertId, artistName, sets, setlistfmUrl }: SetlistProps) {
   const headingId = useId();
+  const [service, setService] = useStreamingService();
+  const serviceName = STREAMING_SERVICE_NAMES[service];
   const plainSets = sets.filter((set) => !set.encore && !set.name).length;
   const songCount = sets.reduce((sum, set) => sum + set.songs.filter((song) => !song.tape).length, 0);
   let plainIndex = 0;
@@ -28,6 +41,7 @@ export function Setlist({ sets, setlistfmUrl }: { sets: SetlistSet[]; setlistfmU
         </h2>
         <span className="muted setlist__count">{plural(songCount, 'song')}</span>
       </div>
+      {songCount > 0 && <Soundtrack concertId={concertId} service={service} onServiceChange={setService} />}
       {sets.map((set, index) => {
         const label = setLabel(set, set.encore || set.name ? index : plainIndex++, plainSets);
         const setKey = `${index}-${set.name ?? ''}`;
@@ -41,6 +55,18 @@ export function Setlist({ sets, setlistfmUrl }: { sets: SetlistSet[]; setlistfmU
                   <span className="setlist__name">{song.name || 'Unknown song'}</span>
                   {song.coverOf && <span className="setlist__cover"> ({song.coverOf} cover)</span>}
                   {song.tape && <span className="badge setlist__tape">from tape</span>}
+                  {!song.tape && song.name.trim() && (
+                    <a
+                      className="setlist__search"
+                      href={songSearchUrl(service, artistName, song.name)}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      data-testid="song-search"
+                    >
+                      {serviceName}
+                      <span className="visually-hidden">: search “{song.name}” (opens in a new tab)</span>
+                    </a>
+                  )}
                   {song.info && <span className="setlist__info">{song.info}</span>}
                 </li>
               ))}

@@ -12,6 +12,7 @@ import './stats.css';
 
 type Summary = RouterOutputs['stats']['summary'];
 type MilestoneConcert = Summary['milestones'][number]['concert'];
+type FirstHeard = Summary['topSongs'][number]['firstHeard'];
 
 /** The user's history in figures: totals, years, weekdays, favourites, places, milestones and songs. */
 export function StatsView() {
@@ -189,6 +190,7 @@ function Figures({ stats }: { stats: Summary }) {
                   <span className="stats-song__body">
                     <span className="stats-song__title">{song.song}</span>
                     <span className="muted">{song.artist.name}</span>
+                    <FirstHeardAt first={song.firstHeard} />
                   </span>
                   <span className="stats-song__count">{plural(song.count, 'concert')}</span>
                 </li>
@@ -235,6 +237,20 @@ function FirstConcert({ concert }: { concert: MilestoneConcert }) {
       <span className="stats-first__artist">{concert.artist?.name ?? UNKNOWN_ARTIST}</span>
       <span className="muted">{[concert.venue?.name, place].filter(Boolean).join(' · ') || 'Venue not known yet'}</span>
     </a>
+  );
+}
+
+/** Where a song was first heard live: a link to that concert, "12 Mar 2011 · Paradiso · Amsterdam, Netherlands". */
+function FirstHeardAt({ first }: { first: FirstHeard }) {
+  const where = [first.venueName, placeLine(first.city, first.countryCode)].filter(Boolean).join(' · ');
+  return (
+    <span className="stats-song__first">
+      First heard at{' '}
+      <a href={hrefOf({ view: 'concert', concertId: first.concertId })} data-testid="first-heard">
+        <time dateTime={first.concertDate}>{formatConcertDate(first.concertDate, { weekday: false })}</time>
+        {where && ` · ${where}`}
+      </a>
+    </span>
   );
 }
 
