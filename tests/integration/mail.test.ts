@@ -86,7 +86,8 @@ async function waitForJob(queue: 'mail' | 'schedule', jobId: string) {
   for (;;) {
     const job = await app.services.queues.queue(queue).getJob(jobId);
     const state = job && (await job.getState());
-    if (state === 'completed') return job!.returnvalue as unknown;
+    // Read again: the job above may have been read while it ran (no return value yet) and completed since.
+    if (state === 'completed') return (await app.services.queues.queue(queue).getJob(jobId))!.returnvalue as unknown;
     if (state === 'failed') throw new Error(`job ${jobId} failed: ${job!.failedReason}`);
     if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish (state ${state})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
