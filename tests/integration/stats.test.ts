@@ -250,6 +250,9 @@ describe('stats.summary', () => {
       milestones: [],
       nextMilestone: 1,
       topSongs: [],
+      map: { venues: [], leftOut: 0 },
+      travel: null,
+      newPlaces: [],
     });
   });
 

@@ -9,6 +9,7 @@ import { ViewHeading } from '../ui/ViewHeading.js';
 import { AccountProfile } from './AccountProfile.js';
 import { ChangePassword } from './ChangePassword.js';
 import { DeleteAccount } from './DeleteAccount.js';
+import { HomeCity } from './HomeCity.js';
 import { MailPreferences } from './MailPreferences.js';
 import { HistoryExports } from './HistoryExports.js';
 import './settings.css';
@@ -30,6 +31,7 @@ export function SettingsView({ user }: { user: User }) {
       <AccountProfile key={user.id} user={user} />
 
       <ChangePassword />
+      <HomeCity />
       <ConnectedSources />
       <MailPreferences />
       <ExportHistory />

@@ -7,6 +7,8 @@ import { trpc, type RouterOutputs } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
+import { LeftOut, NewPlaces, TravelFigures } from './TravelFigures.js';
+import { VenueMap } from './VenueMap.js';
 import { YearChart } from './YearChart.js';
 import './stats.css';
 
@@ -163,6 +165,23 @@ function Figures({ stats }: { stats: Summary }) {
             The {stats.cities.top.length} you've been to most, of {formatCount(stats.cities.total)}.
           </p>
         )}
+      </StatsCard>
+
+      <StatsCard title="Where you've been" wide>
+        {stats.map.venues.length === 0 ? (
+          <p className="muted">No venue with a position yet: settle your concerts in the review inbox.</p>
+        ) : (
+          <VenueMap venues={stats.map.venues} />
+        )}
+        <LeftOut count={stats.map.leftOut} />
+      </StatsCard>
+
+      <StatsCard title="Distance from home">
+        <TravelFigures travel={stats.travel} leftOut={stats.map.leftOut} />
+      </StatsCard>
+
+      <StatsCard title="New places per year">
+        <NewPlaces years={stats.newPlaces} />
       </StatsCard>
 
       <StatsCard title="Countries">

@@ -1,0 +1,130 @@
+/**
+ * The venue map and the distances in Chromium, at desktop and phone width: the
+ * home city chosen in Settings by typing and picking, then on the stats a circle
+ * per venue with a position, the distance card's figures and no sideways scrolling.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concerts, users, venues } from '../../drizzle/schema/index.js';
+import { launchChromium, screenshotPath } from '../support/browser.js';
+import { startTestApp, type RunningApp } from '../support/test-app.js';
+import { testEnv, uniqueEmail } from '../support/test-env.js';
+
+const PASSWORD = 'a long enough password';
+const tag = `m${process.pid.toString(36)}${Date.now().toString(36)}`;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const WAIT = { timeout: 60_000 };
+
+describe('the venue map in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startTestApp(
+      testEnv({
+        CLIENT_MODE: 'vite',
+        VITE_HMR_PORT: String(41_000 + (process.pid % 5_000)),
+        DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
+      }),
+    );
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function signUp(page: Page, name: string) {
+    const email = uniqueEmail('e2e-venue-map');
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByTestId('user-name').waitFor(WAIT);
+    const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    return user!.id;
+  }
+
+  /** Four concerts at three real venues and one without a venue. */
+  async function giveHistory(userId: number, label: string) {
+    const db = app.database.db;
+    const venue = async (name: string, city: string, countryCode: string, latitude: number, longitude: number) => {
+      const [row] = await db.insert(venues).values({ name: `${name} ${label} ${tag}`, city, countryCode, latitude, longitude });
+      return row.insertId;
+    };
+    const paradiso = await venue('Paradiso', 'Amsterdam', 'NL', 52.3622, 4.8838);
+    const brixton = await venue('O2 Academy Brixton', 'London', 'GB', 51.4652, -0.1147);
+    const fillmore = await venue('The Fillmore', 'San Francisco', 'US', 37.784, -122.433);
+    const shows: Array<[string, number | null, string, string]> = [
+      ['2019-06-01', paradiso, 'Amsterdam', 'NL'],
+      ['2019-11-10', brixton, 'London', 'GB'],
+      ['2021-03-05', paradiso, 'Amsterdam', 'NL'],
+      ['2022-08-20', fillmore, 'San Francisco', 'US'],
+      ['2022-09-01', null, 'Utrecht', 'NL'],
+    ];
+    for (const [concertDate, venueId, city, countryCode] of shows) {
+      await db.insert(concerts).values({ userId, concertDate, venueId, city, countryCode, status: 'confirmed' });
+    }
+  }
+
+  for (const [label, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(`sets the home city and shows the map and the distances (${label})`, async () => {
+      const page = await browser.newPage({
+        viewport,
+        ...(label === 'phone' ? { deviceScaleFactor: 2 } : {}),
+        reducedMotion: 'reduce',
+        locale: 'en-US',
+      });
+      try {
+        const userId = await signUp(page, label === 'phone' ? 'Pip' : 'Ada');
+        await giveHistory(userId, label);
+
+        // Without a home city the distance card says how to set one.
+        await page.goto(`${app.url}/#/stats`);
+        await page.getByTestId('travel-no-home').waitFor(WAIT);
+
+        await page.goto(`${app.url}/#/settings`);
+        const input = page.getByRole('combobox', { name: 'Home city' });
+        await input.waitFor(WAIT);
+        await input.pressSequentially('Amsterd');
+        const option = page.getByRole('option', { name: 'Amsterdam, Netherlands' }).first();
+        await option.waitFor(WAIT);
+        await option.click();
+        await expect.poll(() => page.getByTestId('home-city-current').textContent(), WAIT).toContain('Amsterdam, Netherlands');
+
+        await page.goto(`${app.url}/#/stats`);
+        const map = page.getByRole('region', { name: "Where you've been" });
+        await map.getByTestId('venue-dot').first().waitFor(WAIT);
+        // A circle per venue with a position: the concert without a venue is left out, and said so.
+        expect(await map.getByTestId('venue-dot').count()).toBe(3);
+        expect(await map.getByTestId('map-left-out').textContent()).toBe('1 concert without a venue position is left out.');
+        expect(await map.getByRole('link', { name: `Paradiso ${label} ${tag}, Amsterdam: 2 concerts` }).count()).toBe(1);
+
+        // From Amsterdam (52.37403, 4.88969), by hand (haversine, R = 6371.0088 km): Paradiso 1.37 km,
+        // Brixton 357.69 km, The Fillmore 8772.03 km; in full precision 2 × 1.3749 + 357.6918 + 8772.0336 = 9132.48 km.
+        const travel = page.getByRole('region', { name: 'Distance from home' });
+        await travel.getByTestId('travel-total').waitFor(WAIT);
+        expect(await travel.getByTestId('travel-total').textContent()).toBe('9,132.5 km');
+        const farthest = await travel.getByTestId('travel-farthest').textContent();
+        expect(farthest).toContain('8,772.0 km');
+        expect(farthest).toContain(`The Fillmore ${label} ${tag}, San Francisco`);
+        expect(await travel.locator('tbody tr').allTextContents()).toEqual(['20192359.1 km', '202111.4 km', '202218,772.0 km']);
+
+        if (label === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+        await map.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: screenshotPath(`stats-map-${label}`) });
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
