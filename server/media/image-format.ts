@@ -6,6 +6,7 @@
  */
 
 /** Formats accepted as photos. HEIC only when the installed libvips can decode HEVC. */
+import { ascii, readUint32 } from './header-bytes.js';
 export const PHOTO_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'avif', 'heic'] as const;
 export type PhotoFormat = (typeof PHOTO_FORMATS)[number];
 
@@ -47,20 +48,4 @@ function looksLikeSvg(bytes: Uint8Array): boolean {
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
-}
-
-function ascii(bytes: Uint8Array, offset: number, length: number): string {
-  if (bytes.length < offset + length) return '';
-  return String.fromCharCode(...bytes.subarray(offset, offset + length));
-}
-
-function readUint32(bytes: Uint8Array, offset: number): number {
-  if (bytes.length < offset + 4) return 0;
-  return (
-    (((bytes[offset] as number) << 24) |
-      ((bytes[offset + 1] as number) << 16) |
-      ((bytes[offset + 2] as number) << 8) |
-      (bytes[offset + 3] as number)) >>>
-    0
-  );
 }

@@ -5,6 +5,7 @@
  * (major and compatible brands); HEIF and AVIF, which have one too, are photos.
  * QuickTime files from before `ftyp` existed start straight with a top-level atom.
  */
+import { ascii, readUint32 } from './header-bytes.js';
 import { sniffImageFormat } from './image-format.js';
 
 export const VIDEO_FORMATS = ['mov', 'mp4'] as const;
@@ -68,19 +69,3 @@ export function sniffVideoFormat(bytes: Uint8Array): VideoFormat | null {
 }
 
 export const VIDEO_MIME_TYPES: Record<VideoFormat, string> = { mov: 'video/quicktime', mp4: 'video/mp4' };
-
-function ascii(bytes: Uint8Array, offset: number, length: number): string {
-  if (bytes.length < offset + length) return '';
-  return String.fromCharCode(...bytes.subarray(offset, offset + length));
-}
-
-function readUint32(bytes: Uint8Array, offset: number): number {
-  if (bytes.length < offset + 4) return 0;
-  return (
-    (((bytes[offset] as number) << 24) |
-      ((bytes[offset + 1] as number) << 16) |
-      ((bytes[offset + 2] as number) << 8) |
-      (bytes[offset + 3] as number)) >>>
-    0
-  );
-}
