@@ -6,6 +6,4 @@ path=${CHROMIUM_PATH:-/usr/bin/chromium}
 [[ -x $path ]] && exit 0
 command -v apt-get >/dev/null || { echo "ensure-chromium: no Chromium at $path and no apt-get; install Chromium and set CHROMIUM_PATH." >&2; exit 1; }
 echo "ensure-chromium: Chromium is not installed; installing Debian's chromium package with apt-get."
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-as_root apt-get update -qq
-DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+bash "$(dirname "$0")/apt-install.sh" chromium

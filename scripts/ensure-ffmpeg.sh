@@ -6,13 +6,11 @@
 # FFMPEG_PATH points elsewhere if you have your own. Prints the binary's path last.
 set -euo pipefail
 find_ffmpeg() { if [[ -n ${FFMPEG_PATH:-} ]]; then command -v "$FFMPEG_PATH" || true; else command -v ffmpeg || true; fi; }
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 if [[ -z "$(find_ffmpeg)" ]]; then
   command -v apt-get >/dev/null || { echo "ensure-ffmpeg: ffmpeg is not installed and apt-get is unavailable; install ffmpeg yourself (videos get no poster frame without it)." >&2; exit 1; }
   echo "ensure-ffmpeg: ffmpeg is not installed; installing Debian's ffmpeg package with apt-get." >&2
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
+  bash "$(dirname "$0")/apt-install.sh" --no-install-recommends ffmpeg
 fi
 ffmpeg=$(find_ffmpeg)
 [[ -n "$ffmpeg" ]] || { echo "ensure-ffmpeg: ffmpeg is still missing after installing it" >&2; exit 1; }

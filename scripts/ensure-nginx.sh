@@ -5,13 +5,11 @@
 # and Redis. Prints the path of the nginx binary on its last line.
 set -euo pipefail
 find_nginx() { command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true; }
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 if [[ -z "$(find_nginx)" ]]; then
   command -v apt-get >/dev/null || { echo "ensure-nginx: nginx is not installed and apt-get is unavailable; install nginx yourself." >&2; exit 1; }
   echo "ensure-nginx: nginx is not installed; installing it with apt-get (nginx)." >&2
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nginx >/dev/null
+  bash "$(dirname "$0")/apt-install.sh" nginx
 fi
 nginx=$(find_nginx)
 [[ -n "$nginx" ]] || { echo "ensure-nginx: nginx is still missing after installing it" >&2; exit 1; }

@@ -18,12 +18,10 @@ wait_for_port() {
   echo "ensure-services: $2 did not start listening on port $1; see $3" >&2
   exit 1
 }
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 apt_install() {
   command -v apt-get >/dev/null || { echo "ensure-services: $1 is not installed and apt-get is unavailable; install it yourself (see README)." >&2; exit 1; }
   echo "ensure-services: $1 is not installed; installing it with apt-get ($*)."
-  as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${@:2}" >/dev/null
+  bash "$(dirname "$0")/apt-install.sh" "${@:2}"
 }
 
 DATABASE_URL=${DATABASE_URL:-mysql://root@127.0.0.1:3306/concert_history}
