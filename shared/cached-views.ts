@@ -10,4 +10,5 @@ export const CACHED_VIEW_PROCEDURES: ReadonlySet<string> = new Set([
   'concerts.get',
   'photos.list',
   'stats.summary',
+  'venues.history',
 ]);

@@ -19,6 +19,8 @@ export const historyExportRowSchema = z.strictObject({
   /** ISO 3166-1 alpha-2. */
   country: z.string().length(2).nullable(),
   tour: z.string().nullable(),
+  /** The festival this act was seen at (its name); null for a show of its own. */
+  festival: z.string().nullable(),
   /** `needs_review` when the machine was not sure and nobody has confirmed it yet. */
   status: z.enum(CONCERT_STATUSES),
   /** Names, in billing order. */

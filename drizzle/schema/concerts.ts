@@ -34,6 +34,8 @@ export const concerts = mysqlTable(
     status: mysqlEnum('status', CONCERT_STATUSES).notNull().default('needs_review'),
     /** Set by automatic matching so two workers matching one event create one concert. */
     eventKey: varchar('event_key', { length: 64 }),
+    /** The festival this act was seen at (drizzle/schema/festivals.ts); null for a show of its own. */
+    festivalId: refColumn('festival_id'),
     ...timestamps,
   },
   (t) => [
@@ -45,5 +47,6 @@ export const concerts = mysqlTable(
     /** Other users' shows at a venue on a date: the review inbox's unverified suggestions (never matching). */
     index('concerts_venue_date_idx').on(t.venueId, t.concertDate),
     uniqueIndex('concerts_user_event_uq').on(t.userId, t.eventKey),
+    index('concerts_user_festival_idx').on(t.userId, t.festivalId),
   ],
 );

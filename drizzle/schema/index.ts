@@ -2,6 +2,7 @@ export * from './users.js';
 export * from './artists.js';
 export * from './venues.js';
 export * from './concerts.js';
+export * from './festivals.js';
 export * from './setlistfm-shows.js';
 export * from './sources.js';
 export * from './scans.js';

@@ -61,6 +61,8 @@ export const photos = mysqlTable(
     duplicateGroupId: refColumn('duplicate_group_id'),
     concertId: refColumn('concert_id'),
     eventKey: varchar('event_key', { length: 64 }),
+    /** A festival day's photo: it waits for an act (concert_id null) in the festival's clusters, not among the unmatched. */
+    festivalId: refColumn('festival_id'),
     ...timestamps,
   },
   (t) => [
@@ -75,6 +77,7 @@ export const photos = mysqlTable(
     /** Counts of what the user sees (all, unmatched, per concert) read this index alone, never the rows. */
     index('photos_user_visible_idx').on(t.userId, t.status, t.hidden, t.concertId),
     /** Live Photo pairing: the photo and the clip of one content identifier, in one library. */
+    index('photos_festival_idx').on(t.userId, t.festivalId, t.concertId),
     index('photos_live_pair_idx').on(t.userId, t.sourceId, t.contentIdentifier),
   ],
 );

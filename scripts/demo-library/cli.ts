@@ -1,9 +1,10 @@
 /**
  * Generates the demo concert photo library, unless an identical one is there.
  *
- *   tsx scripts/demo-library/cli.ts [outDir] [--size 12mp] [--concerts N] [--photos-per-concert N] [--seed N]
+ *   tsx scripts/demo-library/cli.ts [outDir] [--size 12mp] [--concerts N] [--photos-per-concert N] [--seed N] [--festival | --no-festival]
  *
- * outDir defaults to .data/demo-library (git-ignored).
+ * outDir defaults to .data/demo-library (git-ignored). The demo festival is in the library unless
+ * --concerts or --photos-per-concert cut it down (then only with --festival); --no-festival leaves it out.
  */
 import { parseArgs } from 'node:util';
 import { ensureDemoLibrary, type GenerateDemoLibraryOptions } from './generate.js';
@@ -15,8 +16,11 @@ const { values, positionals } = parseArgs({
     concerts: { type: 'string' },
     'photos-per-concert': { type: 'string' },
     seed: { type: 'string' },
+    festival: { type: 'boolean' },
+    'no-festival': { type: 'boolean' },
   },
 });
+if (values.festival && values['no-festival']) throw new Error('--festival and --no-festival contradict each other');
 
 const outDir = positionals[0] ?? '.data/demo-library';
 const size = values.size ?? 'default';
@@ -26,11 +30,13 @@ const options: GenerateDemoLibraryOptions = {
   ...(values.concerts ? { concerts: integer('concerts', values.concerts) } : {}),
   ...(values['photos-per-concert'] ? { photosPerConcert: integer('photos-per-concert', values['photos-per-concert']) } : {}),
   ...(values.seed ? { seed: integer('seed', values.seed) } : {}),
+  ...(values.festival ? { festival: true } : values['no-festival'] ? { festival: false } : {}),
 };
 
 const started = performance.now();
 const { manifest, generated } = await ensureDemoLibrary(outDir, options);
-const summary = `${manifest.photos.length} photos of ${manifest.concerts.length} concerts`;
+const festivalDays = manifest.festivals.reduce((days, festival) => days + festival.days.length, 0);
+const summary = `${manifest.photos.length} photos of ${manifest.concerts.length} concerts${festivalDays ? ` and a ${festivalDays}-day festival` : ''}`;
 if (generated) {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`Wrote ${manifest.files.length} files (${summary}) to ${outDir} in ${seconds} s.`);

@@ -25,6 +25,13 @@ export interface GenerateDemoLibraryOptions {
   concerts?: number;
   /** Distinct shots per show (4–100); bursts, copies and broken files come on top. */
   photosPerConcert?: number;
+  /**
+   * Adds the demo festival (two days at Flevopark, five acts photographed; see lineup.ts FESTIVAL).
+   * Defaults to on for the full demo (neither `concerts` nor `photosPerConcert` given, as `npm start`
+   * and the CLIs ask for it) and off for a library cut down with them, as tests make it: a test sees
+   * the festival only when it asks for it.
+   */
+  festival?: boolean;
   /** 'default' is 1600×1200 (fast); '12mp' is 4000×3000, for benchmarks. */
   size?: 'default' | '12mp';
   /** Files rendered at once; defaults to the number of cores. */
@@ -45,7 +52,8 @@ interface WrittenFile {
 export function resolveDemoLibraryOptions(options: GenerateDemoLibraryOptions = {}): DemoLibraryOptionsUsed {
   const photosPerConcert = options.photosPerConcert ?? 30;
   if (photosPerConcert > 100) throw new RangeError('photosPerConcert must be at most 100');
-  return { seed: options.seed ?? 20_240_412, concerts: options.concerts ?? 10, photosPerConcert, ...SIZES[options.size ?? 'default'] };
+  const festival = options.festival ?? (options.concerts === undefined && options.photosPerConcert === undefined);
+  return { seed: options.seed ?? 20_240_412, concerts: options.concerts ?? 10, photosPerConcert, festival, ...SIZES[options.size ?? 'default'] };
 }
 
 export async function generateDemoLibrary(outDir: string, options: GenerateDemoLibraryOptions = {}): Promise<DemoLibraryManifest> {
@@ -82,6 +90,7 @@ export async function generateDemoLibrary(outDir: string, options: GenerateDemoL
   }
   photos.sort((a, b) => a.takenAt.localeCompare(b.takenAt) || a.path.localeCompare(b.path));
 
+  const filesOf = (concertId: string) => photos.filter((photo) => photo.concertId === concertId).map((photo) => photo.path);
   const files: DemoFile[] = [...written.entries()]
     .map(([path, { sha256, byteSize }]) => ({ path, sha256, byteSize }))
     .sort((a, b) => a.path.localeCompare(b.path));
@@ -90,7 +99,11 @@ export async function generateDemoLibrary(outDir: string, options: GenerateDemoL
     options: used,
     concerts: plan.concerts.map((concert) => ({
       ...concert,
-      files: photos.filter((photo) => photo.concertId === concert.id).map((photo) => photo.path),
+      files: filesOf(concert.id),
+    })),
+    festivals: plan.festivals.map((festival) => ({
+      ...festival,
+      days: festival.days.map((day) => ({ ...day, acts: day.acts.map((act) => ({ ...act, files: filesOf(act.id) })) })),
     })),
     photos,
     specialFiles: plan.specialFiles,

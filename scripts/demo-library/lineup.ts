@@ -4,9 +4,9 @@
  * generated from the seed, so they are stable too.
  */
 import type { SetlistSet } from '../../shared/concert.schema.js';
-import type { DemoCamera, DemoVenue } from './manifest.js';
+import type { DemoCamera, DemoStage, DemoVenue } from './manifest.js';
 import type { Random } from './random.js';
-import { VENUES } from './venues.js';
+import { FESTIVAL_SITES, VENUES } from './venues.js';
 
 export interface ShowPlan {
   artist: string;
@@ -18,6 +18,24 @@ export interface ShowPlan {
   /** The last photos are taken after midnight (00:10–00:50), still this evening's show. */
   runsPastMidnight: boolean;
   camera: DemoCamera;
+}
+
+export interface FestivalActPlan {
+  artist: string;
+  stage: string;
+  /** Local wall times "HH:mm"; an end before the start is after midnight. */
+  setStart: string;
+  setEnd: string;
+  /** The fan photographed this set. */
+  photographed: boolean;
+}
+
+export interface FestivalPlan {
+  name: string;
+  site: DemoVenue;
+  stages: readonly DemoStage[];
+  camera: DemoCamera;
+  days: readonly { localDate: string; acts: readonly FestivalActPlan[] }[];
 }
 
 const CAMERAS = {
@@ -137,6 +155,44 @@ export const SHOWS: readonly ShowPlan[] = [
   },
 ];
 
+const MAIN = 'Main Stage';
+const MEADOW = 'Meadow Stage';
+
+/**
+ * The demo festival: a Friday and Saturday in July 2023 at Flevopark, three acts a day
+ * on the main stage and two on the meadow stage, each set 45–90 minutes. The fan sees
+ * one act a stage on Friday; on Saturday two on the main stage (the headliner plays
+ * past midnight) and one on the meadow stage, always 30 minutes or more between them.
+ */
+export const FESTIVAL: FestivalPlan = {
+  name: 'Oostwind Festival',
+  site: FESTIVAL_SITES.flevopark.site,
+  stages: FESTIVAL_SITES.flevopark.stages,
+  camera: CAMERAS.galaxyS22,
+  days: [
+    {
+      localDate: '2023-07-21',
+      acts: [
+        { artist: 'Polder Kites', stage: MAIN, setStart: '17:00', setEnd: '17:45', photographed: false },
+        { artist: 'Morning Cassettes', stage: MEADOW, setStart: '18:00', setEnd: '18:50', photographed: false },
+        { artist: 'The Amber Rooms', stage: MAIN, setStart: '19:00', setEnd: '20:15', photographed: true },
+        { artist: 'Rosa Dune', stage: MEADOW, setStart: '20:45', setEnd: '21:45', photographed: true },
+        { artist: 'Wolfram & Rye', stage: MAIN, setStart: '22:15', setEnd: '23:45', photographed: false },
+      ],
+    },
+    {
+      localDate: '2023-07-22',
+      acts: [
+        { artist: 'The Blue Aviaries', stage: MAIN, setStart: '18:00', setEnd: '19:00', photographed: true },
+        { artist: 'Paloma Skies', stage: MEADOW, setStart: '19:15', setEnd: '20:15', photographed: false },
+        { artist: 'Fever Garden', stage: MAIN, setStart: '20:30', setEnd: '21:45', photographed: false },
+        { artist: 'Lumen Drive', stage: MEADOW, setStart: '21:45', setEnd: '22:45', photographed: true },
+        { artist: 'Orchid Telegraph', stage: MAIN, setStart: '23:15', setEnd: '00:45', photographed: true },
+      ],
+    },
+  ],
+};
+
 const ADJECTIVES = [
   'Golden',
   'Hollow',
@@ -191,6 +247,16 @@ export function generateSetlist(rng: Random): SetlistSet[] {
   const main = songs.slice(0, total - encoreLength);
   if (rng.chance(0.5)) main.unshift({ name: 'Intro', tape: true });
   return [{ songs: main }, { encore: 1, songs: songs.slice(total - encoreLength) }];
+}
+
+/** A festival set: 6–14 songs, no tape intro, no encore; now and then a cover. */
+export function generateFestivalSetlist(rng: Random): SetlistSet[] {
+  const total = rng.int(6, 14);
+  const titles = new Set<string>();
+  while (titles.size < total) titles.add(songTitle(rng));
+  const songs: SetlistSet['songs'] = [...titles].map((name) => ({ name }));
+  if (rng.chance(0.3)) songs[rng.int(1, total - 2)] = { ...rng.pick(COVERS) };
+  return [{ songs }];
 }
 
 function songTitle(rng: Random): string {

@@ -5,8 +5,8 @@
  */
 import { zonedWallTimeToInstant, zoneOffsetAt, type WallTime } from '../../server/media/zoned-time.js';
 import type { PhotoExif } from './photo-exif.js';
-import { generateSetlist, SHOWS, type ShowPlan } from './lineup.js';
-import type { DemoCamera, DemoConcert, DemoPhoto, DemoSpecialFile } from './manifest.js';
+import { FESTIVAL, generateFestivalSetlist, generateSetlist, SHOWS, type FestivalPlan, type ShowPlan } from './lineup.js';
+import type { DemoCamera, DemoConcert, DemoFestival, DemoFestivalAct, DemoFestivalDay, DemoPhoto, DemoSpecialFile } from './manifest.js';
 import { createRandom, type Random } from './random.js';
 import { randomStageLook, randomStageScene, type StageScene } from './stage-scene.js';
 
@@ -14,6 +14,7 @@ export interface PlanOptions {
   seed: number;
   concerts: number;
   photosPerConcert: number;
+  festival: boolean;
   width: number;
   height: number;
 }
@@ -42,8 +43,14 @@ export interface FixedFileTask {
   path: string;
 }
 
+/** A festival as the manifest describes it, before its acts' files are known. */
+export type PlannedFestival = Omit<DemoFestival, 'days'> & {
+  days: (Omit<DemoFestivalDay, 'acts'> & { acts: Omit<DemoFestivalAct, 'files'>[] })[];
+};
+
 export interface LibraryPlan {
   concerts: Omit<DemoConcert, 'files'>[];
+  festivals: PlannedFestival[];
   shots: ShotTask[];
   copies: CopyTask[];
   fixedFiles: FixedFileTask[];
@@ -55,15 +62,21 @@ const MINUTE = 60;
 const MIN_SECONDS_BETWEEN_SHOTS = 45;
 const GPS_JITTER_METRES = 50;
 const METRES_PER_DEGREE = 111_320;
+/** Distinct shots of each festival act the fan photographed. */
+const FESTIVAL_SHOTS_PER_ACT = 8;
+/** Of those, taken after midnight when the set runs past it. */
+const FESTIVAL_SHOTS_AFTER_MIDNIGHT = 3;
 
 export function planLibrary(options: PlanOptions): LibraryPlan {
   if (options.concerts < 1 || options.concerts > SHOWS.length) throw new RangeError(`concerts must be from 1 to ${SHOWS.length}`);
   if (options.photosPerConcert < 4) throw new RangeError('photosPerConcert must be at least 4');
   const root = createRandom(options.seed);
-  const plan: LibraryPlan = { concerts: [], shots: [], copies: [], fixedFiles: [], specialFiles: [] };
+  const plan: LibraryPlan = { concerts: [], festivals: [], shots: [], copies: [], fixedFiles: [], specialFiles: [] };
   const shows = SHOWS.slice(0, options.concerts);
   for (const [index, show] of shows.entries()) planShow(plan, show, index, root.fork(`show:${index}`), options);
   planBrokenFiles(plan, root.fork('broken'));
+  // After the shows and broken files, from its own fork: a library without it is the same as before it existed.
+  if (options.festival) planFestival(plan, FESTIVAL, root.fork('festival'));
   return plan;
 }
 
@@ -107,7 +120,19 @@ function planShow(plan: LibraryPlan, show: ShowPlan, index: number, rng: Random,
     fileNumber += rng.chance(0.2) ? rng.int(2, 4) : 1;
     for (let frame = 0; frame < frames; frame++) {
       const seconds = moment.seconds + frame;
-      const shot = shotTask({ show, concertId, folder, seconds, subSeconds, position, portrait, scene, frame, fileNumber: fileNumber + frame });
+      const shot = shotTask({
+        ...shotContext(show),
+        concertId,
+        festivalId: null,
+        folder,
+        seconds,
+        subSeconds,
+        position,
+        portrait,
+        scene,
+        frame,
+        fileNumber: fileNumber + frame,
+      });
       shots.push(shot);
       if (frame > 0) plan.specialFiles.push({ kind: 'burst', path: shot.path, burstOf: shots[shots.length - 1 - frame]!.path, frame });
       if (!position) plan.specialFiles.push({ kind: 'no-gps', path: shot.path });
@@ -156,21 +181,124 @@ function shotMoments(show: ShowPlan, count: number, rng: Random): Moment[] {
     [count - support - afterMidnight, headlinerStart, (23 * 60 + 45) * MINUTE, false, false],
     [afterMidnight, (24 * 60 + 10) * MINUTE, (24 * 60 + 50) * MINUTE, false, true],
   ];
-  const moments: Moment[] = [];
-  for (const [n, from, to, isSupport, isAfterMidnight] of windows) {
-    // Evenly spread slots with random placement inside each: always MIN_SECONDS_BETWEEN_SHOTS apart.
-    const slot = (to - from) / Math.max(n, 1);
-    for (let i = 0; i < n; i++) {
-      const seconds = Math.round(from + i * slot + rng.float(0, slot - MIN_SECONDS_BETWEEN_SHOTS));
-      moments.push({ seconds, support: isSupport, afterMidnight: isAfterMidnight });
+  return windows.flatMap(([n, from, to, support, afterMidnight]) => spread(n, from, to, rng).map((seconds) => ({ seconds, support, afterMidnight })));
+}
+
+/** `n` moments in [from, to): evenly spread slots with random placement inside each, always MIN_SECONDS_BETWEEN_SHOTS apart. */
+function spread(n: number, from: number, to: number, rng: Random): number[] {
+  const slot = (to - from) / Math.max(n, 1);
+  return Array.from({ length: n }, (_, i) => Math.round(from + i * slot + rng.float(0, slot - MIN_SECONDS_BETWEEN_SHOTS)));
+}
+
+/**
+ * The festival's whole lineup with a setlist for every act, and photos of the acts the fan saw:
+ * taken during the set, around the stage it played, a few without GPS.
+ */
+function planFestival(plan: LibraryPlan, festival: FestivalPlan, rng: Random): void {
+  const [firstDay] = festival.days;
+  if (!firstDay) throw new RangeError('a festival needs a day');
+  const festivalId = `${firstDay.localDate}-${festival.site.key}`;
+  const context = { camera: festival.camera, timeZone: festival.site.timeZone };
+  const planned: PlannedFestival = {
+    id: festivalId,
+    name: festival.name,
+    site: festival.site,
+    stages: [...festival.stages],
+    camera: festival.camera,
+    days: [],
+  };
+  let fileNumber = rng.int(1000, 8000);
+  for (const day of festival.days) {
+    const folder = `${day.localDate.slice(0, 4)}/${day.localDate} ${festival.name}`;
+    const acts = day.acts.map((act) => ({ ...act, id: `${day.localDate}-${festival.site.key}-${slugOf(act.stage)}-${slugOf(act.artist)}` }));
+    planned.days.push({
+      localDate: day.localDate,
+      acts: acts.map(({ id, artist, stage, setStart, setEnd }) => ({
+        id,
+        artist,
+        stage,
+        setStart,
+        setEnd,
+        setlist: generateFestivalSetlist(rng.fork(`setlist:${id}`)),
+      })),
+    });
+    for (const [index, act] of acts.filter((a) => a.photographed).entries()) {
+      const stage = festival.stages.find((s) => s.name === act.stage);
+      if (!stage) throw new RangeError(`${act.artist} plays on ${act.stage}, which ${festival.site.name} has not`);
+      const actRng = rng.fork(`act:${act.id}`);
+      const look = randomStageLook(actRng.int(1, 2 ** 31));
+      const moments = festivalMoments(act.setStart, act.setEnd, actRng.fork('moments'));
+      // Every other act has one photo without GPS.
+      const withoutGps = index % 2 === 1 ? actRng.int(0, moments.length - 1) : -1;
+      moments.forEach((moment, i) => {
+        const scene = randomStageScene(actRng.int(1, 2 ** 31), look);
+        const portrait = actRng.chance(0.15);
+        const digits = festival.camera.subSecondDigits;
+        const subSeconds = digits ? String(actRng.int(0, 10 ** digits - 1)).padStart(digits, '0') : null;
+        const position = i === withoutGps ? null : jitter(stage.latitude, stage.longitude, actRng);
+        fileNumber += actRng.chance(0.2) ? actRng.int(2, 4) : 1;
+        const shot = shotTask({
+          ...context,
+          localDate: day.localDate,
+          concertId: act.id,
+          festivalId,
+          folder,
+          seconds: moment.seconds,
+          subSeconds,
+          position,
+          portrait,
+          scene,
+          frame: 0,
+          fileNumber,
+        });
+        plan.shots.push(shot);
+        if (!position) plan.specialFiles.push({ kind: 'no-gps', path: shot.path });
+        if (moment.afterMidnight)
+          plan.specialFiles.push({ kind: 'after-midnight', path: shot.path, concertId: act.id, localTime: shot.photo.localTime });
+      });
     }
   }
-  return moments;
+  plan.festivals.push(planned);
+}
+
+/** Shots from five minutes into a set to five before its end; a set past midnight has a few at 00:05–00:40. */
+function festivalMoments(setStart: string, setEnd: string, rng: Random): Moment[] {
+  const start = minutesOf(setStart) * MINUTE;
+  let end = minutesOf(setEnd) * MINUTE;
+  if (end <= start) end += 24 * 60 * MINUTE;
+  const midnight = 24 * 60 * MINUTE;
+  const moment = (afterMidnight: boolean) => (seconds: number) => ({ seconds, support: false, afterMidnight });
+  if (end <= midnight) return spread(FESTIVAL_SHOTS_PER_ACT, start + 5 * MINUTE, end - 5 * MINUTE, rng).map(moment(false));
+  const late = FESTIVAL_SHOTS_AFTER_MIDNIGHT;
+  return [
+    ...spread(FESTIVAL_SHOTS_PER_ACT - late, start + 5 * MINUTE, midnight - 5 * MINUTE, rng).map(moment(false)),
+    ...spread(late, midnight + 5 * MINUTE, Math.min(end - 5 * MINUTE, midnight + 40 * MINUTE), rng).map(moment(true)),
+  ];
+}
+
+function minutesOf(wallTime: string): number {
+  const [hours, minutes] = wallTime.split(':').map(Number) as [number, number];
+  return hours * 60 + minutes;
+}
+
+function slugOf(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** What a show's shots share: its camera, zone and evening. */
+function shotContext(show: ShowPlan): { camera: DemoCamera; timeZone: string; localDate: string } {
+  return { camera: show.camera, timeZone: show.venue.timeZone, localDate: show.localDate };
 }
 
 function shotTask(input: {
-  show: ShowPlan;
+  camera: DemoCamera;
+  timeZone: string;
+  localDate: string;
   concertId: string;
+  festivalId: string | null;
   folder: string;
   seconds: number;
   subSeconds: string | null;
@@ -180,16 +308,16 @@ function shotTask(input: {
   frame: number;
   fileNumber: number;
 }): ShotTask {
-  const { show, seconds, subSeconds, position, frame } = input;
-  const wall = wallTimeOf(show.localDate, seconds, subSeconds);
-  const instant = zonedWallTimeToInstant(wall, show.venue.timeZone);
+  const { camera, timeZone, seconds, subSeconds, position, frame } = input;
+  const wall = wallTimeOf(input.localDate, seconds, subSeconds);
+  const instant = zonedWallTimeToInstant(wall, timeZone);
   const localTime = formatWallTime(wall);
-  const utcOffset = show.camera.writesOffset ? formatOffset(zoneOffsetAt(instant.getTime(), show.venue.timeZone)) : null;
-  const path = `${input.folder}/${fileName(show.camera, input.fileNumber, wall, instant)}`;
+  const utcOffset = camera.writesOffset ? formatOffset(zoneOffsetAt(instant.getTime(), timeZone)) : null;
+  const path = `${input.folder}/${fileName(camera, input.fileNumber, wall, instant)}`;
   const exif: PhotoExif = {
     localTime,
-    make: show.camera.make,
-    model: show.camera.model,
+    make: camera.make,
+    model: camera.model,
     orientation: input.portrait ? 6 : 1,
     ...(subSeconds ? { subSeconds } : {}),
     ...(utcOffset ? { offset: utcOffset } : {}),
@@ -205,14 +333,15 @@ function shotTask(input: {
     photo: {
       path,
       concertId: input.concertId,
+      festivalId: input.festivalId,
       localTime,
       subSeconds,
       utcOffset,
       takenAt: instant.toISOString(),
       latitude: position?.latitude ?? null,
       longitude: position?.longitude ?? null,
-      cameraMake: show.camera.make,
-      cameraModel: show.camera.model,
+      cameraMake: camera.make,
+      cameraModel: camera.model,
       orientation: input.portrait ? 6 : 1,
     },
   };

@@ -3,7 +3,7 @@
  * OpenStreetMap, accurate to a few tens of metres) and IANA zones. The venue
  * stand-in for Overpass serves these.
  */
-import type { DemoVenue } from './manifest.js';
+import type { DemoStage, DemoVenue } from './manifest.js';
 
 export const VENUES = {
   paradiso: {
@@ -97,3 +97,29 @@ export const VENUES = {
     timeZone: 'Australia/Sydney',
   },
 } as const satisfies Record<string, DemoVenue>;
+
+/**
+ * The demo festival's open-air site: Flevopark in Amsterdam-Oost (Appelsap was held
+ * there), its centre as Wikipedia gives it. setlist.fm names each stage
+ * "<stage>, Flevopark" and has no venue called just "Flevopark"; OpenStreetMap
+ * knows the park, so venue detection finds the site, never a stage.
+ */
+export const FESTIVAL_SITES = {
+  flevopark: {
+    site: {
+      key: 'flevopark',
+      name: 'Flevopark',
+      city: 'Amsterdam',
+      countryCode: 'NL',
+      address: 'Valentijnkade, 1098 XA Amsterdam',
+      latitude: 52.3642,
+      longitude: 4.9486,
+      timeZone: 'Europe/Amsterdam',
+    },
+    /** About 240 m apart, each about 120 m from the centre: photos at either are within the venue search radius. */
+    stages: [
+      { name: 'Main Stage', latitude: 52.3637, longitude: 4.947 },
+      { name: 'Meadow Stage', latitude: 52.3646, longitude: 4.9502 },
+    ],
+  },
+} as const satisfies Record<string, { site: DemoVenue; stages: readonly DemoStage[] }>;

@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VENUES } from '../demo-library/venues.js';
+import { FESTIVAL_SITES, VENUES } from '../demo-library/venues.js';
 import { distanceMeters, type LatLon } from '../../shared/geo.js';
 
 // ---------------------------------------------------------------------------
@@ -223,6 +223,25 @@ export const DISTRACTOR_PLACES = {
   }),
 };
 
+const FLEVOPARK = FESTIVAL_SITES.flevopark.site;
+
+/**
+ * The demo festival's site, one place for all its stages (OSM maps no stage of a
+ * park festival: they stand a weekend). OSM has Flevopark as leisure=park, which
+ * no venue query asks for; here it also carries amenity=events_venue, as parks
+ * that host festivals often do, so the photos at either stage find the park.
+ */
+export const FESTIVAL_SITE_PLACES = {
+  flevopark: place('way', FLEVOPARK.key, FLEVOPARK, {
+    leisure: 'park',
+    amenity: 'events_venue',
+    name: FLEVOPARK.name,
+    'addr:city': FLEVOPARK.city,
+    'addr:country': FLEVOPARK.countryCode,
+    website: 'https://www.flevopark.nl/',
+  }),
+};
+
 const RED_ROCKS: LatLon = { latitude: 39.66544, longitude: -105.20537 };
 
 /**
@@ -244,7 +263,7 @@ export const FAR_VENUE = {
 };
 
 export function defaultStandInPlaces(): StandInPlace[] {
-  return [...Object.values(DEMO_VENUE_PLACES), ...Object.values(DISTRACTOR_PLACES), FAR_VENUE.place];
+  return [...Object.values(DEMO_VENUE_PLACES), ...Object.values(DISTRACTOR_PLACES), FAR_VENUE.place, ...Object.values(FESTIVAL_SITE_PLACES)];
 }
 
 // ---------------------------------------------------------------------------

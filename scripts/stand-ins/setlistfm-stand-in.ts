@@ -16,7 +16,10 @@
  * setlist.fm venue per demo venue (city from the GeoNames gazetteer) and
  * look-alike venues in the same and other cities; for each concert the
  * headliner's setlist, one per supporting act (some empty stubs), a show at a
- * look-alike venue that evening and shows at the venue on other dates.
+ * look-alike venue that evening and shows at the venue on other dates. A
+ * festival is as setlist.fm keeps one: a venue per stage named "<stage>, <site>"
+ * in the site's city (none named just the site), and every act of every day a
+ * setlist at its stage, without set times or tour.
  *
  * Simplification: name searches match whole words, case and accents aside (the
  * real search is a fuzzier full-text match, but likewise returns venues and
@@ -36,7 +39,7 @@ import {
 } from '../../server/integrations/setlistfm/setlistfm.schemas.js';
 import type { SetlistSet } from '../../shared/concert.schema.js';
 import { generateSetlist } from '../demo-library/lineup.js';
-import type { DemoConcert, DemoLibraryManifest, DemoVenue } from '../demo-library/manifest.js';
+import type { DemoConcert, DemoFestival, DemoLibraryManifest, DemoVenue } from '../demo-library/manifest.js';
 import { createRandom } from '../demo-library/random.js';
 
 // ---------------------------------------------------------------------------
@@ -250,6 +253,11 @@ export function buildSetlistFmCatalog(
     setlists.push(otherShow(venue, addDays(concert.localDate, -1), nextOtherArtist(), false));
     setlists.push(otherShow(venue, addDays(concert.localDate, 35), nextOtherArtist(), index % 2 === 0));
   });
+  for (const festival of manifest.festivals) {
+    const stages = festivalStageVenues(festival);
+    for (const stage of stages.values()) venues.set(stage.id, stage);
+    setlists.push(...festivalSetlists(festival, stages));
+  }
   const newestFirst = (s: SetlistFmSetlist) => s.eventDate.split('-').reverse().join('-');
   // A stable sort: setlists of one evening keep their order (support acts, then the headliner).
   setlists.sort((a, b) => newestFirst(b).localeCompare(newestFirst(a)));
@@ -280,6 +288,21 @@ function eveningSetlists(concert: DemoConcert, index: number, venue: SetlistFmVe
     sets: setsOf(concert.setlist),
   });
   return [...support, headliner];
+}
+
+/** The festival's stages as setlist.fm names them ("Main Stage, Flevopark"), by our stage name. */
+function festivalStageVenues(festival: DemoFestival): Map<string, SetlistFmVenue> {
+  const city = cityAt(festival.site.city, festival.site.latitude, festival.site.longitude);
+  return new Map(festival.stages.map((stage) => [stage.name, venueIn(`${stage.name}, ${festival.site.name}`, city)]));
+}
+
+/** Every act of every day at its stage, in the order of the day's lineup; set times are not setlist.fm's to know. */
+function festivalSetlists(festival: DemoFestival, stages: Map<string, SetlistFmVenue>): SetlistFmSetlist[] {
+  return festival.days.flatMap((day) =>
+    day.acts.map((act) =>
+      setlistAt({ venue: stages.get(act.stage)!, localDate: day.localDate, artist: artistOf(act.artist), sets: setsOf(act.setlist) }),
+    ),
+  );
 }
 
 function otherShow(venue: SetlistFmVenue, localDate: string, artist: SetlistFmArtist, stub: boolean): SetlistFmSetlist {

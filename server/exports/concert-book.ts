@@ -114,6 +114,7 @@ export class ConcertBook {
       .fontSize(14)
       .text(this.clean(place || 'Unknown venue'), { width, height: 36, ellipsis: true });
     doc.fontSize(11).fillColor(MUTED);
+    if (row.festival) doc.text(this.clean(`At ${row.festival}`), { width, height: 28, ellipsis: true });
     if (row.tour) doc.text(this.clean(row.tour), { width, height: 28, ellipsis: true });
     if (row.supportingActs.length) doc.text(this.clean(`With ${row.supportingActs.join(', ')}`), { width, height: 28, ellipsis: true });
     if (row.status === 'needs_review') doc.fillColor(ACCENT).text('Not confirmed yet', { width });

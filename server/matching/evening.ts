@@ -3,9 +3,8 @@
  * the venue, so a photo at 00:40 belongs to the previous day's show.
  */
 import { DateTime, FixedOffsetZone } from 'luxon';
+import { EVENING_ENDS_AT_HOUR } from '../../shared/festival.schema.js';
 import { zoneOffsetAt } from '../media/zoned-time.js';
-
-const EVENING_ENDS_AT_HOUR = 5;
 
 /**
  * The local date ('yyyy-MM-dd') of the evening. `timeZone` null means `takenAt` is

@@ -6,12 +6,13 @@
  * the country; the mapping is kept on the venue for every later evening there.
  */
 import { reverseGeocode } from '../geo/reverse-geocoder.js';
-import { concertFactsFrom, pickVenue, type ConcertFacts as SetlistFmFacts } from '../integrations/setlistfm/concert-facts.js';
+import { concertFactsFrom, MBID, pickVenue, type ConcertFacts as SetlistFmFacts } from '../integrations/setlistfm/concert-facts.js';
+import { festivalLineupFrom, stageOf } from '../integrations/setlistfm/festival-lineup.js';
 import type { SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
 import type { SetlistFmShowRepository } from '../repositories/setlistfm-show.repository.js';
 import type { Venue, VenueRepository } from '../repositories/venue.repository.js';
 import type { ExternalArtistSearch } from '../services/artist.service.js';
-import type { ConcertFacts, ConcertFactsSource } from '../services/concert-matching.service.js';
+import type { ConcertFacts, ConcertFactsSource, FestivalFacts } from '../services/concert-matching.service.js';
 
 export class SetlistFmConcertFacts implements ConcertFactsSource {
   constructor(
@@ -21,12 +22,22 @@ export class SetlistFmConcertFacts implements ConcertFactsSource {
     private readonly client: SetlistFmClient | null,
   ) {}
 
-  async at(venue: Venue, evening: string): Promise<ConcertFacts | null> {
+  /**
+   * The show there that evening, or the festival: many acts at the venue, or acts on
+   * several stages of the site the venue is a stage of (one more request, for the
+   * site's other stages that date in the city).
+   */
+  async at(venue: Venue, evening: string): Promise<ConcertFacts | FestivalFacts | null> {
     const setlistfmVenueId = venue.setlistfmId ?? (this.client ? await mapVenue(this.client, this.venues, venue) : null);
     if (!setlistfmVenueId) return null;
     const known = await this.shows.at(setlistfmVenueId, evening);
     if (known || !this.client) return known;
     const { setlists } = await this.client.allSetlists({ venueId: setlistfmVenueId, date: evening });
+    const stageVenue = setlists[0]?.venue;
+    const cityId = stageVenue && stageOf(stageVenue.name) ? stageVenue.city?.id : undefined;
+    const atSite = cityId ? (await this.client.allSetlists({ cityId, date: evening })).setlists : null;
+    const festival = festivalLineupFrom(setlists, atSite, evening);
+    if (festival) return { kind: 'festival', ...festival };
     const facts = concertFactsFrom(setlists);
     if (!facts) return null;
     return this.remember(setlistfmVenueId, evening, facts);
@@ -67,8 +78,6 @@ export function setlistFmArtistSearch(client: SetlistFmClient): ExternalArtistSe
     },
   };
 }
-
-const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function asConcertFacts(facts: SetlistFmFacts): ConcertFacts {
   return {

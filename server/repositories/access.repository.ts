@@ -1,8 +1,16 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { concerts, duplicateGroups, photos, scans, sources } from '../../drizzle/schema/index.js';
+import { concerts, duplicateGroups, festivalActs, festivals, photos, scans, sources } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 
-const OWNED_TABLES = { source: sources, scan: scans, photo: photos, concert: concerts, duplicateGroup: duplicateGroups } as const;
+const OWNED_TABLES = {
+  source: sources,
+  scan: scans,
+  photo: photos,
+  concert: concerts,
+  duplicateGroup: duplicateGroups,
+  festival: festivals,
+  festivalAct: festivalActs,
+} as const;
 
 export type OwnedKind = keyof typeof OWNED_TABLES;
 

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
+import { artists, concerts, festivals, photos, venues } from '../../drizzle/schema/index.js';
 import { EARLIEST_CONCERT_YEAR, LATEST_CONCERT_YEAR, type ConcertListInput } from '../../shared/concert.schema.js';
 import type { Database } from '../db/client.js';
 import { NotFoundError } from '../errors.js';
@@ -15,6 +15,22 @@ export type ConcertPatch = Partial<NewConcert>;
 
 /** How many photo ids each timeline item carries for its strip. */
 const STRIP_SIZE = 6;
+
+/** What a concert card shows of a concert (the timeline, a venue's page), its photo count and strip aside. */
+const TIMELINE_COLUMNS = {
+  id: concerts.id,
+  concertDate: concerts.concertDate,
+  status: concerts.status,
+  artist: { id: artists.id, name: artists.name },
+  venue: { id: venues.id, name: venues.name },
+  city: concerts.city,
+  countryCode: concerts.countryCode,
+  /** The festival an act was seen at: the timeline shows a festival's acts as one card. */
+  festival: { id: festivals.id, name: festivals.name },
+};
+
+/** The festival of a concert (the user's own, like the concert). */
+const festivalOfConcert = and(eq(festivals.userId, concerts.userId), eq(festivals.id, concerts.festivalId));
 
 // The sort key of the last concert sent: its date and id.
 const concertCursor = z.tuple([z.iso.date(), z.number().int().positive()]);
@@ -43,18 +59,11 @@ export class ConcertRepository {
   async list(userId: number, { cursor, limit, year, q }: ConcertListInput) {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, concertCursor);
     const rows = await this.db
-      .select({
-        id: concerts.id,
-        concertDate: concerts.concertDate,
-        status: concerts.status,
-        artist: { id: artists.id, name: artists.name },
-        venue: { id: venues.id, name: venues.name },
-        city: concerts.city,
-        countryCode: concerts.countryCode,
-      })
+      .select(TIMELINE_COLUMNS)
       .from(concerts)
       .leftJoin(artists, eq(artists.id, concerts.artistId))
       .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .leftJoin(festivals, festivalOfConcert)
       .where(
         and(
           eq(concerts.userId, userId),
@@ -76,6 +85,26 @@ export class ConcertRepository {
       items: page.map((row) => ({ ...row, photoCount: strips.get(row.id)?.count ?? 0, photos: strips.get(row.id)?.photos ?? [] })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.concertDate, last.id]) : null,
     };
+  }
+
+  /**
+   * Every concert of the user at one venue, newest first, as its card shows it (with
+   * the tour): one range of the (user_id, venue_id, concert_date) index, then the strips.
+   */
+  async atVenue(userId: number, venueId: number) {
+    const rows = await this.db
+      .select({ ...TIMELINE_COLUMNS, tour: concerts.tour })
+      .from(concerts)
+      .leftJoin(artists, eq(artists.id, concerts.artistId))
+      .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .leftJoin(festivals, festivalOfConcert)
+      .where(and(eq(concerts.userId, userId), eq(concerts.venueId, venueId)))
+      .orderBy(desc(concerts.concertDate), desc(concerts.id));
+    const strips = await this.photoStrips(
+      userId,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => ({ ...row, photoCount: strips.get(row.id)?.count ?? 0, photos: strips.get(row.id)?.photos ?? [] }));
   }
 
   /**
@@ -126,10 +155,12 @@ export class ConcertRepository {
         latitude: concerts.latitude,
         longitude: concerts.longitude,
         timeZone: concerts.timeZone,
+        festival: { id: festivals.id, name: festivals.name },
       })
       .from(concerts)
       .leftJoin(artists, eq(artists.id, concerts.artistId))
       .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .leftJoin(festivals, festivalOfConcert)
       .where(and(eq(concerts.userId, userId), eq(concerts.id, id)))
       .limit(1);
     if (!row) return null;
@@ -229,7 +260,7 @@ export class ConcertRepository {
   }
 
   /** Per concert: how many photos it shows and the ids of up to STRIP_SIZE of them, starred first. One query for the page. */
-  private async photoStrips(userId: number, concertIds: number[]) {
+  async photoStrips(userId: number, concertIds: number[]) {
     const strips = new Map<number, { count: number; photos: Array<{ id: number; height: number | null } & PhotoRenditions> }>();
     if (!concertIds.length) return strips;
     const ranked = this.db

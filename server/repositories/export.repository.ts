@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
-import { artists, concerts, photos, venues } from '../../drizzle/schema/index.js';
+import { artists, concerts, festivals, photos, venues } from '../../drizzle/schema/index.js';
 import type { Database } from '../db/client.js';
 import { visiblePhoto } from './photo-query.repository.js';
 
@@ -34,10 +34,12 @@ export class ExportRepository {
         setlist: concerts.setlist,
         notes: concerts.notes,
         setlistfmUrl: concerts.setlistfmUrl,
+        festivalName: festivals.name,
       })
       .from(concerts)
       .leftJoin(artists, eq(artists.id, concerts.artistId))
       .leftJoin(venues, eq(venues.id, concerts.venueId))
+      .leftJoin(festivals, and(eq(festivals.userId, concerts.userId), eq(festivals.id, concerts.festivalId)))
       .where(
         and(
           eq(concerts.userId, userId),

@@ -53,12 +53,12 @@ export class InboxRepository {
     return rows.map((row) => ({ ...row, photoCount: countOf.get(row.id) ?? 0 }));
   }
 
-  /** The user's unmatched photos (most recent imports first), with what grouping by evening needs. */
+  /** The user's unmatched photos (most recent imports first), with what grouping by evening needs; a festival's wait for their acts apart. */
   unmatchedPhotos(userId: number) {
     return this.db
       .select({ id: photos.id, takenAt: photos.takenAt, timeZone: photos.timeZone, latitude: photos.latitude, longitude: photos.longitude })
       .from(photos)
-      .where(and(eq(photos.userId, userId), isNull(photos.concertId), visiblePhoto))
+      .where(and(eq(photos.userId, userId), isNull(photos.concertId), isNull(photos.festivalId), visiblePhoto))
       .orderBy(desc(photos.createdAt), desc(photos.id))
       .limit(UNMATCHED_WINDOW);
   }
@@ -67,7 +67,7 @@ export class InboxRepository {
     const [row] = await this.db
       .select({ n: count() })
       .from(photos)
-      .where(and(eq(photos.userId, userId), isNull(photos.concertId), visiblePhoto));
+      .where(and(eq(photos.userId, userId), isNull(photos.concertId), isNull(photos.festivalId), visiblePhoto));
     return row?.n ?? 0;
   }
 

@@ -36,6 +36,15 @@ export class StatsRepository {
     return row ?? { artists: 0, venues: 0 };
   }
 
+  /** How many festivals the user saw acts at, and how many acts (each act is one of the user's concerts). */
+  async festivalActs(userId: number): Promise<{ festivals: number; acts: number }> {
+    const [row] = await this.db
+      .select({ festivals: sql<number>`COUNT(DISTINCT ${concerts.festivalId})`.mapWith(Number), acts: count() })
+      .from(concerts)
+      .where(and(eq(concerts.userId, userId), isNotNull(concerts.festivalId)));
+    return row ?? { festivals: 0, acts: 0 };
+  }
+
   async visiblePhotoCount(userId: number): Promise<number> {
     const [row] = await this.db
       .select({ n: count() })

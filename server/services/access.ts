@@ -14,6 +14,8 @@ const LABELS: Record<OwnedKind, string> = {
   photo: 'Photo',
   concert: 'Concert',
   duplicateGroup: 'Duplicate group',
+  festival: 'Festival',
+  festivalAct: 'Festival act',
 };
 
 export class AccessService {

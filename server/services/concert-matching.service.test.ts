@@ -4,7 +4,7 @@ import { QuotaExhaustedError } from '../rate-limit/daily-budget.js';
 import type { ArtistRepository } from '../repositories/artist.repository.js';
 import type { MatchRepository } from '../repositories/match.repository.js';
 import type { Venue, VenueRepository } from '../repositories/venue.repository.js';
-import { ConcertMatchingService, type ConcertFactsSource } from './concert-matching.service.js';
+import { ConcertMatchingService, type ConcertFactsSource, type FestivalMatching } from './concert-matching.service.js';
 
 const logger = pino({ level: 'silent' });
 const VENUE = { id: 4, name: 'Paradiso', city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 } as Venue;
@@ -33,7 +33,8 @@ function matching(facts: ConcertFactsSource) {
     linkEventPhotos: async () => 3,
   } as unknown as MatchRepository;
   const venues = { findVisible: async () => VENUE } as unknown as VenueRepository;
-  return { service: new ConcertMatchingService(match, venues, {} as ArtistRepository, facts), created };
+  const festivals = { festivalAt: async () => null } as unknown as FestivalMatching;
+  return { service: new ConcertMatchingService(match, venues, {} as ArtistRepository, facts, festivals), created };
 }
 
 describe('matching an event', () => {

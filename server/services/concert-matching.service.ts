@@ -1,6 +1,7 @@
 import type { SetlistSet, SupportingAct } from '../../shared/concert.schema.js';
 import type { JobPayload } from '../../shared/jobs.js';
 import { reverseGeocode } from '../geo/reverse-geocoder.js';
+import type { FestivalLineup } from '../integrations/setlistfm/festival-lineup.js';
 import type { Logger } from '../logger.js';
 import { done, retryLater, type Outcome } from '../outcome.js';
 import { isQuotaExhausted } from '../rate-limit/daily-budget.js';
@@ -10,10 +11,7 @@ import type { Venue, VenueRepository } from '../repositories/venue.repository.js
 
 export type MatchConcertPayload = JobPayload<'match-concert'>;
 
-export interface MatchResult {
-  outcome: 'joined' | 'matched' | 'needs_review';
-  concertId: number;
-}
+export type MatchResult = { outcome: 'joined' | 'matched' | 'needs_review'; concertId: number } | { outcome: 'festival'; festivalId: number };
 
 /** What an outside source (setlist.fm) knows about the show at a venue on an evening. */
 export interface ConcertFacts {
@@ -25,9 +23,22 @@ export interface ConcertFacts {
   setlistfmUrl: string | null;
 }
 
+/** A festival day as setlist.fm shows it (server/integrations/setlistfm/festival-lineup.ts): the site and its acts. */
+export type FestivalFacts = { kind: 'festival' } & FestivalLineup;
+
 /** Where the facts of a show come from: setlist.fm, directly or as it answered before (never another user's concert). */
 export interface ConcertFactsSource {
-  at(venue: Venue, evening: string): Promise<ConcertFacts | null>;
+  at(venue: Venue, evening: string): Promise<ConcertFacts | FestivalFacts | null>;
+}
+
+/** What matching asks of festivals (server/services/festival.service.ts). */
+export interface FestivalMatching {
+  /** The user's festival at this venue with this evening among its days. */
+  festivalAt(userId: number, venueId: number, evening: string): Promise<number | null>;
+  /** setlist.fm's lineup of the day joins (or starts) the user's festival at the site; its id. */
+  recordDay(payload: MatchConcertPayload, venue: Venue | null, facts: FestivalFacts): Promise<number>;
+  /** The event's photos wait in the festival for their acts; how many. */
+  takeEventPhotos(userId: number, eventKey: string, festivalId: number, logger: Logger): Promise<number>;
 }
 
 /** Facts as a concert row stores them. */
@@ -48,6 +59,7 @@ export class ConcertMatchingService {
     private readonly venues: VenueRepository,
     private readonly artists: ArtistRepository,
     private readonly facts: ConcertFactsSource | null,
+    private readonly festivals: FestivalMatching,
   ) {}
 
   /**
@@ -57,12 +69,15 @@ export class ConcertMatchingService {
    */
   async matchEvent(payload: MatchConcertPayload, logger: Logger, { lookUp = true } = {}): Promise<Outcome<MatchResult>> {
     const { userId, eventKey, evening, venueId } = payload;
-    let concertId =
-      (await this.match.concertOfEvent(userId, eventKey)) ?? (venueId ? await this.match.userConcertAtVenue(userId, venueId, evening) : null);
-    let outcome: MatchResult['outcome'] = 'joined';
+    const ofEvent = await this.match.concertOfEvent(userId, eventKey);
+    // A festival's day at this venue takes the event before any act of it could.
+    const festivalId = !ofEvent && venueId ? await this.festivals.festivalAt(userId, venueId, evening) : null;
+    if (festivalId) return this.joinFestival(payload, festivalId, logger);
+    let concertId = ofEvent ?? (venueId ? await this.match.userConcertAtVenue(userId, venueId, evening) : null);
+    let outcome: 'joined' | 'matched' | 'needs_review' = 'joined';
     if (!concertId) {
       const venue = venueId ? await this.venues.findVisible(userId, venueId) : null;
-      let facts: StoredFacts | null = null;
+      let facts: StoredFacts | FestivalFacts | null = null;
       try {
         facts = venue && lookUp ? await this.factsFor(venue, evening) : null;
       } catch (error) {
@@ -70,6 +85,7 @@ export class ConcertMatchingService {
         if (isQuotaExhausted(error)) return retryLater(`waiting for setlist.fm: ${error.message}`, error.resumeAt);
         throw error;
       }
+      if (facts && 'kind' in facts) return this.joinFestival(payload, await this.festivals.recordDay(payload, venue, facts), logger);
       outcome = facts ? 'matched' : 'needs_review';
       concertId = await this.createConcert(payload, venue, facts);
     }
@@ -78,9 +94,14 @@ export class ConcertMatchingService {
     return done({ outcome, concertId });
   }
 
-  private async factsFor(venue: Venue, evening: string): Promise<StoredFacts | null> {
+  private async joinFestival(payload: MatchConcertPayload, festivalId: number, logger: Logger): Promise<Outcome<MatchResult>> {
+    await this.festivals.takeEventPhotos(payload.userId, payload.eventKey, festivalId, logger);
+    return done({ outcome: 'festival', festivalId });
+  }
+
+  private async factsFor(venue: Venue, evening: string): Promise<StoredFacts | FestivalFacts | null> {
     const facts = await this.facts?.at(venue, evening);
-    if (!facts) return null;
+    if (!facts || 'kind' in facts) return facts ?? null;
     const artistId = await sharedArtistOf(this.artists, facts);
     return {
       artistId,
@@ -112,7 +133,7 @@ export class ConcertMatchingService {
 }
 
 /** The shared artist setlist.fm named: by MusicBrainz id (its name kept current), else by its exact name. */
-export function sharedArtistOf(artists: ArtistRepository, facts: ConcertFacts): Promise<number> {
+export function sharedArtistOf(artists: ArtistRepository, facts: Pick<ConcertFacts, 'artist'>): Promise<number> {
   const { name, mbid, sortName } = facts.artist;
   return mbid ? artists.upsertByMbid({ name, sortName, mbid }) : artists.findOrCreateShared(name);
 }

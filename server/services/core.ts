@@ -18,7 +18,7 @@ import { OVERPASS_SERVICE, OverpassClient } from '../integrations/overpass/overp
 import { SetlistFmClient } from '../integrations/setlistfm/setlistfm-client.js';
 import { createSetlistFmUpstream } from '../integrations/setlistfm/setlistfm-upstream.js';
 import { createUpstreamFetch } from '../integrations/upstream-fetch.js';
-import { SetlistFmConcertFacts } from '../matching/setlistfm-concert-lookup.js';
+import { SetlistFmConcertFacts, setlistFmArtistSearch } from '../matching/setlistfm-concert-lookup.js';
 import { JobQueues } from '../queue/queues.js';
 import { createGlobalThrottle } from '../rate-limit/global-throttle.js';
 import { AccessRepository } from '../repositories/access.repository.js';
@@ -27,6 +27,7 @@ import { ArtistRepository } from '../repositories/artist.repository.js';
 import { ConcertRepository } from '../repositories/concert.repository.js';
 import { DuplicateGroupRepository } from '../repositories/duplicate-group.repository.js';
 import { ExportRepository } from '../repositories/export.repository.js';
+import { FestivalRepository } from '../repositories/festival.repository.js';
 import { HistoryExportRepository } from '../repositories/history-export.repository.js';
 import { InboxRepository } from '../repositories/inbox.repository.js';
 import { MailDeliveryRepository } from '../repositories/mail-delivery.repository.js';
@@ -52,6 +53,8 @@ import { SourceAccessError } from '../sources/photo-source.js';
 import { createStorage } from '../storage/index.js';
 import type { ObjectStorage } from '../storage/storage.js';
 import { AccessService } from './access.js';
+import { ArtistService } from './artist.service.js';
+import { FestivalService } from './festival.service.js';
 import { NotificationService } from './notification.service.js';
 import { RescanScheduleService } from './rescan-schedule.service.js';
 import { SourceService } from './source.service.js';
@@ -102,6 +105,7 @@ export function createCoreServices({
     match: new MatchRepository(db),
     inbox: new InboxRepository(db),
     concerts: new ConcertRepository(db),
+    festivals: new FestivalRepository(db),
     photoQueries: new PhotoQueryRepository(db),
     accounts: new AccountRepository(db),
     exportRows: new ExportRepository(db),
@@ -118,6 +122,10 @@ export function createCoreServices({
   const google = config.google && connectGoogleDrive(config.google, sources);
   const outside = connectOutsideWorld(config, redis, cacheRedis);
   const unsubscribeTokens = config.mail && new UnsubscribeTokens(config.mail.unsubscribeSecret);
+  const mediaUrls = new MediaUrls(config.media);
+  const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm), viewCache);
+  // setlist.fm's shows as it told us before (shared by every user), else asked now when configured.
+  const concertFacts = new SetlistFmConcertFacts(r.setlistfmShows, r.venues, outside.setlistfm);
   return {
     config,
     repositories,
@@ -128,12 +136,14 @@ export function createCoreServices({
     sources,
     google,
     outside,
-    mediaUrls: new MediaUrls(config.media),
+    mediaUrls,
+    artists,
     mailLinks: new MailLinks(config.http),
     unsubscribeTokens,
     venueDetection: new VenueDetectionService(r.venues, r.venueAliases, outside.cache, outside.overpass, config),
-    // setlist.fm's shows as it told us before (shared by every user), else asked now when configured.
-    concertFacts: new SetlistFmConcertFacts(r.setlistfmShows, r.venues, outside.setlistfm),
+    concertFacts,
+    // Matching (worker) records festival days; the festival pages and the inbox (web) assign their photos.
+    festivals: new FestivalService(access, r.festivals, r.concerts, r.artists, artists, r.venues, mediaUrls, concertFacts, viewCache),
     rescanSchedules: new RescanScheduleService(access, r.sources, r.scans, r.scanProgress, queues),
     // Without SMTP_URL no mail is queued or sent.
     notifications: new NotificationService(r.mailRecipients, r.mailDeliveries, r.mailFacts, queues, unsubscribeTokens, config.mail !== null),

@@ -218,7 +218,9 @@ export class InboxService {
     await this.rememberVenue(userId, concert, venue.id);
     let facts = null;
     try {
-      facts = this.concertFacts ? await this.concertFacts.at(venue, concert.concertDate) : null;
+      const found = this.concertFacts ? await this.concertFacts.at(venue, concert.concertDate) : null;
+      // A festival there that evening has no one artist to name: the artist the user chose (if any) decides.
+      facts = found && !('kind' in found) ? found : null;
     } catch (error) {
       logger.warn({ err: error, venueId: venue.id }, 'setlist.fm lookup failed; the concert keeps waiting for its artist');
     }

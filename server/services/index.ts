@@ -5,14 +5,12 @@
  */
 import { RecentWriters } from '../db/read-your-writes.js';
 import { SessionIndex } from '../repositories/session.repository.js';
-import { setlistFmArtistSearch } from '../matching/setlistfm-concert-lookup.js';
 import { WorkerConcurrencyStore } from '../queue/worker-concurrency.js';
 import { RateLimits } from '../rate-limit/limits.js';
 import { UploadLimits } from '../rate-limit/upload-limits.js';
 import { UploadTempFiles } from '../repositories/upload-temp-files.js';
 import { LibraryRemovalRepository } from '../repositories/library-removal.repository.js';
 import { AccountService } from './account.service.js';
-import { ArtistService } from './artist.service.js';
 import { AuthService } from './auth.service.js';
 import { ConcertService } from './concert.service.js';
 import { createCoreServices, type ServiceDependencies } from './core.js';
@@ -29,6 +27,7 @@ import { QueueAdminService } from './queue-admin.service.js';
 import { ScanService } from './scan.service.js';
 import { StatsService } from './stats.service.js';
 import { UploadService } from './upload.service.js';
+import { VenueHistoryService } from './venue-history.service.js';
 
 export type { ServiceDependencies } from './core.js';
 
@@ -37,7 +36,7 @@ export function createWebServices({
   ...dependencies
 }: ServiceDependencies & { passwordHasher?: PasswordHasher }) {
   const core = createCoreServices(dependencies);
-  const { config, repositories: r, storage, queues, viewCache, access, sources, mediaUrls, outside, rescanSchedules } = core;
+  const { config, repositories: r, storage, queues, viewCache, access, sources, mediaUrls, rescanSchedules, artists } = core;
   const { redis, queueRedis, cacheRedis = redis } = dependencies;
   const rateLimits = new RateLimits(redis, config, cacheRedis);
   const uploads = new UploadService(
@@ -48,7 +47,6 @@ export function createWebServices({
     new UploadLimits(redis, config),
     config,
   );
-  const artists = new ArtistService(r.artists, outside.setlistfm && setlistFmArtistSearch(outside.setlistfm), viewCache);
   const concerts = new ConcertService(access, r.concerts, artists, r.venues, r.venueAliases, r.photoQueries, mediaUrls, viewCache);
   const photoCuration = new PhotoCurationService(access, r.photoQueries, r.concerts, queues, mediaUrls, viewCache);
   const scans = new ScanService(access, r.scans, r.scanProgress, r.photos, r.processedFiles, queues, rateLimits, viewCache);
@@ -80,10 +78,10 @@ export function createWebServices({
       viewCache,
     ),
     duplicates: new DuplicateService(access, r.duplicateGroups, mediaUrls, viewCache),
-    artists,
     concerts,
     photoCuration,
     stats: new StatsService(r.stats, viewCache),
+    venueHistory: new VenueHistoryService(r.venues, r.concerts, mediaUrls),
     homeCity: new HomeCityService(r.users, viewCache),
     playlists: new PlaylistService(access, r.concerts),
     queueAdmin: new QueueAdminService(queues, new WorkerConcurrencyStore(queueRedis, config)),
@@ -97,7 +95,7 @@ export function createWebServices({
       r.venues,
       r.venueAliases,
       r.artists,
-      outside.setlistfm,
+      core.outside.setlistfm,
       core.concertFacts,
       config,
       viewCache,

@@ -20,7 +20,7 @@ export class StatsService {
   }
 
   private async compute(userId: number) {
-    const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs, venueYears, placeFirstYears, home] = await Promise.all([
+    const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs, venueYears, placeFirstYears, home, festivals] = await Promise.all([
       this.stats.calendar(userId),
       this.stats.distinct(userId),
       this.stats.visiblePhotoCount(userId),
@@ -32,6 +32,7 @@ export class StatsService {
       this.stats.venueYears(userId),
       this.stats.placeFirstYears(userId),
       this.stats.home(userId),
+      this.stats.festivalActs(userId),
     ]);
     const totalConcerts = calendar.reduce((sum, row) => sum + row.count, 0);
     const cities = places.filter((place): place is typeof place & { city: string } => place.city !== null);
@@ -42,6 +43,8 @@ export class StatsService {
       totalPhotos,
       totalArtists: distinct.artists,
       totalVenues: distinct.venues,
+      /** Acts seen at festivals (each also counts as a concert) and the festivals they were at. */
+      festivals,
       perYear: concertsPerYear(calendar),
       perWeekday: ISO_WEEKDAYS.map((weekday) => ({
         weekday,

@@ -4,6 +4,7 @@ import { authRouter } from '../routers/auth.router.js';
 import { concertsRouter } from '../routers/concerts.router.js';
 import { duplicatesRouter } from '../routers/duplicates.router.js';
 import { exportsRouter } from '../routers/exports.router.js';
+import { festivalsRouter } from '../routers/festivals.router.js';
 import { homeCityRouter } from '../routers/home-city.router.js';
 import { inboxRouter } from '../routers/inbox.router.js';
 import { notificationsRouter } from '../routers/notifications.router.js';
@@ -11,6 +12,7 @@ import { photosRouter } from '../routers/photos.router.js';
 import { scansRouter } from '../routers/scans.router.js';
 import { sourcesRouter } from '../routers/sources.router.js';
 import { statsRouter } from '../routers/stats.router.js';
+import { venuesRouter } from '../routers/venues.router.js';
 import type { ViewSpec } from '../http/cached-views.js';
 import { router, type ProcedureMeta } from './init.js';
 
@@ -21,9 +23,11 @@ export const appRouter = router({
   photos: photosRouter,
   duplicates: duplicatesRouter,
   concerts: concertsRouter,
+  festivals: festivalsRouter,
   artists: artistsRouter,
   inbox: inboxRouter,
   stats: statsRouter,
+  venues: venuesRouter,
   homeCity: homeCityRouter,
   exports: exportsRouter,
   admin: adminRouter,

@@ -14,6 +14,8 @@ import {
   artists,
   concerts,
   duplicateGroups,
+  festivalActs,
+  festivals,
   historyExports,
   mailDeliveries,
   photos,
@@ -110,6 +112,7 @@ const HEADER = [
   'City',
   'Country',
   'Tour',
+  'Festival',
   'Status',
   'Supporting acts',
   'Setlist',
@@ -150,10 +153,15 @@ describe('the history export', () => {
     const [venue] = await db()
       .insert(venues)
       .values({ name: `Paradiso ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude: 52.3622, longitude: 4.884 });
+    // The first concert is an act of a festival whose name needs quoting too.
+    const [festival] = await db()
+      .insert(festivals)
+      .values({ userId: fan.user.id, name: `Weekend, "Live" ${tag}`, siteKey: 'paradiso', siteName: 'Paradiso', firstDate: '2018-03-02', lastDate: '2018-03-02', source: 'user' });
     const [first] = await db()
       .insert(concerts)
       .values({
         userId: fan.user.id,
+        festivalId: festival.insertId,
         concertDate: '2018-03-02',
         artistId: artist.insertId,
         venueId: venue.insertId,
@@ -207,6 +215,7 @@ describe('the history export', () => {
         'Amsterdam',
         'NL',
         'World Tour 2018',
+        `Weekend, "Live" ${tag}`,
         'confirmed',
         "'=cmd|calc; Opener One",
         'Intro (tape); Song, A; Song B; Finale',
@@ -224,6 +233,7 @@ describe('the history export', () => {
         'Utrecht',
         'NL',
         "'+1 Tour",
+        '',
         'needs_review',
         '',
         '',
@@ -233,7 +243,7 @@ describe('the history export', () => {
         `'=HYPERLINK("http://evil.example","click")`,
         '',
       ],
-      ['2019-07-05', '', '', '', "'-Minus", '', '', 'needs_review', '', '', '0', '0', '0', "'@SUM(A1:A2)", ''],
+      ['2019-07-05', '', '', '', "'-Minus", '', '', '', 'needs_review', '', '', '0', '0', '0', "'@SUM(A1:A2)", ''],
     ]);
   });
 
@@ -254,6 +264,7 @@ describe('the history export', () => {
         city: 'Amsterdam',
         country: 'NL',
         tour: 'World Tour 2018',
+        festival: `Weekend, "Live" ${tag}`,
         status: 'confirmed',
         supportingActs: ['=cmd|calc', 'Opener One'],
         setlist: [
@@ -276,6 +287,7 @@ describe('the history export', () => {
         city: 'Utrecht',
         country: 'NL',
         tour: '+1 Tour',
+        festival: null,
         status: 'needs_review',
         supportingActs: [],
         setlist: [],
@@ -293,6 +305,7 @@ describe('the history export', () => {
         city: '-Minus',
         country: null,
         tour: null,
+        festival: null,
         status: 'needs_review',
         supportingActs: [],
         setlist: [],
@@ -418,7 +431,15 @@ describe('deleting an account', () => {
     await db()
       .insert(artists)
       .values({ name: `Own artist ${userId} ${tag}`, source: 'user', userId });
-    const [concert] = await db().insert(concerts).values({ userId, concertDate: '2020-02-02', artistId: artist.insertId, venueId: venue.insertId });
+    const [festival] = await db()
+      .insert(festivals)
+      .values({ userId, name: 'Weekend', siteKey: 'hall', siteName: 'Hall', firstDate: '2020-02-02', lastDate: '2020-02-02', source: 'user' });
+    const [concert] = await db()
+      .insert(concerts)
+      .values({ userId, concertDate: '2020-02-02', artistId: artist.insertId, venueId: venue.insertId, festivalId: festival.insertId });
+    await db()
+      .insert(festivalActs)
+      .values({ userId, festivalId: festival.insertId, dayDate: '2020-02-02', artistId: artist.insertId, position: 0, concertId: concert.insertId });
     const [group] = await db().insert(duplicateGroups).values({ userId, kind: 'exact' });
     fileCounter += 1;
     const [photo] = await db()

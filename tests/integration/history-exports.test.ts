@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { artists, concerts, historyExports, photos, venues } from '../../drizzle/schema/index.js';
+import { artists, concerts, festivals, historyExports, photos, venues } from '../../drizzle/schema/index.js';
 import type { HistoryExportFormat } from '../../shared/export.js';
 import { historyExportRowSchema } from '../../shared/export.schema.js';
 import { findBookFonts } from '../../server/exports/pdf-fonts.js';
@@ -182,10 +182,15 @@ async function history(userId: number) {
       ],
       notes: 'Front row, "unforgettable"',
     });
+  // The second concert is an act seen at a festival: the files name it.
+  const [festival] = await db()
+    .insert(festivals)
+    .values({ userId, name: `Paradiso Weekend ${tag}`, siteKey: 'paradiso', siteName: 'Paradiso', firstDate: '2018-03-02', lastDate: '2018-03-02', source: 'user' });
   const [second] = await db()
     .insert(concerts)
     .values({
       userId,
+      festivalId: festival.insertId,
       concertDate: '2018-03-02',
       artistId: russian.insertId,
       venueId: venue.insertId,
@@ -208,6 +213,7 @@ const HEADER = [
   'City',
   'Country',
   'Tour',
+  'Festival',
   'Status',
   'Supporting acts',
   'Setlist',
@@ -240,6 +246,7 @@ describe('background exports of the history', () => {
         'Amsterdam',
         'NL',
         'Skeleton Tree Tour',
+        '',
         'confirmed',
         'Opener One',
         'Intro (tape); Anthrocene; Jesus Alone; Push the Sky Away',
@@ -257,6 +264,7 @@ describe('background exports of the history', () => {
         'Amsterdam',
         'NL',
         '',
+        `Paradiso Weekend ${tag}`,
         'confirmed',
         '',
         'Владивосток 2000; Утекай',
@@ -266,7 +274,7 @@ describe('background exports of the history', () => {
         '',
         '',
       ],
-      ['2019-06-21', '', '', '', 'Utrecht', 'NL', '', 'needs_review', '', '', '0', '0', '0', '', ''],
+      ['2019-06-21', '', '', '', 'Utrecht', 'NL', '', '', 'needs_review', '', '', '0', '0', '0', '', ''],
     ]);
 
     const row = await rowOf(exportId);
@@ -343,7 +351,7 @@ describe('background exports of the history', () => {
     }
     // The DejaVu font draws Cyrillic where the machine has it; without it the letters would be "?".
     const cyrillic = findBookFonts().embedded;
-    for (const expected of ['Friday, 2 March 2018', `Мумий Тролль ${tag}`, '1. Владивосток 2000', '2. Утекай', 'Concert 2 of 3']) {
+    for (const expected of ['Friday, 2 March 2018', `Мумий Тролль ${tag}`, `At Paradiso Weekend ${tag}`, '1. Владивосток 2000', '2. Утекай', 'Concert 2 of 3']) {
       expect(second).toContain(cyrillic ? expected : expected.replace(/[^\x20-\xff]/g, '?'));
     }
     for (const expected of ['Friday, 21 June 2019', 'Unknown artist', 'Utrecht, NL', 'Not confirmed yet', 'No setlist yet', 'Concert 3 of 3']) {

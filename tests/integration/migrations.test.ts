@@ -25,6 +25,8 @@ describe('db:migrate', () => {
         'artists',
         'concerts',
         'duplicate_groups',
+        'festival_acts',
+        'festivals',
         'history_exports',
         'mail_deliveries',
         'photos',

@@ -17,6 +17,8 @@ describe('drizzle/partitioning.sql', () => {
       expect(rows).toEqual([
         { t: 'concerts', n: 64, method: 'HASH' },
         { t: 'duplicate_groups', n: 16, method: 'HASH' },
+        { t: 'festivals', n: 16, method: 'HASH' },
+        { t: 'festival_acts', n: 16, method: 'HASH' },
         { t: 'history_exports', n: 16, method: 'HASH' },
         { t: 'mail_deliveries', n: 16, method: 'HASH' },
         { t: 'photos', n: 64, method: 'HASH' },

@@ -240,6 +240,7 @@ describe('stats.summary', () => {
       totalPhotos: 1,
       totalArtists: 0,
       totalVenues: 0,
+      festivals: { festivals: 0, acts: 0 },
       perYear: [],
       perWeekday: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, count: 0 })),
       topArtists: [],

@@ -101,7 +101,7 @@ async function matchEvent(userId: number, evening: string, place: { latitude: nu
   };
   const outcome = await concertMatching.matchEvent(payload, logger);
   const result = outcome.status === 'done' ? outcome.value : null;
-  return { venue, result, concertId: result?.concertId ?? null };
+  return { venue, result, concertId: result && 'concertId' in result ? result.concertId : null };
 }
 
 describe("one user's entries in another user's history", () => {

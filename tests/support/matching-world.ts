@@ -22,6 +22,8 @@ const API_KEY = 'test-setlistfm-key';
 export interface MatchingWorldOptions {
   label: string;
   concerts: number;
+  /** The demo festival too (two days at Flevopark; scripts/demo-library/lineup.ts). */
+  festival?: boolean;
   /** Which processes reach the stand-ins: a worker without them stands for an outage or a missing API key. */
   outside: { web: boolean; worker: boolean };
   setlistfmFaults?: SetlistFmStandInOptions['faults'];
@@ -32,10 +34,10 @@ export interface MatchingWorldOptions {
 /** The password of every fan importDemoLibrary signs up, for tests that log in as them (in a browser). */
 export const FAN_PASSWORD = 'correct horse battery';
 
-export async function startMatchingWorld({ label, concerts, outside, setlistfmFaults, appEnv = {} }: MatchingWorldOptions) {
+export async function startMatchingWorld({ label, concerts, festival = false, outside, setlistfmFaults, appEnv = {} }: MatchingWorldOptions) {
   const libraryRoot = await mkdtemp(join(tmpdir(), `ch-${label}-`));
   const folder = join(libraryRoot, 'demo');
-  const manifest = await generateDemoLibrary(folder, { concerts, photosPerConcert: 4 });
+  const manifest = await generateDemoLibrary(folder, { concerts, photosPerConcert: 4, festival });
   const setlistfm = await startSetlistFmStandIn({ manifest, apiKey: API_KEY, ...(setlistfmFaults ? { faults: setlistfmFaults } : {}) });
   const overpass = await startOverpassStandIn();
   const database = await ownDatabase(label);

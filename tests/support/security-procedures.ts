@@ -16,7 +16,7 @@ import { adminProcedure, protectedProcedure } from '../../server/trpc/init.js';
  * Artists and venues are either shared (setlist.fm, OpenStreetMap: anyone may name
  * them) or a user's own (names they typed): the matrix names the own kind.
  */
-export const OWNED_KINDS = ['source', 'scan', 'photo', 'concert', 'duplicateGroup', 'export', 'artist', 'venue'] as const;
+export const OWNED_KINDS = ['source', 'scan', 'photo', 'concert', 'duplicateGroup', 'export', 'artist', 'venue', 'festival', 'festivalAct'] as const;
 export type OwnedKind = (typeof OWNED_KINDS)[number];
 
 /** Id field names that mean the same kind of thing wherever they appear. */
@@ -31,6 +31,8 @@ const OWNED_BY_FIELD: Record<string, OwnedKind> = {
   exportId: 'export',
   artistId: 'artist',
   venueId: 'venue',
+  festivalId: 'festival',
+  actId: 'festivalAct',
 };
 
 /** Names whose meaning depends on the procedure (`id`, or `sourceIds` meaning concerts, not libraries). */
@@ -87,6 +89,9 @@ const SAMPLE_STRINGS: Record<string, string> = {
   setlistId: '63de4613',
   countryCode: 'NL',
   mbid: '5b11f4ce-a62d-471e-81fc-a69a8278c7da',
+  setStart: '21:00',
+  setEnd: '22:30',
+  dayDate: '2019-07-05',
 };
 const FALLBACK_STRINGS = ['Sample', 'abcd1234', '2019-07-05', 'Europe/Amsterdam', 'someone@example.test'];
 const MAX_SHAPES = 64;

@@ -10,6 +10,8 @@ import {
   artists,
   concerts,
   duplicateGroups,
+  festivalActs,
+  festivals,
   historyExports,
   photos,
   processedFiles,
@@ -119,7 +121,28 @@ export async function buildOwned(app: RunningApp, owner: User, importRoot: strin
     const [row] = await db.insert(historyExports).values({ userId, format, status: 'failed', error: 'Built in a test' });
     exportIds.push(row.insertId);
   }
+  // A festival with two acts, one seen (the second concert), and photo 3 waiting for an act; the first concert stays a show of its own.
+  const [festival] = await db.insert(festivals).values({
+    userId,
+    name: `Own festival ${userId}`,
+    siteKey: 'flevopark',
+    siteName: 'Flevopark',
+    firstDate: '2019-07-05',
+    lastDate: '2019-07-05',
+    source: 'user',
+  });
+  const festivalActIds: number[] = [];
+  for (const [position, artistId] of artistIds.entries()) {
+    const [act] = await db
+      .insert(festivalActs)
+      .values({ userId, festivalId: festival.insertId, dayDate: '2019-07-05', artistId, position, concertId: position === 0 ? concertIds[1]! : null });
+    festivalActIds.push(act.insertId);
+  }
+  await db.update(concerts).set({ festivalId: festival.insertId }).where(eq(concerts.id, concertIds[1]!));
+  await db.update(photos).set({ festivalId: festival.insertId }).where(eq(photos.id, photoIds[3]!));
   return {
+    festival: [festival.insertId],
+    festivalAct: festivalActIds,
     source: sourceIds,
     scan: scanIds,
     photo: photoIds,
@@ -153,6 +176,8 @@ export async function snapshotOf(app: RunningApp, userId: number) {
     processedFiles: await db.select().from(processedFiles).where(eq(processedFiles.userId, userId)),
     artists: await db.select().from(artists).where(eq(artists.userId, userId)).orderBy(artists.id),
     venues: await db.select().from(venues).where(eq(venues.userId, userId)).orderBy(venues.id),
+    festivals: await db.select().from(festivals).where(eq(festivals.userId, userId)).orderBy(festivals.id),
+    festivalActs: await db.select().from(festivalActs).where(eq(festivalActs.userId, userId)).orderBy(festivalActs.id),
     storageKeys: storageKeys.sort(),
   };
 }

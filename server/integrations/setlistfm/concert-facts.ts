@@ -18,6 +18,9 @@ export interface ConcertFacts {
   url: string | null;
 }
 
+/** A MusicBrainz id; setlist.fm sends other text (or none) for artists MusicBrainz does not know. */
+export const MBID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 // The limits of shared/concert.schema.ts: setlist.fm's free text can exceed them.
 const MAX_NAME = 255;
 const MAX_INFO = 500;
