@@ -52,7 +52,16 @@ export async function createApp({ config, logger, runtime }: AppDependencies) {
       contentSecurityPolicy:
         config.clientMode === 'vite'
           ? false
-          : { directives: { imgSrc: ["'self'", 'data:', ...(config.media.cdnBaseUrl ? [new URL(config.media.cdnBaseUrl).origin] : [])] } },
+          : {
+              directives: {
+                imgSrc: [
+                  "'self'",
+                  'data:',
+                  ...(config.media.cdnBaseUrl ? [new URL(config.media.cdnBaseUrl).origin] : []),
+                  ...(config.map.tiles ? [config.map.tiles.origin] : []),
+                ],
+              },
+            },
       hsts: config.isProduction,
     }),
   );

@@ -32,6 +32,17 @@ describe('loadConfig', () => {
     expect(config.clientMode).toBe('static');
   });
 
+  it('takes a tile URL template only with {z}, {x} and {y} in an http(s) URL', () => {
+    expect(loadConfig({}).map.tiles).toBeNull();
+    expect(loadConfig({ MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' }).map.tiles).toEqual({
+      urlTemplate: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      origin: 'https://tile.openstreetmap.org',
+      attribution: '© OpenStreetMap contributors',
+    });
+    expect(() => loadConfig({ MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}.png' })).toThrow(/MAP_TILE_URL: Use \{z\}, \{x\} and \{y\}/);
+    expect(() => loadConfig({ MAP_TILE_URL: 'javascript:alert(1)//{z}{x}{y}' })).toThrow(/MAP_TILE_URL: Use an http\(s\) URL/);
+  });
+
   it('rejects a short session secret', () => {
     expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/);
   });

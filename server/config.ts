@@ -14,6 +14,11 @@ const INLINE_ABLE_QUEUES = ['image'] as const;
 
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+/** A tile URL template: http(s), with {z}, {x} and {y} where the tile's numbers go. */
+const tileUrlTemplate = z
+  .string()
+  .refine((template) => ['{z}', '{x}', '{y}'].every((part) => template.includes(part)), 'Use {z}, {x} and {y} where the tile numbers go')
+  .refine((template) => z.url({ protocol: /^https?$/ }).safeParse(template.replace(/\{[zxy]\}/g, '0')).success, 'Use an http(s) URL');
 const intFrom = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 const booleanFlag = (fallback: boolean) =>
@@ -128,6 +133,9 @@ export const envSchema = z
     AWS_SECRET_ACCESS_KEY: optionalString,
     AWS_SESSION_TOKEN: optionalString,
     CDN_BASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    /** Raster map tiles for the stats map, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png; unset: the bundled outline map. */
+    MAP_TILE_URL: z.preprocess(emptyAsUndefined, tileUrlTemplate.optional()),
+    MAP_TILE_ATTRIBUTION: z.string().trim().min(1).max(200).default('© OpenStreetMap contributors'),
     MEDIA_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     MEDIA_URL_TTL_SECONDS: intFrom(86_400, 300, 7 * 86_400),
     LOCAL_IMPORT_ROOTS: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -322,6 +330,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Debian's ffmpeg (scripts/ensure-ffmpeg.sh) makes a video's poster frame, within this time; without it a video has none. */
       ffmpegPath: e.FFMPEG_PATH,
       posterTimeoutMs: e.VIDEO_POSTER_TIMEOUT_SECONDS * 1000,
+    },
+    /** The stats map's raster tiles when an operator configured a tile server; null: the offline outline map. */
+    map: {
+      tiles: e.MAP_TILE_URL
+        ? { urlTemplate: e.MAP_TILE_URL, origin: new URL(e.MAP_TILE_URL.replace(/\{[zxy]\}/g, '0')).origin, attribution: e.MAP_TILE_ATTRIBUTION }
+        : null,
     },
     imports: {
       localRoots: importRoots(e.LOCAL_IMPORT_ROOTS, e.DATA_DIR, e.NODE_ENV),

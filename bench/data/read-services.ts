@@ -53,7 +53,7 @@ export function readServices(config: AppConfig, db: Database) {
   return {
     concerts,
     photoCuration,
-    stats: new StatsService(new StatsRepository(db), noViewCache),
+    stats: new StatsService(new StatsRepository(db), { tiles: null }, noViewCache),
     inbox: new InboxService(
       access,
       new InboxRepository(db),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { actBySetTimes, clusterFestivalPhotos, rankActs, type LineupActForFit } from './festival-clusters.js';
 
-const MAIN = { latitude: 52.3600, longitude: 4.9500 };
+const MAIN = { latitude: 52.36, longitude: 4.95 };
 // About 250 m east of the main stage.
-const LAKE = { latitude: 52.3600, longitude: 4.9537 };
+const LAKE = { latitude: 52.36, longitude: 4.9537 };
 const ZONE = 'Europe/Amsterdam';
 
 /** A photo at a local time of 2023-07-14's evening in Amsterdam (UTC+2 in July). */
@@ -41,7 +41,15 @@ describe('clustering a festival day', () => {
   });
 });
 
-const act = (id: number, over: Partial<LineupActForFit> = {}): LineupActForFit => ({ id, stage: 'Main Stage', position: id, setStart: null, setEnd: null, seen: false, ...over });
+const act = (id: number, over: Partial<LineupActForFit> = {}): LineupActForFit => ({
+  id,
+  stage: 'Main Stage',
+  position: id,
+  setStart: null,
+  setEnd: null,
+  seen: false,
+  ...over,
+});
 
 describe('ranking the day’s acts for a cluster', () => {
   const [cluster] = clusterFestivalPhotos([photo(1, '21:10', LAKE), photo(2, '21:40', LAKE)]);
@@ -53,14 +61,25 @@ describe('ranking the day’s acts for a cluster', () => {
   });
 
   it('puts the act whose set times hold the cluster first and one played at another time last', () => {
-    const ranked = rankActs(cluster!, [act(1, { setStart: '18:00', setEnd: '19:00' }), act(2), act(3, { setStart: '21:00', setEnd: '22:00' })], new Map());
+    const ranked = rankActs(
+      cluster!,
+      [act(1, { setStart: '18:00', setEnd: '19:00' }), act(2), act(3, { setStart: '21:00', setEnd: '22:00' })],
+      new Map(),
+    );
     expect(ranked.map((r) => r.actId)).toEqual([3, 2, 1]);
     expect(ranked[0]!.reasons).toEqual(['in_set_time']);
     expect(ranked[2]!.reasons).toEqual(['outside_set_time']);
   });
 
   it('prefers the act at the stage the photos were taken at, once the stage’s place is known', () => {
-    const ranked = rankActs(cluster!, [act(1, { stage: 'Main Stage' }), act(2, { stage: 'Lake Stage' })], new Map([['Main Stage', MAIN], ['Lake Stage', LAKE]]));
+    const ranked = rankActs(
+      cluster!,
+      [act(1, { stage: 'Main Stage' }), act(2, { stage: 'Lake Stage' })],
+      new Map([
+        ['Main Stage', MAIN],
+        ['Lake Stage', LAKE],
+      ]),
+    );
     expect(ranked.map((r) => [r.actId, r.reasons])).toEqual([
       [2, ['at_its_stage']],
       [1, ['at_another_stage']],
@@ -76,9 +95,21 @@ describe('assigning by set times', () => {
   });
 
   it('assigns nothing when no set or two sets hold the cluster, unless the stage tells them apart', () => {
-    const overlapping = [act(1, { stage: 'Main Stage', setStart: '23:30', setEnd: '01:00' }), act(2, { stage: 'Lake Stage', setStart: '23:45', setEnd: '00:50' })];
+    const overlapping = [
+      act(1, { stage: 'Main Stage', setStart: '23:30', setEnd: '01:00' }),
+      act(2, { stage: 'Lake Stage', setStart: '23:45', setEnd: '00:50' }),
+    ];
     expect(actBySetTimes(late!, [act(1)], new Map())).toBeNull();
     expect(actBySetTimes(late!, overlapping, new Map())).toBeNull();
-    expect(actBySetTimes(late!, overlapping, new Map([['Main Stage', MAIN], ['Lake Stage', LAKE]]))).toBe(1);
+    expect(
+      actBySetTimes(
+        late!,
+        overlapping,
+        new Map([
+          ['Main Stage', MAIN],
+          ['Lake Stage', LAKE],
+        ]),
+      ),
+    ).toBe(1);
   });
 });

@@ -46,7 +46,10 @@ export function clusterFestivalPhotos(photos: readonly ClusterablePhoto[]): Phot
     const point = photo.latitude !== null && photo.longitude !== null ? { latitude: photo.latitude, longitude: photo.longitude } : null;
     const last = clusters.at(-1);
     const sameCluster =
-      last && last.evening === evening && minute - last.end <= CLUSTER_GAP_MINUTES && !(point && last.center && distanceMeters(point, last.center) > STAGE_SPLIT_METERS);
+      last &&
+      last.evening === evening &&
+      minute - last.end <= CLUSTER_GAP_MINUTES &&
+      !(point && last.center && distanceMeters(point, last.center) > STAGE_SPLIT_METERS);
     if (sameCluster) {
       last.photoIds.push(photo.id);
       last.end = minute;

@@ -22,7 +22,13 @@ import type { FestivalAct, FestivalRepository, FestivalRow, LineupAct } from '..
 import type { Venue, VenueRepository } from '../repositories/venue.repository.js';
 import type { AccessService } from './access.js';
 import type { ArtistService } from './artist.service.js';
-import { sharedArtistOf, type ConcertFactsSource, type FestivalFacts, type FestivalMatching, type MatchConcertPayload } from './concert-matching.service.js';
+import {
+  sharedArtistOf,
+  type ConcertFactsSource,
+  type FestivalFacts,
+  type FestivalMatching,
+  type MatchConcertPayload,
+} from './concert-matching.service.js';
 
 /** setlist.fm's facts of an evening at a venue: asked for the lineup when the user turns a concert into a festival. */
 export type FestivalLineupSource = ConcertFactsSource;
@@ -214,7 +220,13 @@ export class FestivalService implements FestivalMatching {
     const siteName = facts?.siteName ?? venue?.name ?? concert.city ?? 'Festival';
     const lineup = facts ? await this.lineupOf(facts) : [];
     if (concert.artistId && !lineup.some((act) => act.artistId === concert.artistId)) {
-      lineup.push({ artistId: concert.artistId, stage: null, setlistfmId: concert.setlistfmId, setlistfmUrl: concert.setlistfmUrl, setlist: concert.setlist });
+      lineup.push({
+        artistId: concert.artistId,
+        stage: null,
+        setlistfmId: concert.setlistfmId,
+        setlistfmUrl: concert.setlistfmUrl,
+        setlist: concert.setlist,
+      });
     }
     const festivalId = await this.festivals.joinOrCreate(
       userId,

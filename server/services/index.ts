@@ -80,7 +80,7 @@ export function createWebServices({
     duplicates: new DuplicateService(access, r.duplicateGroups, mediaUrls, viewCache),
     concerts,
     photoCuration,
-    stats: new StatsService(r.stats, viewCache),
+    stats: new StatsService(r.stats, config.map, viewCache),
     venueHistory: new VenueHistoryService(r.venues, r.concerts, mediaUrls),
     homeCity: new HomeCityService(r.users, viewCache),
     playlists: new PlaylistService(access, r.concerts),

@@ -2,6 +2,7 @@ import { mapVenues, newPlacesPerYear, travelFrom } from '../../shared/travel.js'
 import { ISO_WEEKDAYS, MILESTONES, TOP_ARTISTS, TOP_CITIES, TOP_SONGS, TOP_VENUES } from '../../shared/stats.schema.js';
 import { viewTags } from '../cache/view-versions.js';
 import { CACHE_TTL, noViewCache, type ViewCache } from '../cache/versioned-cache.js';
+import type { AppConfig } from '../config.js';
 import type { StatsRepository } from '../repositories/stats.repository.js';
 
 /**
@@ -12,6 +13,7 @@ import type { StatsRepository } from '../repositories/stats.repository.js';
 export class StatsService {
   constructor(
     private readonly stats: StatsRepository,
+    private readonly map: AppConfig['map'],
     private readonly cache: ViewCache = noViewCache,
   ) {}
 
@@ -20,20 +22,21 @@ export class StatsService {
   }
 
   private async compute(userId: number) {
-    const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs, venueYears, placeFirstYears, home, festivals] = await Promise.all([
-      this.stats.calendar(userId),
-      this.stats.distinct(userId),
-      this.stats.visiblePhotoCount(userId),
-      this.stats.topArtists(userId, TOP_ARTISTS),
-      this.stats.topVenues(userId, TOP_VENUES),
-      this.stats.places(userId),
-      this.stats.nthConcerts(userId, MILESTONES),
-      this.stats.topSongs(userId, TOP_SONGS),
-      this.stats.venueYears(userId),
-      this.stats.placeFirstYears(userId),
-      this.stats.home(userId),
-      this.stats.festivalActs(userId),
-    ]);
+    const [calendar, distinct, totalPhotos, topArtists, topVenues, places, reached, topSongs, venueYears, placeFirstYears, home, festivals] =
+      await Promise.all([
+        this.stats.calendar(userId),
+        this.stats.distinct(userId),
+        this.stats.visiblePhotoCount(userId),
+        this.stats.topArtists(userId, TOP_ARTISTS),
+        this.stats.topVenues(userId, TOP_VENUES),
+        this.stats.places(userId),
+        this.stats.nthConcerts(userId, MILESTONES),
+        this.stats.topSongs(userId, TOP_SONGS),
+        this.stats.venueYears(userId),
+        this.stats.placeFirstYears(userId),
+        this.stats.home(userId),
+        this.stats.festivalActs(userId),
+      ]);
     const totalConcerts = calendar.reduce((sum, row) => sum + row.count, 0);
     const cities = places.filter((place): place is typeof place & { city: string } => place.city !== null);
     const milestones = reached.map(({ rank, ...concert }) => ({ n: rank, concert }));
@@ -63,6 +66,8 @@ export class StatsService {
         venues: mapVenues(venueYears),
         /** Concerts without a venue, so without a position: not on the map, not in the distances. */
         leftOut: totalConcerts - venueYears.reduce((sum, row) => sum + row.count, 0),
+        /** The operator's tile server, drawn under the circles; null: the offline outline map. */
+        tiles: this.map.tiles && { urlTemplate: this.map.tiles.urlTemplate, attribution: this.map.tiles.attribution },
       },
       /** Null without a home city. */
       travel: home && { home: { name: home.name, countryCode: home.countryCode }, ...travelFrom(home, venueYears) },

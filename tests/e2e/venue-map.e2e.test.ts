@@ -4,10 +4,13 @@
  * per venue with a position, the distance card's figures and no sideways scrolling.
  */
 import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concerts, users, venues } from '../../drizzle/schema/index.js';
 import { launchChromium, screenshotPath } from '../support/browser.js';
@@ -127,4 +130,89 @@ describe('the venue map in Chromium', () => {
       }
     });
   }
+});
+
+describe('the venue map on the operator’s tiles in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let tiles: Server;
+  const tileRequests: string[] = [];
+  beforeAll(async () => {
+    // A tile server speaking OpenStreetMap's scheme: one grey 256 px PNG for every /{z}/{x}/{y}.png.
+    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#d8d8d0' } })
+      .png()
+      .toBuffer();
+    tiles = createServer((request, response) => {
+      tileRequests.push(request.url ?? '');
+      if (!/^\/tiles\/\d+\/\d+\/\d+\.png$/.test(request.url ?? '')) return response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    });
+    await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
+    const { port } = tiles.address() as AddressInfo;
+    app = await startTestApp(
+      testEnv({
+        CLIENT_MODE: 'vite',
+        VITE_HMR_PORT: String(46_000 + (process.pid % 5_000)),
+        DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
+        MAP_TILE_URL: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png`,
+        MAP_TILE_ATTRIBUTION: 'Test tiles',
+      }),
+    );
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await new Promise((resolve) => tiles?.close(resolve));
+  });
+
+  it('draws the venues on the tiles, zoomed to them, with the credit', async () => {
+    const page = await browser.newPage({ viewport: DESKTOP, reducedMotion: 'reduce', locale: 'en-US' });
+    try {
+      const email = uniqueEmail('e2e-venue-tiles');
+      await page.goto(app.url);
+      await page.getByRole('button', { name: 'Create an account' }).click();
+      await page.getByLabel('Name').fill('Tess');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.getByTestId('user-name').waitFor(WAIT);
+      const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+      const db = app.database.db;
+      for (const [name, latitude, longitude] of [
+        ['Paradiso', 52.3622, 4.8838],
+        ['Melkweg', 52.3646, 4.8811],
+      ] as const) {
+        const [venue] = await db.insert(venues).values({ name: `${name} tiles ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude, longitude });
+        await db.insert(concerts).values({
+          userId: user!.id,
+          concertDate: '2019-06-01',
+          venueId: venue.insertId,
+          city: 'Amsterdam',
+          countryCode: 'NL',
+          status: 'confirmed',
+        });
+      }
+
+      await page.goto(`${app.url}/#/stats`);
+      const map = page.getByRole('region', { name: "Where you've been" });
+      await map.getByTestId('map-tiles').waitFor(WAIT);
+      expect(await map.getByTestId('venue-dot').count()).toBe(2);
+      // Two venues 300 m apart: the deepest zoom allowed (13), not the whole world; every tile drawn is one the server sent.
+      await expect.poll(() => tileRequests.filter((url) => url.startsWith('/tiles/13/')).length, WAIT).toBeGreaterThan(0);
+      const hrefs = await map
+        .locator('[data-testid="map-tiles"] image')
+        .evaluateAll((images) => images.map((image) => image.getAttribute('href') ?? ''));
+      expect(hrefs.length).toBeGreaterThan(0);
+      expect(hrefs.every((href) => /\/tiles\/13\/\d+\/\d+\.png$/.test(href))).toBe(true);
+      // Paradiso is in tile 13/4207/2692 (x = floor((4.8838 + 180) / 360 × 8192), y by the Mercator formula).
+      expect(hrefs.some((href) => href.endsWith('/tiles/13/4207/2692.png'))).toBe(true);
+      expect(await map.getByText('Map tiles: Test tiles').count()).toBe(1);
+      expect(await map.locator('.venue-map__countries').count()).toBe(0);
+      await map.getByRole('link', { name: `Paradiso tiles ${tag}, Amsterdam: 1 concert` }).click();
+      await page.waitForURL(/#\/venues\/\d+$/, WAIT);
+    } finally {
+      await page.close();
+    }
+  });
 });

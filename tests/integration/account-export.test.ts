@@ -156,7 +156,15 @@ describe('the history export', () => {
     // The first concert is an act of a festival whose name needs quoting too.
     const [festival] = await db()
       .insert(festivals)
-      .values({ userId: fan.user.id, name: `Weekend, "Live" ${tag}`, siteKey: 'paradiso', siteName: 'Paradiso', firstDate: '2018-03-02', lastDate: '2018-03-02', source: 'user' });
+      .values({
+        userId: fan.user.id,
+        name: `Weekend, "Live" ${tag}`,
+        siteKey: 'paradiso',
+        siteName: 'Paradiso',
+        firstDate: '2018-03-02',
+        lastDate: '2018-03-02',
+        source: 'user',
+      });
     const [first] = await db()
       .insert(concerts)
       .values({

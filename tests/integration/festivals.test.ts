@@ -34,18 +34,34 @@ describe('a festival weekend', () => {
     expect(rows).toHaveLength(1);
     const [row] = rows;
     const days = festival.days.map((day) => day.localDate);
-    expect(row).toMatchObject({ siteName: 'Flevopark', name: 'Flevopark 2023', firstDate: days[0], lastDate: days.at(-1), city: 'Amsterdam', countryCode: 'NL' });
+    expect(row).toMatchObject({
+      siteName: 'Flevopark',
+      name: 'Flevopark 2023',
+      firstDate: days[0],
+      lastDate: days.at(-1),
+      city: 'Amsterdam',
+      countryCode: 'NL',
+    });
 
     const lineup = await db
       .select({ day: festivalActs.dayDate, artist: artists.name, stage: festivalActs.stage })
       .from(festivalActs)
       .innerJoin(artists, eq(artists.id, festivalActs.artistId))
       .where(eq(festivalActs.festivalId, row!.id));
-    const expected = festival.days.flatMap((day) => day.acts.map((act) => ({ day: day.localDate, artist: act.artist, stage: act.stage.replace(/, Flevopark$/, '') })));
-    expect(lineup.map((act) => `${act.day} ${act.artist} @ ${act.stage}`).sort()).toEqual(expected.map((act) => `${act.day} ${act.artist} @ ${act.stage}`).sort());
+    const expected = festival.days.flatMap((day) =>
+      day.acts.map((act) => ({ day: day.localDate, artist: act.artist, stage: act.stage.replace(/, Flevopark$/, '') })),
+    );
+    expect(lineup.map((act) => `${act.day} ${act.artist} @ ${act.stage}`).sort()).toEqual(
+      expected.map((act) => `${act.day} ${act.artist} @ ${act.stage}`).sort(),
+    );
 
     // No act is a concert yet: nothing is guessed.
-    expect(await db.select().from(concerts).where(and(eq(concerts.userId, user.id), isNotNull(concerts.festivalId)))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(concerts)
+        .where(and(eq(concerts.userId, user.id), isNotNull(concerts.festivalId))),
+    ).toEqual([]);
     const festivalFiles = seenActs().flatMap((act) => act.files);
     const waiting = await db
       .select({ path: photos.sourceFileId, festivalId: photos.festivalId, concertId: photos.concertId })
@@ -121,7 +137,9 @@ describe('a festival weekend', () => {
     const [late, ...others] = [...acts].reverse();
     // The headliner past midnight: 23:15–00:45 holds its photos of 00:05–00:40.
     const lateAct = page.days.find((day) => day.date === late!.day)!.acts.find((a) => a.artist.name === late!.artist)!;
-    expect(await client.festivals.setTimes.mutate({ actId: lateAct.id, setStart: late!.setStart, setEnd: late!.setEnd })).toEqual({ assigned: late!.files.length });
+    expect(await client.festivals.setTimes.mutate({ actId: lateAct.id, setStart: late!.setStart, setEnd: late!.setEnd })).toEqual({
+      assigned: late!.files.length,
+    });
     const [after] = await client.festivals.pending.query({ festivalId });
     expect(after!.clusters).toHaveLength(acts.length - 1);
     for (const act of others) {
@@ -147,9 +165,9 @@ describe('a festival weekend', () => {
     await expect(client.festivals.setTimes.mutate({ actId, setStart: '25:00', setEnd: '21:00' })).rejects.toThrow(/like 21:30/);
     const other = await world.importDemoLibrary();
     const [theirs] = await other.client.festivals.pending.query();
-    await expect(client.festivals.assign.mutate({ festivalId: pending!.festival.id, actId: theirs!.clusters[0]!.candidates[0]!.id, photoIds: cluster.photoIds })).rejects.toThrow(
-      /not found/i,
-    );
+    await expect(
+      client.festivals.assign.mutate({ festivalId: pending!.festival.id, actId: theirs!.clusters[0]!.candidates[0]!.id, photoIds: cluster.photoIds }),
+    ).rejects.toThrow(/not found/i);
     // Photos of another cluster are not this act's to take silently: only the festival's waiting photos move.
     const { assigned } = await client.festivals.assign.mutate({ festivalId: pending!.festival.id, actId, photoIds: cluster.photoIds });
     expect(assigned).toBe(cluster.photoIds.length);

@@ -185,7 +185,15 @@ async function history(userId: number) {
   // The second concert is an act seen at a festival: the files name it.
   const [festival] = await db()
     .insert(festivals)
-    .values({ userId, name: `Paradiso Weekend ${tag}`, siteKey: 'paradiso', siteName: 'Paradiso', firstDate: '2018-03-02', lastDate: '2018-03-02', source: 'user' });
+    .values({
+      userId,
+      name: `Paradiso Weekend ${tag}`,
+      siteKey: 'paradiso',
+      siteName: 'Paradiso',
+      firstDate: '2018-03-02',
+      lastDate: '2018-03-02',
+      source: 'user',
+    });
   const [second] = await db()
     .insert(concerts)
     .values({
@@ -351,7 +359,14 @@ describe('background exports of the history', () => {
     }
     // The DejaVu font draws Cyrillic where the machine has it; without it the letters would be "?".
     const cyrillic = findBookFonts().embedded;
-    for (const expected of ['Friday, 2 March 2018', `Мумий Тролль ${tag}`, `At Paradiso Weekend ${tag}`, '1. Владивосток 2000', '2. Утекай', 'Concert 2 of 3']) {
+    for (const expected of [
+      'Friday, 2 March 2018',
+      `Мумий Тролль ${tag}`,
+      `At Paradiso Weekend ${tag}`,
+      '1. Владивосток 2000',
+      '2. Утекай',
+      'Concert 2 of 3',
+    ]) {
       expect(second).toContain(cyrillic ? expected : expected.replace(/[^\x20-\xff]/g, '?'));
     }
     for (const expected of ['Friday, 21 June 2019', 'Unknown artist', 'Utrecht, NL', 'Not confirmed yet', 'No setlist yet', 'Concert 3 of 3']) {

@@ -86,7 +86,11 @@ describe('matching one event from two workers at once', () => {
     const made = await first.db.select().from(concerts).where(eq(concerts.userId, user.id));
     expect(made).toHaveLength(1);
     expect(made[0]).toMatchObject({ eventKey, concertDate: '2019-07-05', status: 'needs_review', city: 'Paris', countryCode: 'FR' });
-    expect(results.map((r) => (r.status === 'done' && 'concertId' in r.value ? r.value.concertId : null))).toEqual([made[0]!.id, made[0]!.id, made[0]!.id]);
+    expect(results.map((r) => (r.status === 'done' && 'concertId' in r.value ? r.value.concertId : null))).toEqual([
+      made[0]!.id,
+      made[0]!.id,
+      made[0]!.id,
+    ]);
     const linked = await first.db
       .select({ concertId: photos.concertId })
       .from(photos)

@@ -79,7 +79,13 @@ describe("a scan waiting for setlist.fm's next day", () => {
     });
     const services = createWorkerServices(app.services.core);
     const { repositories: r } = app.services.core;
-    const matching = new ConcertMatchingService(r.match, r.venues, r.artists, new SetlistFmConcertFacts(r.setlistfmShows, r.venues, client), app.services.core.festivals);
+    const matching = new ConcertMatchingService(
+      r.match,
+      r.venues,
+      r.artists,
+      new SetlistFmConcertFacts(r.setlistfmShows, r.venues, client),
+      app.services.core.festivals,
+    );
     services.pipeline.concertMatching = {
       async matchEvent(...args: Parameters<ConcertMatchingService['matchEvent']>) {
         const outcome = await matching.matchEvent(...args);

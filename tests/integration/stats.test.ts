@@ -251,7 +251,7 @@ describe('stats.summary', () => {
       milestones: [],
       nextMilestone: 1,
       topSongs: [],
-      map: { venues: [], leftOut: 0 },
+      map: { venues: [], leftOut: 0, tiles: null },
       travel: null,
       newPlaces: [],
     });

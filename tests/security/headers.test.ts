@@ -12,7 +12,12 @@ let production: RunningApp;
 beforeAll(async () => {
   [app, production] = await Promise.all([
     startTestApp(),
-    startTestApp({ NODE_ENV: 'production', CLIENT_MODE: 'off', SESSION_SECRET: 'a-production-session-secret-of-40-chars!!' }),
+    startTestApp({
+      NODE_ENV: 'production',
+      CLIENT_MODE: 'off',
+      SESSION_SECRET: 'a-production-session-secret-of-40-chars!!',
+      MAP_TILE_URL: 'https://tiles.example.org/osm/{z}/{x}/{y}.png',
+    }),
   ]);
 });
 afterAll(async () => {
@@ -88,6 +93,16 @@ describe('security headers', () => {
       if (maxAge < 180 * 24 * 3600 || !hsts.includes('includeSubDomains')) wrong.push(`${what}: HSTS "${hsts}"`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('let images come from this app, and from the tile server only where the operator configured one', async () => {
+    const imgSrc = async (base: string) =>
+      /img-src ([^;]*)/
+        .exec((await fetch(`${base}/api/health`)).headers.get('content-security-policy') ?? '')?.[1]
+        ?.split(' ')
+        .sort();
+    expect(await imgSrc(app.url)).toEqual(["'self'", 'data:']);
+    expect(await imgSrc(production.url)).toEqual(["'self'", 'data:', 'https://tiles.example.org']);
   });
 
   it('keep JSON and media from being sniffed into HTML, and HTML pages carry a charset', async () => {

@@ -133,9 +133,14 @@ export async function buildOwned(app: RunningApp, owner: User, importRoot: strin
   });
   const festivalActIds: number[] = [];
   for (const [position, artistId] of artistIds.entries()) {
-    const [act] = await db
-      .insert(festivalActs)
-      .values({ userId, festivalId: festival.insertId, dayDate: '2019-07-05', artistId, position, concertId: position === 0 ? concertIds[1]! : null });
+    const [act] = await db.insert(festivalActs).values({
+      userId,
+      festivalId: festival.insertId,
+      dayDate: '2019-07-05',
+      artistId,
+      position,
+      concertId: position === 0 ? concertIds[1]! : null,
+    });
     festivalActIds.push(act.insertId);
   }
   await db.update(concerts).set({ festivalId: festival.insertId }).where(eq(concerts.id, concertIds[1]!));

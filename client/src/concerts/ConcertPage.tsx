@@ -1,10 +1,11 @@
 import { useId, useState } from 'react';
 import { describeError, errorCode } from '../lib/errors.js';
-import { navigate } from '../shell/route.js';
+import { hrefOf, navigate } from '../shell/route.js';
 import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
+import { FromConcertDialog } from '../festivals/FromConcertDialog.js';
 import { DeleteConcertDialog } from './DeleteConcertDialog.js';
 import { EditConcertDialog } from './EditConcertDialog.js';
 import { countryName, formatConcertDate, openStreetMapUrl, placeLine, UNKNOWN_ARTIST } from './format.js';
@@ -14,7 +15,7 @@ import { Setlist } from './Setlist.js';
 import type { ConcertDetail } from './types.js';
 import './concerts.css';
 
-type OpenDialog = 'edit' | 'merge' | 'delete' | null;
+type OpenDialog = 'edit' | 'merge' | 'delete' | 'festival' | null;
 
 /** One concert: who, where, when, the photos, the setlist, and the user's corrections. */
 export function ConcertPage({ concertId }: { concertId: number }) {
@@ -96,7 +97,13 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
       <header className="concert-header">
         <ViewHeading title={`${title}, ${formatConcertDate(concert.concertDate, { weekday: false })}`}>{title}</ViewHeading>
         <p className="concert-header__line">
-          {concert.venue ? <span className="concert-header__venue">{concert.venue.name}</span> : <span className="muted">Venue unknown</span>}
+          {concert.venue ? (
+            <a className="concert-header__venue" href={hrefOf({ view: 'venue', venueId: concert.venue.id })}>
+              {concert.venue.name}
+            </a>
+          ) : (
+            <span className="muted">Venue unknown</span>
+          )}
           {place && (
             <>
               <span aria-hidden="true"> · </span>
@@ -113,6 +120,11 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
             </>
           )}
         </p>
+        {concert.festival && (
+          <p className="concert-header__line" data-testid="concert-festival">
+            Seen at <a href={hrefOf({ view: 'festival', festivalId: concert.festival.id })}>{concert.festival.name}</a>
+          </p>
+        )}
         <p>
           <span className={needsReview ? 'badge badge--review' : 'badge badge--confirmed'} data-testid="concert-status">
             {needsReview ? 'Needs review' : 'Confirmed'}
@@ -134,6 +146,11 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
           <button type="button" className="button button--secondary button--danger-text" onClick={() => setDialog('delete')} aria-haspopup="dialog">
             Delete…
           </button>
+          {!concert.festival && (
+            <button type="button" className="button button--secondary" onClick={() => setDialog('festival')} aria-haspopup="dialog">
+              This was a festival…
+            </button>
+          )}
         </div>
         <p className="concert-header__status" role="status">
           {announcement}
@@ -204,6 +221,14 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
           title={`${subject}, ${formatConcertDate(concert.concertDate, { weekday: false })}`}
           onClose={() => setDialog(null)}
           onDeleted={() => navigate({ view: 'concerts' }, { replace: true })}
+        />
+      )}
+      {dialog === 'festival' && (
+        <FromConcertDialog
+          concert={concert}
+          title={`${subject}, ${formatConcertDate(concert.concertDate, { weekday: false })}`}
+          onClose={() => setDialog(null)}
+          onCreated={(festivalId) => navigate({ view: 'festival', festivalId }, { replace: true })}
         />
       )}
     </article>

@@ -7,6 +7,8 @@ import { EmptyHistory } from '../shell/EmptyHistory.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
+import { FestivalCard } from '../festivals/FestivalCard.js';
+import { timelineEntries } from '../festivals/timeline-entries.js';
 import { ConcertCard, type TimelineConcert } from './ConcertCard.js';
 import { LoadMore } from './LoadMore.js';
 import { TIMELINE_PAGE_SIZE, useTimeline, yearOptions } from './useTimeline.js';
@@ -180,9 +182,14 @@ function YearSection({ year, count, concerts, eager }: { year: number; count: nu
         {count !== undefined && <span className="timeline-year__count">{plural(count, 'concert')}</span>}
       </h2>
       <ol className="timeline-year__list">
-        {concerts.map((concert, index) => (
-          <ConcertCard key={concert.id} concert={concert} eager={eager && index < 2} />
-        ))}
+        {/* A festival's acts make one card. */}
+        {timelineEntries(concerts).map((entry, index) =>
+          entry.kind === 'festival' ? (
+            <FestivalCard key={entry.key} festival={entry.festival} acts={entry.acts} eager={eager && index < 2} />
+          ) : (
+            <ConcertCard key={entry.key} concert={entry.concert} eager={eager && index < 2} />
+          ),
+        )}
       </ol>
     </section>
   );

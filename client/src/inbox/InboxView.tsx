@@ -1,8 +1,10 @@
 import { useId, useMemo, useState } from 'react';
 import { formatConcertDate, placeLine, UNKNOWN_ARTIST } from '../concerts/format.js';
 import { describeError } from '../lib/errors.js';
+import { FestivalClusters } from '../festivals/FestivalClusters.js';
 import { plural } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';
+import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
@@ -21,12 +23,16 @@ import './inbox.css';
  */
 export function InboxView() {
   const { inbox, groups, unmatchedPhotos, announcement, onResolved, afterChange, listsRef, emptyRef, summaryRef } = useInboxList();
+  // The same query as the festival section's own: how many festival photos wait for an act.
+  const festivalPending = trpc.festivals.pending.useQuery({});
+  const festivalPhotos =
+    festivalPending.data?.reduce((sum, entry) => sum + entry.clusters.reduce((n, cluster) => n + cluster.photoIds.length, 0), 0) ?? 0;
 
   let content;
   if (inbox.data) {
     const { events, unmatched } = inbox.data;
     content =
-      events.length === 0 && groups.length === 0 ? (
+      events.length === 0 && groups.length === 0 && festivalPhotos === 0 ? (
         <div className="empty-state">
           <h2 className="empty-state__title" ref={emptyRef} tabIndex={-1}>
             Nothing to review
@@ -44,6 +50,7 @@ export function InboxView() {
             {[
               events.length ? `${plural(events.length, 'concert')} to name` : null,
               unmatched.total ? `${plural(unmatched.total, 'photo')} in no concert` : null,
+              festivalPhotos ? `${plural(festivalPhotos, 'festival photo')} to assign to an act` : null,
             ]
               .filter(Boolean)
               .join(' and ')}
@@ -61,6 +68,7 @@ export function InboxView() {
               </ol>
             </section>
           )}
+          <FestivalClusters title="Festival photos to assign" />
           {groups.length > 0 && (
             <section className="inbox-section" aria-labelledby="inbox-photos-title">
               <h2 className="inbox-section__title" id="inbox-photos-title">

@@ -14,6 +14,8 @@ const loadTimelineView = () => import('../concerts/TimelineView.js');
 const loadConcertPage = () => import('../concerts/ConcertPage.js');
 const loadInboxView = () => import('../inbox/InboxView.js');
 const loadStatsView = () => import('../stats/StatsView.js');
+const loadVenuePage = () => import('../venues/VenuePage.js');
+const loadFestivalPage = () => import('../festivals/FestivalPage.js');
 const loadLibraryView = () => import('../library/LibraryView.js');
 const loadDuplicatesView = () => import('../duplicates/DuplicatesView.js');
 const loadSettingsView = () => import('../settings/SettingsView.js');
@@ -21,6 +23,8 @@ const TimelineView = lazy(() => loadTimelineView().then((m) => ({ default: m.Tim
 const ConcertPage = lazy(() => loadConcertPage().then((m) => ({ default: m.ConcertPage })));
 const InboxView = lazy(() => loadInboxView().then((m) => ({ default: m.InboxView })));
 const StatsView = lazy(() => loadStatsView().then((m) => ({ default: m.StatsView })));
+const VenuePage = lazy(() => loadVenuePage().then((m) => ({ default: m.VenuePage })));
+const FestivalPage = lazy(() => loadFestivalPage().then((m) => ({ default: m.FestivalPage })));
 const LibraryView = lazy(() => loadLibraryView().then((m) => ({ default: m.LibraryView })));
 const DuplicatesView = lazy(() => loadDuplicatesView().then((m) => ({ default: m.DuplicatesView })));
 const SettingsView = lazy(() => loadSettingsView().then((m) => ({ default: m.SettingsView })));
@@ -36,9 +40,9 @@ interface NavItem {
 }
 
 const NAV: readonly NavItem[] = [
-  { route: { view: 'concerts' }, label: 'Concerts', icon: 'concerts', preload: loadTimelineView, also: ['concert'] },
+  { route: { view: 'concerts' }, label: 'Concerts', icon: 'concerts', preload: loadTimelineView, also: ['concert', 'festival'] },
   { route: { view: 'inbox' }, label: 'Review', icon: 'review', preload: loadInboxView },
-  { route: { view: 'stats' }, label: 'Stats', icon: 'stats', preload: loadStatsView },
+  { route: { view: 'stats' }, label: 'Stats', icon: 'stats', preload: loadStatsView, also: ['venue'] },
   { route: { view: 'library', scanId: null }, label: 'Photos library', short: 'Library', icon: 'library', preload: loadLibraryView },
   { route: { view: 'duplicates' }, label: 'Duplicates', icon: 'duplicates', preload: loadDuplicatesView },
   { route: { view: 'settings' }, label: 'Settings', icon: 'settings', preload: loadSettingsView },
@@ -142,6 +146,10 @@ function renderView(route: Route, user: User) {
       return <InboxView />;
     case 'stats':
       return <StatsView />;
+    case 'venue':
+      return <VenuePage venueId={route.venueId} />;
+    case 'festival':
+      return <FestivalPage festivalId={route.festivalId} />;
     case 'library':
       return <LibraryView scanId={route.scanId} />;
     case 'duplicates':

@@ -3,13 +3,15 @@ import { useSyncExternalStore } from 'react';
 /**
  * Hash routes, so a reload or a shared link lands on the same view and no server
  * route is needed:  #/ (timeline)  #/concerts/42  #/concerts/42?photo=7 (its lightbox)
- * #/inbox  #/duplicates  #/stats  #/library  #/library/scans/42  #/settings; an
+ * #/venues/7  #/festivals/3  #/inbox  #/duplicates  #/stats  #/library  #/library/scans/42  #/settings; an
  * address that names nothing is a not-found view, never the timeline in disguise.
  * A query after `?` carries a view's state (filters, an open photo, a message).
  */
 export type Route =
   | { view: 'concerts' }
   | { view: 'concert'; concertId: number }
+  | { view: 'venue'; venueId: number }
+  | { view: 'festival'; festivalId: number }
   | { view: 'inbox' }
   | { view: 'duplicates' }
   | { view: 'stats' }
@@ -49,6 +51,14 @@ export function parseHash(hash: string): Route {
       const concertId = positiveId(second);
       return concertId && third === undefined ? { view: 'concert', concertId } : NOT_FOUND;
     }
+    case 'venues': {
+      const venueId = positiveId(second);
+      return venueId && third === undefined ? { view: 'venue', venueId } : NOT_FOUND;
+    }
+    case 'festivals': {
+      const festivalId = positiveId(second);
+      return festivalId && third === undefined ? { view: 'festival', festivalId } : NOT_FOUND;
+    }
     case 'library': {
       if (second === undefined) return { view: 'library', scanId: null };
       const scanId = second === 'scans' ? positiveId(third) : null;
@@ -72,6 +82,10 @@ export function hrefOf(route: Route): string {
   switch (route.view) {
     case 'concert':
       return `#/concerts/${route.concertId}`;
+    case 'venue':
+      return `#/venues/${route.venueId}`;
+    case 'festival':
+      return `#/festivals/${route.festivalId}`;
     case 'library':
       return route.scanId ? `#/library/scans/${route.scanId}` : '#/library';
     case 'concerts':

@@ -87,6 +87,12 @@ function Figures({ stats }: { stats: Summary }) {
           <Figure label="Venues" value={stats.totalVenues} />
           <Figure label="Cities" value={stats.cities.total} />
           <Figure label="Countries" value={stats.countries.length} />
+          {stats.festivals.acts > 0 && (
+            <>
+              <Figure label="Festivals" value={stats.festivals.festivals} testId="stat-festivals" />
+              <Figure label="Festival acts" value={stats.festivals.acts} testId="stat-festival-acts" />
+            </>
+          )}
         </dl>
       </section>
 
@@ -171,7 +177,7 @@ function Figures({ stats }: { stats: Summary }) {
         {stats.map.venues.length === 0 ? (
           <p className="muted">No venue with a position yet: settle your concerts in the review inbox.</p>
         ) : (
-          <VenueMap venues={stats.map.venues} />
+          <VenueMap venues={stats.map.venues} tiles={stats.map.tiles} />
         )}
         <LeftOut count={stats.map.leftOut} />
       </StatsCard>

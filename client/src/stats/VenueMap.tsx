@@ -6,9 +6,12 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-110m.json' with { type: 'json' };
 import { placeLine } from '../concerts/format.js';
 import { formatCount, plural } from '../lib/format.js';
+import { hrefOf } from '../shell/route.js';
 import type { RouterOutputs } from '../trpc.js';
+import { tileView } from './web-mercator.js';
 
 type MapVenue = RouterOutputs['stats']['summary']['map']['venues'][number];
+type MapTiles = NonNullable<RouterOutputs['stats']['summary']['map']['tiles']>;
 
 const WIDTH = 960;
 const HEIGHT = 500;
@@ -29,29 +32,51 @@ export function venueLabel(venue: MapVenue): string {
   return `${[venue.name, venue.city].filter(Boolean).join(', ')}: ${plural(venue.count, 'concert')}`;
 }
 
-/** The venue's concerts: the timeline searched for its name. */
+/** The venue's page: every show there. */
 function venueHref(venue: MapVenue): string {
-  return `#/?${new URLSearchParams({ q: venue.name }).toString()}`;
+  return hrefOf({ view: 'venue', venueId: venue.id });
 }
 
-/** Every venue with a position as a circle on a world map, its area in proportion to the concerts there. */
-export function VenueMap({ venues }: { venues: readonly MapVenue[] }) {
+/** Tiles shown at most this deep, for one venue alone: its part of town. */
+const TILE_MAX_ZOOM = 13;
+
+/**
+ * Every venue with a position as a circle on a world map, its area in proportion to
+ * the concerts there: on the operator's raster tiles when configured, else on the
+ * bundled country outlines (no tile server needed).
+ */
+export function VenueMap({ venues, tiles }: { venues: readonly MapVenue[]; tiles: MapTiles | null }) {
   const max = Math.max(1, ...venues.map((venue) => venue.count));
   // Biggest first, so the small circles are drawn on top and stay clickable.
   const circles = [...venues].sort((a, b) => b.count - a.count);
+  const tiled =
+    tiles && venues.length
+      ? tileView(venues, tiles.urlTemplate, { width: WIDTH, height: HEIGHT, padding: MAX_RADIUS * 2, minZoom: 1, maxZoom: TILE_MAX_ZOOM })
+      : null;
+  const place = (venue: MapVenue) => (tiled ? tiled.place(venue) : (projection([venue.longitude, venue.latitude]) ?? [0, 0]));
   return (
     <figure className="venue-map-figure">
-      <svg className="venue-map" viewBox={`0 0 ${WIDTH} ${HEIGHT}`}>
+      <svg className={tiled ? 'venue-map venue-map--tiles' : 'venue-map'} viewBox={`0 0 ${WIDTH} ${HEIGHT}`}>
         <title>{`Map of ${plural(venues.length, 'venue')}`}</title>
-        <path className="venue-map__sphere" d={SPHERE_PATH} />
-        <g className="venue-map__countries">
-          {COUNTRY_PATHS.map((d, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the outlines are a fixed list.
-            <path key={i} d={d} />
-          ))}
-        </g>
+        {tiled ? (
+          <g className="venue-map__tiles" data-testid="map-tiles">
+            {tiled.tiles.map((tile) => (
+              <image key={tile.key} href={tile.href} x={tile.left} y={tile.top} width={256} height={256} />
+            ))}
+          </g>
+        ) : (
+          <>
+            <path className="venue-map__sphere" d={SPHERE_PATH} />
+            <g className="venue-map__countries">
+              {COUNTRY_PATHS.map((d, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the outlines are a fixed list.
+                <path key={i} d={d} />
+              ))}
+            </g>
+          </>
+        )}
         {circles.map((venue) => {
-          const [x, y] = projection([venue.longitude, venue.latitude]) ?? [0, 0];
+          const [x, y] = place(venue);
           const label = venueLabel(venue);
           return (
             <a key={venue.id} href={venueHref(venue)} aria-label={label}>
@@ -93,7 +118,10 @@ export function VenueMap({ venues }: { venues: readonly MapVenue[] }) {
           </tbody>
         </table>
       </details>
-      <figcaption className="muted stats-next">Each circle is a venue; its area grows with your concerts there.</figcaption>
+      <figcaption className="muted stats-next">
+        Each circle is a venue; its area grows with your concerts there.
+        {tiles && <span className="venue-map__attribution"> Map tiles: {tiles.attribution}</span>}
+      </figcaption>
     </figure>
   );
 }

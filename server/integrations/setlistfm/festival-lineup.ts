@@ -59,11 +59,18 @@ export interface FestivalLineup {
  * setlists at the venue we stood at; `atSite`, when that venue is a stage, every
  * setlist of that date at the site's stages.
  */
-export function festivalLineupFrom(atVenue: readonly SetlistFmSetlist[], atSite: readonly SetlistFmSetlist[] | null, date: string): FestivalLineup | null {
+export function festivalLineupFrom(
+  atVenue: readonly SetlistFmSetlist[],
+  atSite: readonly SetlistFmSetlist[] | null,
+  date: string,
+): FestivalLineup | null {
   const venue = atVenue[0]?.venue;
   if (!venue) return null;
   const place = stageOf(venue.name);
-  const setlists = place && atSite ? uniqueById([...atVenue, ...atSite.filter((s) => siteKeyOf(stageOf(s.venue.name)?.site ?? '') === siteKeyOf(place.site))]) : atVenue;
+  const setlists =
+    place && atSite
+      ? uniqueById([...atVenue, ...atSite.filter((s) => siteKeyOf(stageOf(s.venue.name)?.site ?? '') === siteKeyOf(place.site))])
+      : atVenue;
   const acts = actsOf(setlists);
   const enough = place ? acts.length >= FESTIVAL_MIN_ACTS_ON_A_SITE : acts.length >= FESTIVAL_MIN_ACTS_AT_ONE_VENUE;
   if (!enough) return null;
@@ -81,7 +88,11 @@ function actsOf(setlists: readonly SetlistFmSetlist[]): FestivalLineupAct[] {
     const known = byArtist.get(key);
     if (known && known.songs >= songs) continue;
     byArtist.set(key, {
-      artist: { name: clippedName(setlist.artist.name, 255), mbid: MBID.test(setlist.artist.mbid) ? setlist.artist.mbid : null, sortName: setlist.artist.sortName ?? null },
+      artist: {
+        name: clippedName(setlist.artist.name, 255),
+        mbid: MBID.test(setlist.artist.mbid) ? setlist.artist.mbid : null,
+        sortName: setlist.artist.sortName ?? null,
+      },
       stage: stageOf(setlist.venue.name)?.stage ?? null,
       setlist: setlistSetsOf(setlist),
       setlistfmId: setlist.id,
