@@ -27,7 +27,7 @@ export function createWorkerServices(core: CoreServices) {
     dedup: new DedupService(r.photos, r.duplicateGroups, config),
     eventGrouping: new EventGroupingService(r.match, config),
     venueDetection: core.venueDetection,
-    concertMatching: new ConcertMatchingService(r.match, r.venues, r.artists, core.concertFacts),
+    concertMatching: new ConcertMatchingService(r.match, r.venues, r.artists, core.concertFacts, core.festivals),
     scanLifecycle: new ScanLifecycle(r.scans, r.scanProgress, r.match, viewCache),
     tally: r.scanProgress,
     jobs: queues,
