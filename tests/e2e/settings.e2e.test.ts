@@ -1,18 +1,16 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artists, concerts, sources, users, venues } from '../../drizzle/schema/index.js';
-import { launchChromium, screenshotPath } from '../support/browser.js';
-import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { BROWSER_PASSWORD, launchChromium, screenshotPath, signUpInBrowser, startBrowserApp } from '../support/browser.js';
+import type { RunningApp } from '../support/test-app.js';
+import { testEnv } from '../support/test-env.js';
 import type { Child } from '../support/child-process.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
-const PASSWORD = 'a long enough password';
+const PASSWORD = BROWSER_PASSWORD;
 // Artists and venues are shared by every test file of the run: names carry this run's tag.
 const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
 
@@ -22,13 +20,9 @@ describe('settings in Chromium', () => {
   // Builds the background exports (queue `export`).
   let worker: Child;
   beforeAll(async () => {
-    const env = testEnv({
-      CLIENT_MODE: 'vite',
-      VITE_HMR_PORT: String(35_000 + (process.pid % 5_000)),
-      DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
-    });
-    app = await startTestApp(env);
-    worker = await startWorkerProcess(env);
+    app = await startBrowserApp();
+    // The worker shares the app's database, Redis prefix and data folder.
+    worker = await startWorkerProcess(testEnv({ DATA_DIR: app.config.dataDir }));
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -36,19 +30,6 @@ describe('settings in Chromium', () => {
     if (worker) await stop(worker);
     await app?.close();
   });
-
-  async function signUp(page: Page, name: string) {
-    const email = uniqueEmail('e2e-settings');
-    await page.goto(app.url);
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill(name);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByTestId('user-name').waitFor();
-    const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    return { email, userId: user!.id };
-  }
 
   /** A small history (as scans leave one) and a connected folder, straight into the database. */
   async function giveHistory(userId: number) {
@@ -73,7 +54,7 @@ describe('settings in Chromium', () => {
 
   it('downloads the history as CSV, then deletes the account after confirmation and cannot log in again', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', acceptDownloads: true });
-    const { email, userId } = await signUp(page, 'Ada');
+    const { email, userId } = await signUpInBrowser(page, app, 'Ada', 'e2e-settings');
     await giveHistory(userId);
 
     await page.getByRole('link', { name: 'Settings' }).click();
@@ -87,9 +68,9 @@ describe('settings in Chromium', () => {
     const text = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '');
     const lines = text.split('\r\n');
     expect(lines).toEqual([
-      'Date,Artist,Artist MBID,Venue,City,Country,Tour,Status,Supporting acts,Setlist,Songs,Photos,Starred photos,Notes,setlist.fm URL',
-      `2017-10-02,"Nick Cave, the Bad Seeds ${tag}",,Paradiso ${tag},Amsterdam,NL,,confirmed,,Anthrocene; Jesus Alone,2,0,0,,`,
-      '2019-06-21,,,,Utrecht,NL,,needs_review,,,0,0,0,Front row,',
+      'Date,Artist,Artist MBID,Venue,City,Country,Tour,Festival,Status,Supporting acts,Setlist,Songs,Photos,Starred photos,Notes,setlist.fm URL',
+      `2017-10-02,"Nick Cave, the Bad Seeds ${tag}",,Paradiso ${tag},Amsterdam,NL,,,confirmed,,Anthrocene; Jesus Alone,2,0,0,,`,
+      '2019-06-21,,,,Utrecht,NL,,,needs_review,,,0,0,0,Front row,',
       '',
     ]);
 
@@ -118,7 +99,7 @@ describe('settings in Chromium', () => {
 
   it('builds the PDF concert book in the background, shows its progress, and downloads it', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', acceptDownloads: true });
-    const { userId } = await signUp(page, 'Nina');
+    const { userId } = await signUpInBrowser(page, app, 'Nina', 'e2e-settings');
     await giveHistory(userId);
     await page.goto(`${app.url}/#/settings`);
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
@@ -145,7 +126,7 @@ describe('settings in Chromium', () => {
 
   it('changes the password, saying a wrong current one at its field, and logs the other device out', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
-    const { email } = await signUp(page, 'Grace');
+    const { email } = await signUpInBrowser(page, app, 'Grace', 'e2e-settings');
     const otherDevice = await browser.newContext();
     const other = await otherDevice.newPage();
     await other.goto(app.url);
@@ -174,7 +155,7 @@ describe('settings in Chromium', () => {
 
   it('turns one kind of mail off and keeps the choice', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
-    const { userId } = await signUp(page, 'Mae');
+    const { userId } = await signUpInBrowser(page, app, 'Mae', 'e2e-settings');
     await page.goto(`${app.url}/#/settings`);
     const milestones = page.getByRole('checkbox', { name: 'Milestones' });
     await expect.poll(() => milestones.isChecked(), { timeout: 30_000 }).toBe(true);
@@ -195,7 +176,7 @@ describe('settings in Chromium', () => {
 
   it('asks for the typed confirmation and shows the settings on a phone-sized screen', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
-    const { userId } = await signUp(page, 'Grace');
+    const { userId } = await signUpInBrowser(page, app, 'Grace', 'e2e-settings');
     await page.goto(`${app.url}/#/settings`);
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     await page.getByText(/No photo libraries yet/).waitFor();

@@ -4,19 +4,14 @@
  * downloaded as XSPF and M3U and parsed, and "first heard at" on the stats.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { readFile } from 'node:fs/promises';
 import { parse, validate } from 'fast-xml-parser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artists, concerts, users, venues } from '../../drizzle/schema/index.js';
-import { launchChromium, screenshotPath } from '../support/browser.js';
-import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { artists, concerts, venues } from '../../drizzle/schema/index.js';
+import { launchChromium, screenshotPath, signUpInBrowser, startBrowserApp } from '../support/browser.js';
+import type { RunningApp } from '../support/test-app.js';
 
-const PASSWORD = 'a long enough password';
 // Artists and venues are shared by every test file of the run: names carry this run's tag.
 const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
 const DESKTOP = { width: 1280, height: 900 };
@@ -31,32 +26,13 @@ describe('the night’s soundtrack in Chromium', () => {
   let app: RunningApp;
   let browser: Browser;
   beforeAll(async () => {
-    app = await startTestApp(
-      testEnv({
-        CLIENT_MODE: 'vite',
-        VITE_HMR_PORT: String(36_000 + (process.pid % 5_000)),
-        DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
-      }),
-    );
+    app = await startBrowserApp();
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
-
-  async function signUp(page: Page, name: string) {
-    const email = uniqueEmail('e2e-soundtrack');
-    await page.goto(app.url);
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill(name);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByTestId('user-name').waitFor(WAIT);
-    const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    return user!.id;
-  }
 
   /** Two shows of one artist, straight into the database: "Red Right Hand" first heard at the earlier one. */
   async function giveHistory(userId: number, label: string) {
@@ -112,7 +88,7 @@ describe('the night’s soundtrack in Chromium', () => {
         acceptDownloads: true,
       });
       try {
-        const userId = await signUp(page, label === 'phone' ? 'Pip' : 'Ada');
+        const userId = (await signUpInBrowser(page, app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-soundtrack')).userId;
         const world = await giveHistory(userId, label);
 
         await page.goto(`${app.url}/#/concerts/${world.concertId}`);

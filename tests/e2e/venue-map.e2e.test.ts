@@ -1,23 +1,12 @@
-/**
- * The venue map and the distances in Chromium, at desktop and phone width: the
- * home city chosen in Settings by typing and picking, then on the stats a circle
- * per venue with a position, the distance card's figures and no sideways scrolling.
- */
-import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concerts, users, venues } from '../../drizzle/schema/index.js';
-import { launchChromium, screenshotPath } from '../support/browser.js';
-import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { concerts, venues } from '../../drizzle/schema/index.js';
+import { launchChromium, screenshotPath, signUpInBrowser, startBrowserApp } from '../support/browser.js';
+import type { RunningApp } from '../support/test-app.js';
 
-const PASSWORD = 'a long enough password';
 const tag = `m${process.pid.toString(36)}${Date.now().toString(36)}`;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -27,32 +16,13 @@ describe('the venue map in Chromium', () => {
   let app: RunningApp;
   let browser: Browser;
   beforeAll(async () => {
-    app = await startTestApp(
-      testEnv({
-        CLIENT_MODE: 'vite',
-        VITE_HMR_PORT: String(41_000 + (process.pid % 5_000)),
-        DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
-      }),
-    );
+    app = await startBrowserApp();
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
-
-  async function signUp(page: Page, name: string) {
-    const email = uniqueEmail('e2e-venue-map');
-    await page.goto(app.url);
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill(name);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByTestId('user-name').waitFor(WAIT);
-    const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    return user!.id;
-  }
 
   /** Four concerts at three real venues and one without a venue. */
   async function giveHistory(userId: number, label: string) {
@@ -88,7 +58,7 @@ describe('the venue map in Chromium', () => {
         locale: 'en-US',
       });
       try {
-        const userId = await signUp(page, label === 'phone' ? 'Pip' : 'Ada');
+        const userId = (await signUpInBrowser(page, app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-venue-map')).userId;
         await giveHistory(userId, label);
 
         // Without a home city the distance card says how to set one.
@@ -149,15 +119,7 @@ describe('the venue map on the operator’s tiles in Chromium', () => {
     });
     await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
     const { port } = tiles.address() as AddressInfo;
-    app = await startTestApp(
-      testEnv({
-        CLIENT_MODE: 'vite',
-        VITE_HMR_PORT: String(46_000 + (process.pid % 5_000)),
-        DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
-        MAP_TILE_URL: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png`,
-        MAP_TILE_ATTRIBUTION: 'Test tiles',
-      }),
-    );
+    app = await startBrowserApp({ MAP_TILE_URL: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png`, MAP_TILE_ATTRIBUTION: 'Test tiles' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -169,15 +131,7 @@ describe('the venue map on the operator’s tiles in Chromium', () => {
   it('draws the venues on the tiles, zoomed to them, with the credit', async () => {
     const page = await browser.newPage({ viewport: DESKTOP, reducedMotion: 'reduce', locale: 'en-US' });
     try {
-      const email = uniqueEmail('e2e-venue-tiles');
-      await page.goto(app.url);
-      await page.getByRole('button', { name: 'Create an account' }).click();
-      await page.getByLabel('Name').fill('Tess');
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign up' }).click();
-      await page.getByTestId('user-name').waitFor(WAIT);
-      const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+      const { userId } = await signUpInBrowser(page, app, 'Tess', 'e2e-venue-tiles');
       const db = app.database.db;
       for (const [name, latitude, longitude] of [
         ['Paradiso', 52.3622, 4.8838],
@@ -185,7 +139,7 @@ describe('the venue map on the operator’s tiles in Chromium', () => {
       ] as const) {
         const [venue] = await db.insert(venues).values({ name: `${name} tiles ${tag}`, city: 'Amsterdam', countryCode: 'NL', latitude, longitude });
         await db.insert(concerts).values({
-          userId: user!.id,
+          userId,
           concertDate: '2019-06-01',
           venueId: venue.insertId,
           city: 'Amsterdam',

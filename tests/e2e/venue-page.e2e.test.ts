@@ -1,22 +1,10 @@
-/**
- * Venue pages in Chromium, at desktop and phone width: a circle of the stats' map
- * opens the venue's page (its name, place, figures and every show there, newest
- * first), a show leads to its concert page, and the concert page's venue name
- * leads back; an address of a venue nobody may see is a not-found page.
- */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artists, concerts, users, venues } from '../../drizzle/schema/index.js';
-import { launchChromium, screenshotPath } from '../support/browser.js';
-import { startTestApp, type RunningApp } from '../support/test-app.js';
-import { testEnv, uniqueEmail } from '../support/test-env.js';
+import { artists, concerts, venues } from '../../drizzle/schema/index.js';
+import { launchChromium, screenshotPath, signUpInBrowser, startBrowserApp } from '../support/browser.js';
+import type { RunningApp } from '../support/test-app.js';
 import { signedUpClient } from '../support/trpc-http-client.js';
 
-const PASSWORD = 'a long enough password';
 const tag = `p${process.pid.toString(36)}${Date.now().toString(36)}`;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -26,32 +14,13 @@ describe('venue pages in Chromium', () => {
   let app: RunningApp;
   let browser: Browser;
   beforeAll(async () => {
-    app = await startTestApp(
-      testEnv({
-        CLIENT_MODE: 'vite',
-        VITE_HMR_PORT: String(41_000 + ((process.pid + 7) % 5_000)),
-        DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')),
-      }),
-    );
+    app = await startBrowserApp();
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
-
-  async function signUp(page: Page, name: string) {
-    const email = uniqueEmail('e2e-venue-page');
-    await page.goto(app.url);
-    await page.getByRole('button', { name: 'Create an account' }).click();
-    await page.getByLabel('Name').fill(name);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.getByTestId('user-name').waitFor(WAIT);
-    const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    return user!.id;
-  }
 
   /** Three shows at Paradiso (two artists), one at the Fillmore; and another user's own venue. */
   async function giveHistory(userId: number, label: string) {
@@ -97,7 +66,7 @@ describe('venue pages in Chromium', () => {
         locale: 'en-US',
       });
       try {
-        const userId = await signUp(page, label === 'phone' ? 'Pip' : 'Ada');
+        const userId = (await signUpInBrowser(page, app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-venue-page')).userId;
         const history = await giveHistory(userId, label);
         const venueName = `Paradiso ${label} ${tag}`;
 

@@ -1,5 +1,13 @@
-import { chromium, type Browser } from 'playwright-core';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { users } from '../../drizzle/schema/index.js';
 import { STARTUP_TIMEOUT_MS, stopAtEnd } from './child-process.js';
+import { freePort } from './free-port.js';
+import { startTestApp, type RunningApp } from './test-app.js';
+import { testEnv, uniqueEmail } from './test-env.js';
 
 /**
  * Waits of a page (`locator.waitFor`, clicks, `page.waitFor…`) on a loaded 2-core machine running two test
@@ -45,4 +53,32 @@ export async function launchChromium(): Promise<Browser> {
  */
 export function screenshotPath(name: string): string {
   return `${process.env.SCREENSHOTS_DIR ?? 'tests/.artifacts/screenshots'}/${name}.png`;
+}
+
+/** The password browser tests sign their users up with. */
+export const BROWSER_PASSWORD = 'a long enough password';
+
+/**
+ * The app as a browser test needs it: the client served by Vite (its hot-reload socket on
+ * a port of its own, so files running side by side never meet) and a data folder of its own.
+ */
+export async function startBrowserApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  return startTestApp(
+    testEnv({ CLIENT_MODE: 'vite', VITE_HMR_PORT: String(await freePort()), DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')), ...env }),
+  );
+}
+
+/** A new user signed up through the sign-up form, as a person does; their id and email. */
+export async function signUpInBrowser(page: Page, app: RunningApp, name: string, label = 'e2e'): Promise<{ userId: number; email: string }> {
+  const email = uniqueEmail(label);
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(BROWSER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByTestId('user-name').waitFor();
+  const [user] = await app.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  if (!user) throw new Error(`the sign-up of ${email} left no user`);
+  return { userId: user.id, email };
 }

@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
-import { describeError, errorCode } from '../lib/errors.js';
+import { describeError } from '../lib/errors.js';
 import { hrefOf, navigate } from '../shell/route.js';
 import { trpc } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
-import { Loading } from '../ui/Loading.js';
+import { DetailPage } from '../ui/DetailPage.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import { FromConcertDialog } from '../festivals/FromConcertDialog.js';
 import { DeleteConcertDialog } from './DeleteConcertDialog.js';
@@ -20,32 +20,11 @@ type OpenDialog = 'edit' | 'merge' | 'delete' | 'festival' | null;
 /** One concert: who, where, when, the photos, the setlist, and the user's corrections. */
 export function ConcertPage({ concertId }: { concertId: number }) {
   const concert = trpc.concerts.get.useQuery({ id: concertId });
-
   // Missing, deleted, merged away or someone else's: the server says NOT_FOUND to all of them alike.
-  if (errorCode(concert.error) === 'NOT_FOUND') return <ConcertNotFound />;
-  if (concert.data)
-    return (
-      <ConcertDetails concert={concert.data} refreshError={concert.error} onRetry={() => void concert.refetch()} retrying={concert.isFetching} />
-    );
-  if (concert.error) {
-    return (
-      <>
-        <BackLink />
-        <ViewHeading title="Concert">Concert</ViewHeading>
-        <ErrorState
-          title="Couldn't load this concert"
-          message={describeError(concert.error).message}
-          onRetry={() => void concert.refetch()}
-          retrying={concert.isFetching}
-        />
-      </>
-    );
-  }
   return (
-    <>
-      <BackLink />
-      <Loading inline label="Loading the concert…" />
-    </>
+    <DetailPage query={concert} noun="concert" back={<BackLink />} notFound={<ConcertNotFound />}>
+      {(data, refresh) => <ConcertDetails concert={data} {...refresh} />}
+    </DetailPage>
   );
 }
 

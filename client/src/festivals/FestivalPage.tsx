@@ -1,10 +1,10 @@
 import { placeLine } from '../concerts/format.js';
-import { describeError, errorCode } from '../lib/errors.js';
+import { describeError } from '../lib/errors.js';
 import { plural } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
-import { Loading } from '../ui/Loading.js';
+import { DetailPage } from '../ui/DetailPage.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import { AddActForm } from './AddActForm.js';
 import { FestivalDay } from './FestivalDay.js';
@@ -20,31 +20,10 @@ export function FestivalPage({ festivalId }: { festivalId: number }) {
   const festival = trpc.festivals.get.useQuery({ festivalId });
 
   // Missing or another user's: the server says NOT_FOUND to both alike.
-  if (errorCode(festival.error) === 'NOT_FOUND') return <FestivalNotFound />;
-  if (festival.data) {
-    return (
-      <FestivalDetails data={festival.data} refreshError={festival.error} onRetry={() => void festival.refetch()} retrying={festival.isFetching} />
-    );
-  }
-  if (festival.error) {
-    return (
-      <>
-        <BackLink />
-        <ViewHeading title="Festival">Festival</ViewHeading>
-        <ErrorState
-          title="Couldn't load this festival"
-          message={describeError(festival.error).message}
-          onRetry={() => void festival.refetch()}
-          retrying={festival.isFetching}
-        />
-      </>
-    );
-  }
   return (
-    <>
-      <BackLink />
-      <Loading inline label="Loading the festival…" />
-    </>
+    <DetailPage query={festival} noun="festival" back={<BackLink />} notFound={<FestivalNotFound />}>
+      {(data, refresh) => <FestivalDetails data={data} {...refresh} />}
+    </DetailPage>
   );
 }
 

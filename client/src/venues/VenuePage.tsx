@@ -1,13 +1,14 @@
 import { ConcertCard } from '../concerts/ConcertCard.js';
 import { countryName, formatConcertDate, openStreetMapUrl } from '../concerts/format.js';
-import { describeError, errorCode } from '../lib/errors.js';
+import { describeError } from '../lib/errors.js';
 import { formatCount, plural } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
 import { ErrorState } from '../ui/ErrorState.js';
-import { Loading } from '../ui/Loading.js';
+import { DetailPage } from '../ui/DetailPage.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import '../concerts/concerts.css';
+import '../stats/stats.css';
 import './venues.css';
 
 type VenueHistory = RouterOutputs['venues']['history'];
@@ -17,29 +18,10 @@ export function VenuePage({ venueId }: { venueId: number }) {
   const history = trpc.venues.history.useQuery({ venueId });
 
   // Missing or another user's own venue: the server says NOT_FOUND to both alike.
-  if (errorCode(history.error) === 'NOT_FOUND') return <VenueNotFound />;
-  if (history.data) {
-    return <VenueDetails history={history.data} refreshError={history.error} onRetry={() => void history.refetch()} retrying={history.isFetching} />;
-  }
-  if (history.error) {
-    return (
-      <>
-        <BackLink />
-        <ViewHeading title="Venue">Venue</ViewHeading>
-        <ErrorState
-          title="Couldn't load this venue"
-          message={describeError(history.error).message}
-          onRetry={() => void history.refetch()}
-          retrying={history.isFetching}
-        />
-      </>
-    );
-  }
   return (
-    <>
-      <BackLink />
-      <Loading inline label="Loading the venue…" />
-    </>
+    <DetailPage query={history} noun="venue" back={<BackLink />} notFound={<VenueNotFound />}>
+      {(data, refresh) => <VenueDetails history={data} {...refresh} />}
+    </DetailPage>
   );
 }
 
@@ -103,7 +85,7 @@ function VenueDetails({ history: { venue, summary, shows }, refreshError, onRetr
             <h2 className="visually-hidden" id="venue-summary-title">
               Your visits
             </h2>
-            <dl className="venue-figures" data-testid="venue-summary">
+            <dl className="stats-figures" data-testid="venue-summary">
               <Figure label="Shows" value={formatCount(summary.shows)} testId="venue-shows" />
               <Figure label="Artists" value={formatCount(summary.artists)} testId="venue-artists" />
               {summary.firstVisit && (
@@ -132,9 +114,9 @@ function VenueDetails({ history: { venue, summary, shows }, refreshError, onRetr
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
-    <div className="venue-figure">
-      <dt className="venue-figure__label">{label}</dt>
-      <dd className="venue-figure__value" data-testid={testId}>
+    <div className="stats-figure">
+      <dt className="stats-figure__label">{label}</dt>
+      <dd className="stats-figure__value venue-figure__value" data-testid={testId}>
         {value}
       </dd>
     </div>
