@@ -1,8 +1,9 @@
-import { useId, useState, type KeyboardEvent } from 'react';
+import { useId, useState } from 'react';
 import { placeLine } from '../concerts/format.js';
 import { useDebouncedValue } from '../concerts/useDebouncedValue.js';
 import { describeError } from '../lib/errors.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
+import { Combobox } from '../ui/Combobox.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { Loading } from '../ui/Loading.js';
 
@@ -76,86 +77,34 @@ function HomeCityForm({ current }: { current: RouterOutputs['homeCity']['get'] }
 /** A city of the server's offline list, found by the start of its name. */
 function CityCombobox({ onPick, disabled }: { onPick: (city: City) => void; disabled: boolean }) {
   const id = useId();
-  const listId = `${id}-list`;
   const [value, setValue] = useState('');
   const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(-1);
   const prefix = useDebouncedValue(value.trim(), 250);
   const search = trpc.homeCity.search.useQuery({ prefix }, { enabled: open && prefix.length > 0, staleTime: 60 * 60_000 });
-  const suggestions = open && prefix.length > 0 ? (search.data ?? []) : [];
-  const expanded = suggestions.length > 0;
-
-  const pick = (city: City) => {
-    setValue('');
-    setOpen(false);
-    setActive(-1);
-    onPick(city);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === 'ArrowDown') {
-      event.preventDefault();
-      setOpen(true);
-      if (suggestions.length) setActive((index) => (index + 1) % suggestions.length);
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      if (suggestions.length) setActive((index) => (index <= 0 ? suggestions.length - 1 : index - 1));
-    } else if (event.key === 'Enter' && expanded && active >= 0) {
-      event.preventDefault();
-      const city = suggestions[active];
-      if (city) pick(city);
-    } else if (event.key === 'Escape' && expanded) {
-      event.preventDefault();
-      setOpen(false);
-      setActive(-1);
-    }
-  };
 
   return (
     <div className="field">
       <label className="field__label" htmlFor={id}>
         Home city
       </label>
-      <div className="home-city">
-        <input
-          id={id}
-          className="field__input"
-          type="text"
-          role="combobox"
-          autoComplete="off"
-          maxLength={100}
-          placeholder="Start typing a city"
-          aria-autocomplete="list"
-          aria-expanded={expanded}
-          aria-controls={listId}
-          aria-activedescendant={expanded && active >= 0 ? `${listId}-${active}` : undefined}
-          disabled={disabled}
-          value={value}
-          onChange={(event) => {
-            setValue(event.target.value);
-            setOpen(true);
-            setActive(-1);
-          }}
-          onKeyDown={onKeyDown}
-          onBlur={() => setOpen(false)}
-        />
-        <div className="combobox__list" id={listId} role="listbox" aria-label="Home city suggestions" hidden={!expanded}>
-          {suggestions.map((city, index) => (
-            // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useKeyWithClickEvents: the combobox pattern with aria-activedescendant: focus stays in the input, whose keydown handler picks with the arrows and Enter.
-            <div
-              key={city.geonameId}
-              id={`${listId}-${index}`}
-              role="option"
-              aria-selected={index === active}
-              className={index === active ? 'combobox__option is-active' : 'combobox__option'}
-              onMouseDown={(event) => event.preventDefault()}
-              onClick={() => pick(city)}
-            >
-              {placeLine(city.name, city.countryCode)}
-            </div>
-          ))}
-        </div>
-      </div>
+      <Combobox
+        id={id}
+        maxLength={100}
+        placeholder="Start typing a city"
+        disabled={disabled}
+        value={value}
+        onTextChange={setValue}
+        open={open}
+        onOpenChange={setOpen}
+        suggestions={prefix.length > 0 ? (search.data ?? []) : []}
+        keyOf={(city) => city.geonameId}
+        renderOption={(city) => placeLine(city.name, city.countryCode)}
+        onPick={(city) => {
+          setValue('');
+          onPick(city);
+        }}
+        listLabel="Home city suggestions"
+      />
       <p className="field__hint">Chosen from a list of 135,000 cities kept on this server; nothing is looked up elsewhere.</p>
     </div>
   );
