@@ -59,7 +59,7 @@ export async function ensureDemoAccount(
   const sourceId = existing?.id ?? (await services.sources.addLocalFolder(user.id, folder)).id;
   const scans = await services.repositories.scans.listByUser(user.id, 1_000);
   return {
-    note: `${manifest.photos.length} photos of ${manifest.concerts.length} concerts`,
+    note: `${manifest.photos.length} photos of ${manifest.concerts.length} concerts${manifest.festivals.length ? ` and a ${manifest.festivals[0]!.days.length}-day festival` : ''}`,
     folder,
     demo: { userId: user.id, sourceId, manifest, firstScanPending: !scans.some((scan) => scan.sourceId === sourceId) },
   };

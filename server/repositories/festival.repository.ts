@@ -11,6 +11,12 @@ export type FestivalRow = typeof festivals.$inferSelect;
 export type NewFestival = Omit<typeof festivals.$inferInsert, 'id' | 'userId' | 'firstDate' | 'lastDate' | 'createdAt' | 'updatedAt'>;
 export type LineupAct = Pick<typeof festivalActs.$inferInsert, 'artistId' | 'stage' | 'setlistfmId' | 'setlistfmUrl' | 'setlist'>;
 
+/**
+ * How many waiting photos are clustered at once (the oldest first): a weekend is a few
+ * hundred; the rest of a huge backlog follows as these are assigned.
+ */
+const PENDING_WINDOW = 5_000;
+
 /** A day of a festival joins the festival whose days it continues: at most this many days after its last (or before its first). */
 const ADJACENT_DAYS = 1;
 
@@ -210,10 +216,13 @@ export class FestivalRepository {
           eq(photos.userId, userId),
           festivalId === undefined ? isNotNull(photos.festivalId) : eq(photos.festivalId, festivalId),
           isNull(photos.concertId),
+          // A festival's photos came through an evening, so they have a time; clusters need it.
+          isNotNull(photos.takenAt),
           visiblePhoto,
         ),
       )
-      .orderBy(asc(photos.takenAt), asc(photos.id));
+      .orderBy(asc(photos.takenAt), asc(photos.id))
+      .limit(PENDING_WINDOW);
   }
 
   /** Where the festival's assigned photos were, per concert: how a stage's place is learnt. */
