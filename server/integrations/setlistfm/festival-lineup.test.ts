@@ -55,6 +55,19 @@ describe('festivalLineupFrom', () => {
     expect(festivalLineupFrom(day, null, '2023-07-14')).toMatchObject({ name: 'Graspop Metal Meeting 2023', siteName: 'Boeretang' });
   });
 
+  it('is a festival for two artists at a venue or on a tour that calls itself a festival, and one show otherwise', () => {
+    const grounds: SetlistFmVenue = { ...PARADISO, id: '6bd40226', name: 'City of Rock MGM Resorts Festival Grounds' };
+    expect(festivalLineupFrom([setlist('c1', 1, grounds), setlist('c2', 2, grounds)], null, '2015-05-09')).toMatchObject({
+      name: 'City of Rock MGM Resorts Festival Grounds 2015',
+      acts: [{ artist: { name: 'Band 1' } }, { artist: { name: 'Band 2' } }],
+    });
+    const fest = [setlist('v1', 1, PARADISO, 'Vltima Ratio Fest 2022'), setlist('v2', 2, PARADISO, 'Vltima Ratio Fest 2022')];
+    expect(festivalLineupFrom(fest, null, '2022-10-02')).toMatchObject({ name: 'Vltima Ratio Fest 2022', siteName: 'Paradiso' });
+    // "Festsaal" is a hall, and a headliner's own tour with its support is a show.
+    const hall: SetlistFmVenue = { ...PARADISO, name: 'Festsaal Kreuzberg' };
+    expect(festivalLineupFrom([setlist('k1', 1, hall, 'World Tour'), setlist('k2', 2, hall)], null, '2022-10-02')).toBeNull();
+  });
+
   it('is one show for a lone artist on a stage-named venue (a stadium concert at a race track)', () => {
     const stones = setlist('s1', 5, { ...MAIN, name: 'Super Stage, Circuit of the Americas' });
     expect(festivalLineupFrom([stones], [stones], '2021-11-20')).toBeNull();

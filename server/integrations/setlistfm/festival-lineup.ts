@@ -14,8 +14,14 @@ import type { SetlistFmSetlist } from './setlistfm.schemas.js';
  * holds a dozen). Two or three are a headliner and its support: the ordinary show.
  */
 export const FESTIVAL_MIN_ACTS_AT_ONE_VENUE = 4;
-/** On the stages of a site, two different artists are already a festival. */
-const FESTIVAL_MIN_ACTS_ON_A_SITE = 2;
+/**
+ * On the stages of a site, or at a venue or tour that calls itself a festival ("City of
+ * Rock MGM Resorts Festival Grounds", "Vltima Ratio Fest 2022"), two artists already are.
+ */
+const FESTIVAL_MIN_ACTS_NAMED = 2;
+
+/** Words by which a venue or a tour says it is a festival. */
+const FESTIVAL_WORDS = /\b(festival|festivals|fest|open ?air|festivalpark|festivalterrein|festivalgelände)\b/i;
 
 /** Words that make "<first part>, <rest>" a stage of a site, not a room of a venue ("Paradiso, Grote Zaal"). */
 const STAGE_WORDS = /(^|\s)(stage|tent|marquee|b[uü]hne|sc[eè]ne|podium)(\s|$)/i;
@@ -72,7 +78,8 @@ export function festivalLineupFrom(
       ? uniqueById([...atVenue, ...atSite.filter((s) => siteKeyOf(stageOf(s.venue.name)?.site ?? '') === siteKeyOf(place.site))])
       : atVenue;
   const acts = actsOf(setlists);
-  const enough = place ? acts.length >= FESTIVAL_MIN_ACTS_ON_A_SITE : acts.length >= FESTIVAL_MIN_ACTS_AT_ONE_VENUE;
+  const namedFestival = FESTIVAL_WORDS.test(venue.name) || setlists.some((setlist) => FESTIVAL_WORDS.test(setlist.tour?.name ?? ''));
+  const enough = place || namedFestival ? acts.length >= FESTIVAL_MIN_ACTS_NAMED : acts.length >= FESTIVAL_MIN_ACTS_AT_ONE_VENUE;
   if (!enough) return null;
   const siteName = clippedName(place?.site ?? venue.name, 255);
   return { name: festivalName(setlists, siteName, date), siteName, acts };
