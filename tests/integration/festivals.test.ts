@@ -173,4 +173,39 @@ describe('a festival weekend', () => {
     expect(assigned).toBe(cluster.photoIds.length);
     expect((await client.festivals.assign.mutate({ festivalId: pending!.festival.id, actId, photoIds: cluster.photoIds })).assigned).toBe(0);
   });
+
+  it('makes a festival of a concert the user says was one, even with nobody known on its lineup, and takes the acts the user adds', async () => {
+    const { client } = await world.importDemoLibrary();
+    // A concert the user added by hand: no venue, so setlist.fm has nothing to say about its evening.
+    const { id: concertId } = await client.concerts.create.mutate({ date: '2020-08-15', artist: { artistName: `Opener ${process.pid}` } });
+    const mine = await client.concerts.get.query({ id: concertId });
+    expect(mine.festival).toBeNull();
+    const { festivalId } = await client.festivals.fromConcert.mutate({ concertId, name: 'Backyard Weekend' });
+    await expect(client.concerts.get.query({ id: concertId })).rejects.toThrow(/not found/i);
+    const page = await client.festivals.get.query({ festivalId });
+    expect(page.festival).toMatchObject({ name: 'Backyard Weekend', firstDate: '2020-08-15', lastDate: '2020-08-15', source: 'user' });
+    // The concert's artist is on the lineup; nobody else (no venue: setlist.fm was not asked).
+    expect(page.days).toEqual([
+      {
+        date: '2020-08-15',
+        waitingPhotos: 0,
+        acts: [expect.objectContaining({ artist: expect.objectContaining({ name: `Opener ${process.pid}` }), concertId: null })],
+      },
+    ]);
+    const { actId } = await client.festivals.addAct.mutate({
+      festivalId,
+      dayDate: '2020-08-16',
+      artist: { artistName: `Closer ${process.pid}` },
+      stage: 'Barn',
+    });
+    const after = await client.festivals.get.query({ festivalId });
+    expect(after.festival).toMatchObject({ firstDate: '2020-08-15', lastDate: '2020-08-16' });
+    expect(after.days.map((day) => [day.date, day.acts.map((act) => [act.id === actId, act.stage])])).toEqual([
+      ['2020-08-15', [[false, null]]],
+      ['2020-08-16', [[true, 'Barn']]],
+    ]);
+    await expect(client.festivals.addAct.mutate({ festivalId, dayDate: '2020-09-30', artist: { artistName: 'Too late' } })).rejects.toThrow(
+      /not one of the festival/,
+    );
+  });
 });

@@ -82,6 +82,7 @@ export function FestivalClusters({ festivalId, evening, title }: Props) {
             {entry.clusters.map((cluster) => (
               <ClusterItem
                 key={cluster.photoIds[0]}
+                festivalId={entry.festival.id}
                 cluster={cluster}
                 headingLevel={showFestival ? 'h4' : 'h3'}
                 photosById={photos.byId}
@@ -99,6 +100,7 @@ export function FestivalClusters({ festivalId, evening, title }: Props) {
 }
 
 interface ClusterProps {
+  festivalId: number;
   cluster: FestivalCluster;
   headingLevel: 'h3' | 'h4';
   photosById: ReadonlyMap<number, InboxPhoto>;
@@ -107,7 +109,7 @@ interface ClusterProps {
   onChoose: (candidate: ClusterCandidate) => void;
 }
 
-function ClusterItem({ cluster, headingLevel: Heading, photosById, pendingActId, busy, onChoose }: ClusterProps) {
+function ClusterItem({ festivalId, cluster, headingLevel: Heading, photosById, pendingActId, busy, onChoose }: ClusterProps) {
   const headingId = useId();
   const listId = useId();
   const date = formatConcertDate(cluster.evening);
@@ -127,7 +129,13 @@ function ClusterItem({ cluster, headingLevel: Heading, photosById, pendingActId,
       </Heading>
       <p className="inbox-item__meta">{plural(cluster.photoIds.length, 'photo')}</p>
       <PhotoStrip photos={strip} total={cluster.photoIds.length} label={`Photos of ${date}, ${span}`} />
-      <p className="festival-cluster__ask" id={listId}>
+      {cluster.candidates.length === 0 && (
+        <p className="muted" data-testid="festival-cluster-no-lineup">
+          Nobody is on this day's lineup yet: add the act on the <a href={hrefOf({ view: 'festival', festivalId })}>festival's page</a>, then choose
+          it here.
+        </p>
+      )}
+      <p className="festival-cluster__ask" id={listId} hidden={cluster.candidates.length === 0}>
         Which act was it?
       </p>
       <ul className="festival-candidates" aria-labelledby={listId}>
