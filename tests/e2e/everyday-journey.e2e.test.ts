@@ -108,7 +108,8 @@ describe('the everyday journey in Chromium (issue 17)', { timeout: 300_000 }, ()
       expect(await live.getByRole('progressbar').count()).toBe(1);
       await page.screenshot({ path: screenshotPath('timeline-live-scan') });
       // It ends in front of the user and the concerts appear.
-      await expect.poll(() => page.getByTestId('concert-card').count(), { timeout: 180_000 }).toBe(LIBRARY.concerts);
+      // The whole demo scan: minutes on two cores shared with another suite (180 s was met there once).
+      await expect.poll(() => page.getByTestId('concert-card').count(), { timeout: 420_000 }).toBe(LIBRARY.concerts);
       await live.waitFor({ state: 'detached', timeout: 60_000 });
 
       // Started for the user, not by them: all five of the hour's scan starts are still theirs.
@@ -128,7 +129,7 @@ describe('the everyday journey in Chromium (issue 17)', { timeout: 300_000 }, ()
     } finally {
       stop.abort();
     }
-  });
+  }, 600_000);
 
   it('says a rescan of an unchanged library found nothing new, how much is already there, and what it skipped', async () => {
     const page = await browser.newPage({ viewport: DESKTOP, reducedMotion: 'reduce' });
