@@ -16,7 +16,7 @@ import { concerts, duplicateGroups, photos, scans, sources, uploads, users } fro
 import { DEMO_ACCOUNT, ensureDemoAccount, startDemoScan, waitForFirstLogin } from '../../scripts/demo-account.js';
 import { ensureDemoLibrary } from '../../scripts/demo-library/generate.js';
 import { startDemoStandIns } from '../../scripts/stand-ins/demo-stand-ins.js';
-import { launchChromium, screenshotPath } from '../support/browser.js';
+import { DESKTOP, launchChromium, screenshotPath, WAIT } from '../support/browser.js';
 import type { Child } from '../support/child-process.js';
 import { makeStagePhoto } from '../support/images.js';
 import { ownDatabase } from '../support/own-database.js';
@@ -26,11 +26,10 @@ import { testEnv, uniqueEmail } from '../support/test-env.js';
 import { trpcHttpClient } from '../support/trpc-http-client.js';
 import { startWorkerProcess, stop } from '../support/worker-process.js';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
+// A small phone, narrower than the other browser tests' PHONE.
+const SMALL_PHONE = { width: 360, height: 740 };
 const PASSWORD = 'a long enough password';
 const LIBRARY = { concerts: 4, photosPerConcert: 4 };
-const WAIT = { timeout: 60_000 };
 
 // Each test drives a real scan or many pages on a loaded machine: the waits bound a failure, never a pass.
 describe('the everyday journey in Chromium (issue 17)', { timeout: 300_000 }, () => {
@@ -441,7 +440,7 @@ describe('the everyday journey in Chromium (issue 17)', { timeout: 300_000 }, ()
   });
 
   it('fits every view on a 360 px phone, with every destination of the navigation in reach', async () => {
-    const page = await browser.newPage({ viewport: PHONE, deviceScaleFactor: 2, reducedMotion: 'reduce', locale: 'en-US' });
+    const page = await browser.newPage({ viewport: SMALL_PHONE, deviceScaleFactor: 2, reducedMotion: 'reduce', locale: 'en-US' });
     await logIn(page, DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
     const [concert] = await app.database.db.select({ id: concerts.id }).from(concerts).where(eq(concerts.userId, demo.userId)).limit(1);
     const views: Array<[string, string]> = [
@@ -461,7 +460,7 @@ describe('the everyday journey in Chromium (issue 17)', { timeout: 300_000 }, ()
       else await page.getByTestId('concert-page').waitFor();
       // Measured once the view's data is in, not while it still shows a spinner.
       await expect.poll(() => page.locator('.loading').count(), WAIT).toBe(0);
-      expect(await noOverflow(page), `${hash} is wider than the screen`).toBeLessThanOrEqual(PHONE.width);
+      expect(await noOverflow(page), `${hash} is wider than the screen`).toBeLessThanOrEqual(SMALL_PHONE.width);
       if (hash === '#/stats') await page.screenshot({ path: screenshotPath('stats-phone') });
     }
 
@@ -484,14 +483,14 @@ describe('the everyday journey in Chromium (issue 17)', { timeout: 300_000 }, ()
       const box = await link.boundingBox();
       expect(box, `${label} is on screen`).not.toBeNull();
       expect(box!.x).toBeGreaterThanOrEqual(0);
-      expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
-      expect(box!.y + box!.height).toBeLessThanOrEqual(PHONE.height);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(SMALL_PHONE.width);
+      expect(box!.y + box!.height).toBeLessThanOrEqual(SMALL_PHONE.height);
       await link.click();
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       // The tab (or, for a page under More, the More button) says where the user is.
       const current = underMore ? tabs.getByRole('button', { name: new RegExp(`^${label}`) }) : link;
       expect(await current.getAttribute('aria-current'), `${label} says it is the current page`).toBe('page');
-      expect(await noOverflow(page)).toBeLessThanOrEqual(PHONE.width);
+      expect(await noOverflow(page)).toBeLessThanOrEqual(SMALL_PHONE.width);
     }
     await page.close();
   });

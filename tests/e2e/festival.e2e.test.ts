@@ -10,12 +10,9 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoFestival, DemoFestivalAct } from '../../scripts/demo-library/manifest.js';
 import { minutesIntoEvening } from '../../shared/festival.schema.js';
-import { launchChromium, screenshotPath } from '../support/browser.js';
+import { DESKTOP, launchChromium, PHONE, screenshotPath, WAIT } from '../support/browser.js';
 import { startDemoWorld, type DemoWorld } from '../support/demo-world.js';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const WAIT = { timeout: 60_000 };
 const LIBRARY = { concerts: 1, photosPerConcert: 4, festival: true };
 
 /** The act of the festival whose set holds a cluster's first photo: the right answer. */

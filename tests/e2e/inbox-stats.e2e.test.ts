@@ -6,11 +6,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshotPath } from '../support/browser.js';
+import { DESKTOP, launchChromium, PHONE, screenshotPath } from '../support/browser.js';
 import { FAN_PASSWORD, startMatchingWorld, type MatchingWorld } from '../support/matching-world.js';
-
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 describe('the review inbox and the stats in Chromium', () => {
   let world: MatchingWorld;

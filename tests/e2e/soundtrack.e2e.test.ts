@@ -6,37 +6,24 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse, validate } from 'fast-xml-parser';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { artists, concerts, venues } from '../../drizzle/schema/index.js';
-import { launchChromium, screenshotPath, signUpInBrowser, startBrowserApp } from '../support/browser.js';
-import type { RunningApp } from '../support/test-app.js';
+import { DESKTOP, PHONE, screenshotPath, signUpInBrowser, useBrowserApp, WAIT } from '../support/browser.js';
 
 // Artists and venues are shared by every test file of the run: names carry this run's tag.
 const tag = `t${process.pid.toString(36)}${Date.now().toString(36)}`;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const WAIT = { timeout: 60_000 };
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => ENTITIES[name]!);
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 describe('the night’s soundtrack in Chromium', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const ui = useBrowserApp();
 
   /** Two shows of one artist, straight into the database: "Red Right Hand" first heard at the earlier one. */
   async function giveHistory(userId: number, label: string) {
-    const db = app.database.db;
+    const db = ui.app.database.db;
     const mbid = randomUUID();
     const artistName = `Nick Cave & the Bad Seeds ${label} ${tag}`;
     const [artist] = await db.insert(artists).values({ name: artistName, mbid });
@@ -80,7 +67,7 @@ describe('the night’s soundtrack in Chromium', () => {
     ['phone', PHONE],
   ] as const) {
     it(`chooses a streaming service, searches the songs on it and downloads the playlists (${label})`, async () => {
-      const page = await browser.newPage({
+      const page = await ui.browser.newPage({
         viewport,
         ...(label === 'phone' ? { deviceScaleFactor: 2 } : {}),
         reducedMotion: 'reduce',
@@ -88,10 +75,10 @@ describe('the night’s soundtrack in Chromium', () => {
         acceptDownloads: true,
       });
       try {
-        const userId = (await signUpInBrowser(page, app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-soundtrack')).userId;
+        const userId = (await signUpInBrowser(page, ui.app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-soundtrack')).userId;
         const world = await giveHistory(userId, label);
 
-        await page.goto(`${app.url}/#/concerts/${world.concertId}`);
+        await page.goto(`${ui.app.url}/#/concerts/${world.concertId}`);
         const setlist = page.getByTestId('setlist');
         await setlist.waitFor(WAIT);
         // Spotify until another is chosen.
@@ -148,7 +135,7 @@ describe('the night’s soundtrack in Chromium', () => {
         );
 
         // The stats: each song heard, with the concert it was first heard at.
-        await page.goto(`${app.url}/#/stats`);
+        await page.goto(`${ui.app.url}/#/stats`);
         const card = page.getByRole('region', { name: 'Songs heard live most often' });
         const redRightHand = card.locator('.stats-song', { hasText: 'Red Right Hand' });
         await redRightHand.waitFor(WAIT);

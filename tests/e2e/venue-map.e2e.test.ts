@@ -1,32 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { concerts, venues } from '../../drizzle/schema/index.js';
-import { launchChromium, screenshotPath, signUpInBrowser, startBrowserApp } from '../support/browser.js';
-import type { RunningApp } from '../support/test-app.js';
+import { DESKTOP, PHONE, screenshotPath, signUpInBrowser, useBrowserApp, WAIT } from '../support/browser.js';
 
 const tag = `m${process.pid.toString(36)}${Date.now().toString(36)}`;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const WAIT = { timeout: 60_000 };
 
 describe('the venue map in Chromium', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const ui = useBrowserApp();
 
   /** Four concerts at three real venues and one without a venue. */
   async function giveHistory(userId: number, label: string) {
-    const db = app.database.db;
+    const db = ui.app.database.db;
     const venue = async (name: string, city: string, countryCode: string, latitude: number, longitude: number) => {
       const [row] = await db.insert(venues).values({ name: `${name} ${label} ${tag}`, city, countryCode, latitude, longitude });
       return row.insertId;
@@ -51,21 +37,21 @@ describe('the venue map in Chromium', () => {
     ['phone', PHONE],
   ] as const) {
     it(`sets the home city and shows the map and the distances (${label})`, async () => {
-      const page = await browser.newPage({
+      const page = await ui.browser.newPage({
         viewport,
         ...(label === 'phone' ? { deviceScaleFactor: 2 } : {}),
         reducedMotion: 'reduce',
         locale: 'en-US',
       });
       try {
-        const userId = (await signUpInBrowser(page, app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-venue-map')).userId;
+        const userId = (await signUpInBrowser(page, ui.app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-venue-map')).userId;
         await giveHistory(userId, label);
 
         // Without a home city the distance card says how to set one.
-        await page.goto(`${app.url}/#/stats`);
+        await page.goto(`${ui.app.url}/#/stats`);
         await page.getByTestId('travel-no-home').waitFor(WAIT);
 
-        await page.goto(`${app.url}/#/settings`);
+        await page.goto(`${ui.app.url}/#/settings`);
         const input = page.getByRole('combobox', { name: 'Home city' });
         await input.waitFor(WAIT);
         await input.pressSequentially('Amsterd');
@@ -74,7 +60,7 @@ describe('the venue map in Chromium', () => {
         await option.click();
         await expect.poll(() => page.getByTestId('home-city-current').textContent(), WAIT).toContain('Amsterdam, Netherlands');
 
-        await page.goto(`${app.url}/#/stats`);
+        await page.goto(`${ui.app.url}/#/stats`);
         const map = page.getByRole('region', { name: "Where you've been" });
         await map.getByTestId('venue-dot').first().waitFor(WAIT);
         // A circle per venue with a position: the concert without a venue is left out, and said so.
@@ -103,36 +89,32 @@ describe('the venue map in Chromium', () => {
 });
 
 describe('the venue map on the operator’s tiles in Chromium', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let tiles: Server;
+  let tiles: Server | undefined;
   const tileRequests: string[] = [];
-  beforeAll(async () => {
-    // A tile server speaking OpenStreetMap's scheme: one grey 256 px PNG for every /{z}/{x}/{y}.png.
+  // A tile server speaking OpenStreetMap's scheme: one grey 256 px PNG for every /{z}/{x}/{y}.png.
+  const ui = useBrowserApp(async () => {
     const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: '#d8d8d0' } })
       .png()
       .toBuffer();
-    tiles = createServer((request, response) => {
+    const server = createServer((request, response) => {
       tileRequests.push(request.url ?? '');
       if (!/^\/tiles\/\d+\/\d+\/\d+\.png$/.test(request.url ?? '')) return response.writeHead(404).end();
       response.writeHead(200, { 'content-type': 'image/png' }).end(png);
     });
-    await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
-    const { port } = tiles.address() as AddressInfo;
-    app = await startBrowserApp({ MAP_TILE_URL: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png`, MAP_TILE_ATTRIBUTION: 'Test tiles' });
-    browser = await launchChromium();
+    tiles = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { MAP_TILE_URL: `http://127.0.0.1:${port}/tiles/{z}/{x}/{y}.png`, MAP_TILE_ATTRIBUTION: 'Test tiles' };
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
     await new Promise((resolve) => tiles?.close(resolve));
   });
 
   it('draws the venues on the tiles, zoomed to them, with the credit', async () => {
-    const page = await browser.newPage({ viewport: DESKTOP, reducedMotion: 'reduce', locale: 'en-US' });
+    const page = await ui.browser.newPage({ viewport: DESKTOP, reducedMotion: 'reduce', locale: 'en-US' });
     try {
-      const { userId } = await signUpInBrowser(page, app, 'Tess', 'e2e-venue-tiles');
-      const db = app.database.db;
+      const { userId } = await signUpInBrowser(page, ui.app, 'Tess', 'e2e-venue-tiles');
+      const db = ui.app.database.db;
       for (const [name, latitude, longitude] of [
         ['Paradiso', 52.3622, 4.8838],
         ['Melkweg', 52.3646, 4.8811],
@@ -148,7 +130,7 @@ describe('the venue map on the operator’s tiles in Chromium', () => {
         });
       }
 
-      await page.goto(`${app.url}/#/stats`);
+      await page.goto(`${ui.app.url}/#/stats`);
       const map = page.getByRole('region', { name: "Where you've been" });
       await map.getByTestId('map-tiles').waitFor(WAIT);
       expect(await map.getByTestId('venue-dot').count()).toBe(2);

@@ -1,30 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { artists, concerts, venues } from '../../drizzle/schema/index.js';
-import { launchChromium, screenshotPath, signUpInBrowser, startBrowserApp } from '../support/browser.js';
-import type { RunningApp } from '../support/test-app.js';
+import { DESKTOP, PHONE, screenshotPath, signUpInBrowser, useBrowserApp, WAIT } from '../support/browser.js';
 import { signedUpClient } from '../support/trpc-http-client.js';
 
 const tag = `p${process.pid.toString(36)}${Date.now().toString(36)}`;
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const WAIT = { timeout: 60_000 };
 
 describe('venue pages in Chromium', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const ui = useBrowserApp();
 
   /** Three shows at Paradiso (two artists), one at the Fillmore; and another user's own venue. */
   async function giveHistory(userId: number, label: string) {
-    const db = app.database.db;
+    const db = ui.app.database.db;
     const venue = async (name: string, city: string, countryCode: string, latitude: number, longitude: number) => {
       const [row] = await db.insert(venues).values({ name: `${name} ${label} ${tag}`, city, countryCode, latitude, longitude });
       return row.insertId;
@@ -47,7 +33,7 @@ describe('venue pages in Chromium', () => {
         .values({ userId, concertDate, venueId, artistId, tour, city: 'Amsterdam', countryCode: 'NL', status: 'confirmed' });
       ids.push(row.insertId);
     }
-    const someoneElse = await signedUpClient(app.url, 'e2e-venue-owner');
+    const someoneElse = await signedUpClient(ui.app.url, 'e2e-venue-owner');
     const [hidden] = await db
       .insert(venues)
       .values({ name: `Someone's garden ${label} ${tag}`, latitude: 1, longitude: 1, source: 'user', userId: someoneElse.user.id });
@@ -59,18 +45,18 @@ describe('venue pages in Chromium', () => {
     ['phone', PHONE],
   ] as const) {
     it(`opens a venue from the map, lists its shows and leads to them and back (${label})`, async () => {
-      const page = await browser.newPage({
+      const page = await ui.browser.newPage({
         viewport,
         ...(label === 'phone' ? { deviceScaleFactor: 2 } : {}),
         reducedMotion: 'reduce',
         locale: 'en-US',
       });
       try {
-        const userId = (await signUpInBrowser(page, app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-venue-page')).userId;
+        const userId = (await signUpInBrowser(page, ui.app, label === 'phone' ? 'Pip' : 'Ada', 'e2e-venue-page')).userId;
         const history = await giveHistory(userId, label);
         const venueName = `Paradiso ${label} ${tag}`;
 
-        await page.goto(`${app.url}/#/stats`);
+        await page.goto(`${ui.app.url}/#/stats`);
         const map = page.getByRole('region', { name: "Where you've been" });
         const circle = map.getByRole('link', { name: `${venueName}, Amsterdam: 3 concerts` });
         await circle.waitFor(WAIT);
@@ -78,7 +64,7 @@ describe('venue pages in Chromium', () => {
 
         const venuePage = page.getByTestId('venue-page');
         await venuePage.waitFor(WAIT);
-        expect(page.url()).toBe(`${app.url}/#/venues/${history.paradiso}`);
+        expect(page.url()).toBe(`${ui.app.url}/#/venues/${history.paradiso}`);
         expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(venueName);
         expect(await venuePage.locator('.venue-header__place').textContent()).toBe('Amsterdam, Netherlands');
         expect(await page.getByTestId('venue-shows').textContent()).toBe('3');
@@ -105,12 +91,12 @@ describe('venue pages in Chromium', () => {
         expect(await concertPage.getAttribute('data-concert-id')).toBe(String(history.newest));
         await concertPage.getByRole('link', { name: venueName }).click();
         await venuePage.waitFor(WAIT);
-        expect(page.url()).toBe(`${app.url}/#/venues/${history.paradiso}`);
+        expect(page.url()).toBe(`${ui.app.url}/#/venues/${history.paradiso}`);
 
         // Another user's own venue: the same not-found page as a venue that does not exist.
-        await page.goto(`${app.url}/#/venues/${history.hiddenVenue}`);
+        await page.goto(`${ui.app.url}/#/venues/${history.hiddenVenue}`);
         await page.getByTestId('venue-not-found').waitFor(WAIT);
-        await page.goto(`${app.url}/#/venues/2000000000`);
+        await page.goto(`${ui.app.url}/#/venues/2000000000`);
         await page.getByTestId('venue-not-found').waitFor(WAIT);
       } finally {
         await page.close();

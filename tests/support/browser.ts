@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { users } from '../../drizzle/schema/index.js';
 import { STARTUP_TIMEOUT_MS, stopAtEnd } from './child-process.js';
 import { freePort } from './free-port.js';
@@ -14,6 +15,13 @@ import { testEnv, uniqueEmail } from './test-env.js';
  * suites at once: Playwright's own 30 s default was met there. They bound a failure, never a pass.
  */
 export const PAGE_TIMEOUT_MS = 60_000;
+
+/** The same bound for a test's own waits (`locator.waitFor(WAIT)`, `expect.poll(…, WAIT)`). */
+export const WAIT = { timeout: PAGE_TIMEOUT_MS };
+
+/** The two widths every page is checked at. */
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
 
 /**
  * Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network. Every page of every
@@ -66,6 +74,29 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
   return startTestApp(
     testEnv({ CLIENT_MODE: 'vite', VITE_HMR_PORT: String(await freePort()), DATA_DIR: await mkdtemp(join(tmpdir(), 'ch-data-')), ...env }),
   );
+}
+
+/** The app and Chromium of a browser test's describe block. */
+export interface BrowserApp {
+  app: RunningApp;
+  browser: Browser;
+}
+
+/**
+ * Starts the app (with `env`, or what `env()` gives once called) and Chromium before the block's tests and stops
+ * both after them, whatever happened; the returned object holds them once started.
+ */
+export function useBrowserApp(env: Record<string, string> | (() => Promise<Record<string, string>>) = {}): BrowserApp {
+  const running = {} as BrowserApp;
+  beforeAll(async () => {
+    running.app = await startBrowserApp(typeof env === 'function' ? await env() : env);
+    running.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.app?.close();
+  });
+  return running;
 }
 
 /** A new user signed up through the sign-up form, as a person does; their id and email. */

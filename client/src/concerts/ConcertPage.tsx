@@ -1,9 +1,7 @@
 import { useId, useState } from 'react';
-import { describeError } from '../lib/errors.js';
 import { hrefOf, navigate } from '../shell/route.js';
 import { trpc } from '../trpc.js';
-import { ErrorState } from '../ui/ErrorState.js';
-import { DetailPage } from '../ui/DetailPage.js';
+import { BackLink, DetailPage, RefreshFailed, type Refresh } from '../ui/DetailPage.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import { FromConcertDialog } from '../festivals/FromConcertDialog.js';
 import { DeleteConcertDialog } from './DeleteConcertDialog.js';
@@ -17,49 +15,28 @@ import './concerts.css';
 
 type OpenDialog = 'edit' | 'merge' | 'delete' | 'festival' | null;
 
+const BACK = { href: hrefOf({ view: 'concerts' }), label: 'All concerts' };
+
 /** One concert: who, where, when, the photos, the setlist, and the user's corrections. */
 export function ConcertPage({ concertId }: { concertId: number }) {
   const concert = trpc.concerts.get.useQuery({ id: concertId });
   // Missing, deleted, merged away or someone else's: the server says NOT_FOUND to all of them alike.
   return (
-    <DetailPage query={concert} noun="concert" back={<BackLink />} notFound={<ConcertNotFound />}>
-      {(data, refresh) => <ConcertDetails concert={data} {...refresh} />}
+    <DetailPage
+      query={concert}
+      noun="concert"
+      back={BACK}
+      notFound={{
+        title: "This concert isn't in your history",
+        text: 'It may have been deleted, or merged into another concert. Its photos are still in your library.',
+      }}
+    >
+      {(data, refresh) => <ConcertDetails concert={data} refresh={refresh} />}
     </DetailPage>
   );
 }
 
-function BackLink() {
-  return (
-    <a className="concert-back" href="#/">
-      <span aria-hidden="true">←</span>All concerts
-    </a>
-  );
-}
-
-function ConcertNotFound() {
-  return (
-    <>
-      <BackLink />
-      <ViewHeading title="Concert not found">Concert not found</ViewHeading>
-      <div className="empty-state" data-testid="concert-not-found">
-        <p className="empty-state__title">This concert isn't in your history</p>
-        <p className="empty-state__text">It may have been deleted, or merged into another concert. Its photos are still in your library.</p>
-        <a className="button button--primary" href="#/">
-          See all your concerts
-        </a>
-      </div>
-    </>
-  );
-}
-
-interface DetailsProps {
-  concert: ConcertDetail;
-  refreshError: unknown;
-  onRetry: () => void;
-  retrying: boolean;
-}
-
-function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsProps) {
+function ConcertDetails({ concert, refresh }: { concert: ConcertDetail; refresh: Refresh }) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [announcement, setAnnouncement] = useState('');
   const artist = concert.artist?.name ?? null;
@@ -72,12 +49,12 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
 
   return (
     <article className="concert-page" data-testid="concert-page" data-concert-id={concert.id}>
-      <BackLink />
+      <BackLink {...BACK} />
       <header className="concert-header">
         <ViewHeading title={`${title}, ${formatConcertDate(concert.concertDate, { weekday: false })}`}>{title}</ViewHeading>
-        <p className="concert-header__line">
+        <p className="detail-header__line">
           {concert.venue ? (
-            <a className="concert-header__venue" href={hrefOf({ view: 'venue', venueId: concert.venue.id })}>
+            <a className="detail-header__place" href={hrefOf({ view: 'venue', venueId: concert.venue.id })}>
               {concert.venue.name}
             </a>
           ) : (
@@ -90,7 +67,7 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
             </>
           )}
         </p>
-        <p className="concert-header__line">
+        <p className="detail-header__line">
           <time dateTime={concert.concertDate}>{date}</time>
           {concert.tour && (
             <>
@@ -100,7 +77,7 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
           )}
         </p>
         {concert.festival && (
-          <p className="concert-header__line" data-testid="concert-festival">
+          <p className="detail-header__line" data-testid="concert-festival">
             Seen at <a href={hrefOf({ view: 'festival', festivalId: concert.festival.id })}>{concert.festival.name}</a>
           </p>
         )}
@@ -136,15 +113,7 @@ function ConcertDetails({ concert, refreshError, onRetry, retrying }: DetailsPro
         </p>
       </header>
 
-      {refreshError ? (
-        <ErrorState
-          compact
-          title="Couldn't refresh this concert"
-          message={describeError(refreshError).message}
-          onRetry={onRetry}
-          retrying={retrying}
-        />
-      ) : null}
+      <RefreshFailed noun="concert" refresh={refresh} />
 
       <PhotoGrid concertId={concert.id} subject={subject} photoCount={concert.photoCount} />
 

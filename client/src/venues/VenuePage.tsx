@@ -1,11 +1,9 @@
 import { ConcertCard } from '../concerts/ConcertCard.js';
 import { countryName, formatConcertDate, openStreetMapUrl } from '../concerts/format.js';
-import { describeError } from '../lib/errors.js';
 import { formatCount, plural } from '../lib/format.js';
 import { hrefOf } from '../shell/route.js';
 import { trpc, type RouterOutputs } from '../trpc.js';
-import { ErrorState } from '../ui/ErrorState.js';
-import { DetailPage } from '../ui/DetailPage.js';
+import { BackLink, DetailPage, RefreshFailed, type Refresh } from '../ui/DetailPage.js';
 import { ViewHeading } from '../ui/ViewHeading.js';
 import '../concerts/concerts.css';
 import '../stats/stats.css';
@@ -13,54 +11,30 @@ import './venues.css';
 
 type VenueHistory = RouterOutputs['venues']['history'];
 
+const BACK = { href: hrefOf({ view: 'stats' }), label: 'Stats and map' };
+
 /** One venue: where it is, how often the user was there, and every show they saw there, newest first. */
 export function VenuePage({ venueId }: { venueId: number }) {
   const history = trpc.venues.history.useQuery({ venueId });
 
   // Missing or another user's own venue: the server says NOT_FOUND to both alike.
   return (
-    <DetailPage query={history} noun="venue" back={<BackLink />} notFound={<VenueNotFound />}>
-      {(data, refresh) => <VenueDetails history={data} {...refresh} />}
+    <DetailPage
+      query={history}
+      noun="venue"
+      back={BACK}
+      notFound={{ title: 'There is no such venue', text: "The link may be mistyped, or it points to a venue you can't see." }}
+    >
+      {(data, refresh) => <VenueDetails history={data} refresh={refresh} />}
     </DetailPage>
   );
 }
 
-function BackLink() {
-  return (
-    <a className="concert-back" href={hrefOf({ view: 'stats' })}>
-      <span aria-hidden="true">←</span>Stats and map
-    </a>
-  );
-}
-
-function VenueNotFound() {
-  return (
-    <>
-      <BackLink />
-      <ViewHeading title="Venue not found">Venue not found</ViewHeading>
-      <div className="empty-state" data-testid="venue-not-found">
-        <p className="empty-state__title">There is no such venue</p>
-        <p className="empty-state__text">The link may be mistyped, or it points to a venue you can't see.</p>
-        <a className="button button--primary" href={hrefOf({ view: 'concerts' })}>
-          See all your concerts
-        </a>
-      </div>
-    </>
-  );
-}
-
-interface DetailsProps {
-  history: VenueHistory;
-  refreshError: unknown;
-  onRetry: () => void;
-  retrying: boolean;
-}
-
-function VenueDetails({ history: { venue, summary, shows }, refreshError, onRetry, retrying }: DetailsProps) {
+function VenueDetails({ history: { venue, summary, shows }, refresh }: { history: VenueHistory; refresh: Refresh }) {
   const place = [venue.city, countryName(venue.countryCode)].filter(Boolean).join(', ');
   return (
     <article className="venue-page" data-testid="venue-page" data-venue-id={venue.id}>
-      <BackLink />
+      <BackLink {...BACK} />
       <header className="venue-header">
         <ViewHeading title={venue.name}>{venue.name}</ViewHeading>
         {place && <p className="venue-header__place">{place}</p>}
@@ -70,9 +44,7 @@ function VenueDetails({ history: { venue, summary, shows }, refreshError, onRetr
         </a>
       </header>
 
-      {refreshError ? (
-        <ErrorState compact title="Couldn't refresh this venue" message={describeError(refreshError).message} onRetry={onRetry} retrying={retrying} />
-      ) : null}
+      <RefreshFailed noun="venue" refresh={refresh} />
 
       {shows.length === 0 ? (
         <div className="empty-state" data-testid="venue-no-shows">
