@@ -17,8 +17,14 @@ export interface ScanSnapshot {
 export function useScanProgress(scanId: number, onOpenScan: (scanId: number) => void) {
   const utils = trpc.useUtils();
   const [snapshot, setSnapshot] = useState<ScanSnapshot | null>(null);
+  // Whether the scan's end is news to this page, so that what it changed must be asked again: it ran while
+  // watched, or the list of scans did not know it had ended (a scan so short that it ended before its first
+  // live event, while the list was fetched as it ran). Opening a long-finished scan asks nothing again.
+  const endIsNews = useRef(false);
 
   const accept = (progress: ScanProgress) => {
+    const listed = utils.scans.list.getData()?.find((row) => row.id === progress.scanId);
+    if (!isTerminal(progress.status) || !listed || !isTerminal(listed.status)) endIsNews.current = true;
     setSnapshot((previous) =>
       // A scan never comes back from the dead: ignore a late update after the final one.
       previous && isTerminal(previous.progress.status) && !isTerminal(progress.status) ? previous : { progress, receivedAt: Date.now() },
@@ -49,17 +55,11 @@ export function useScanProgress(scanId: number, onOpenScan: (scanId: number) => 
   });
 
   const status = snapshot?.progress.status;
-  const watchedLive = useRef(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the status changes; the query utils are stable.
   useEffect(() => {
-    if (!status) return;
-    if (!isTerminal(status)) {
-      watchedLive.current = true;
-      return;
-    }
-    // It just finished in front of us: the libraries' "last scanned", the scan list,
-    // the photos, duplicates, concerts, inbox and stats have all changed.
-    if (!watchedLive.current) return;
+    if (!status || !isTerminal(status) || !endIsNews.current) return;
+    // It just finished: the libraries' "last scanned", the scan list, the photos, duplicates, concerts, inbox and
+    // stats have all changed. Asking again also drops a fetch of the list still in flight from before the end.
     void utils.scans.list.invalidate();
     void utils.sources.list.invalidate();
     void utils.photos.invalidate();
