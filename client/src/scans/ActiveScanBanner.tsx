@@ -5,6 +5,7 @@ import { useNow } from '../lib/useNow.js';
 import { hrefOf } from '../shell/route.js';
 import { trpc } from '../trpc.js';
 import { STAGE_LABELS } from './labels.js';
+import { useRefreshAfterScan } from './useRefreshAfterScan.js';
 import { useScanProgress } from './useScanProgress.js';
 
 /** How often the scans are asked again while a library waits for its first scan (one may start on the server's side). */
@@ -22,22 +23,16 @@ export function ActiveScanBanner({ waitingForFirstScan }: { waitingForFirstScan:
     refetchInterval: (query) => (neverScanned && !query.state.data?.some((scan) => !isTerminal(scan.status)) ? FIRST_SCAN_POLL_MS : false),
   });
   const active = scans.data?.find((scan) => !isTerminal(scan.status));
-  const utils = trpc.useUtils();
+  const refreshAfterScan = useRefreshAfterScan();
   const activeId = active?.id ?? null;
   const shownScan = useRef<number | null>(null);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the active scan changes; the query utils are stable.
   useEffect(() => {
-    // A scan that left the banner has ended on the server, with everything it matched written: the views that
-    // show its concerts ask again, even when its last live events never reached this page (the list of scans
-    // may learn of the end before the live stream says it).
-    if (shownScan.current !== null && shownScan.current !== activeId) {
-      void utils.concerts.invalidate();
-      void utils.inbox.invalidate();
-      void utils.festivals.invalidate();
-      void utils.stats.invalidate();
-    }
+    // A scan that left the banner has ended on the server, with everything it matched written: what it changed is
+    // asked again, even when its last live events never reached this page (the list of scans may learn of the end
+    // before the live stream says it).
+    if (shownScan.current !== null && shownScan.current !== activeId) void refreshAfterScan();
     shownScan.current = activeId;
-  }, [activeId]);
+  }, [activeId, refreshAfterScan]);
   if (!active) return null;
   return <LiveScan key={active.id} scanId={active.id} sourceId={active.sourceId} />;
 }

@@ -3,6 +3,7 @@ import { isTerminal } from '../../../shared/scan-progress.js';
 import type { ScanProgress } from '../../../shared/scan.schema.js';
 import { isUnauthorized } from '../lib/errors.js';
 import { trpc } from '../trpc.js';
+import { useRefreshAfterScan } from './useRefreshAfterScan.js';
 
 export interface ScanSnapshot {
   progress: ScanProgress;
@@ -55,19 +56,10 @@ export function useScanProgress(scanId: number, onOpenScan: (scanId: number) => 
   });
 
   const status = snapshot?.progress.status;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the status changes; the query utils are stable.
+  const refreshAfterScan = useRefreshAfterScan();
   useEffect(() => {
-    if (!status || !isTerminal(status) || !endIsNews.current) return;
-    // It just finished: the libraries' "last scanned", the scan list, the photos, duplicates, concerts, inbox and
-    // stats have all changed. Asking again also drops a fetch of the list still in flight from before the end.
-    void utils.scans.list.invalidate();
-    void utils.sources.list.invalidate();
-    void utils.photos.invalidate();
-    void utils.duplicates.invalidate();
-    void utils.concerts.invalidate();
-    void utils.inbox.invalidate();
-    void utils.stats.invalidate();
-  }, [status]);
+    if (status && isTerminal(status) && endIsNews.current) void refreshAfterScan();
+  }, [status, refreshAfterScan]);
 
   return { snapshot, subscription, cancel, retryFailed };
 }
