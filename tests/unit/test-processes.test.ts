@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { startAndWait, stop, stopEverythingStarted, track } from '../support/child-process.js';
 import { killStrays } from '../support/stray-processes.js';
@@ -18,6 +19,24 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+/**
+ * Until `pid` runs `sleep 300`: `$!` names the shell's fork at once, and while it execs the kernel shows it
+ * with no environment (so no mark) for a moment, which a loaded machine stretches. A real stray is long past it.
+ */
+const sleeping = (pid: number) =>
+  expect
+    .poll(
+      () => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+        } catch {
+          return '';
+        }
+      },
+      { timeout: 30_000 },
+    )
+    .toBe('sleep 300');
 
 /** A Node process that prints `started`, never becomes ready, and (optionally) shrugs off SIGTERM. */
 function idleNode(name: string, { ignoreSigterm = false } = {}) {
@@ -67,6 +86,7 @@ describe('processes started by tests', () => {
     const orphan = Number(output.trim());
     expect(alive(orphan)).toBe(true);
     try {
+      await sleeping(orphan);
       expect(killStrays(`other-${mark}`)).toEqual([]);
       expect(killStrays(mark)).toEqual([expect.stringMatching(new RegExp(`^${orphan} `))]);
       await expect.poll(() => alive(orphan), { timeout: 30_000 }).toBe(false);
@@ -85,6 +105,7 @@ describe('processes started by tests', () => {
     const exited = new Promise((resolve) => shell.on('exit', resolve));
     const sleeper = Number(await new Promise<string>((resolve) => shell.stdout.once('data', (chunk) => resolve(String(chunk).trim()))));
     try {
+      await sleeping(sleeper);
       expect(killStrays(mark)).toEqual([expect.stringMatching(new RegExp(`^${sleeper} `))]);
       await exited;
       expect(alive(sleeper)).toBe(false);
